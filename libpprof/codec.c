@@ -1,0 +1,183 @@
+/*
+ * codec.c - profile.proto bytes to a validated profile and back, through
+ * protobuf-c: decoding allocates in an arena; encoding streams protobuf-c's
+ * output through zlib to the caller's sink without building it in memory.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zlib.h>
+
+#include "internal.h"
+
+pprof_profile *pp_decode(const uint8_t *data, size_t size, char *err, int *code)
+{
+	pp_arena *a = pp_arena_new();
+	ProtobufCAllocator alloc;
+	pb_profile *pb;
+
+	if (!a) {
+		pp_seterr(err, "out of memory");
+		*code = PPROF_ERR_NOMEM;
+		return NULL;
+	}
+	if (size == 0) {
+		pp_seterr(err, "empty profile");
+		*code = PPROF_ERR_DATA;
+		pp_arena_free(a);
+		return NULL;
+	}
+	pp_arena_protobuf_allocator(a, &alloc);
+	pb = perftools__profiles__profile__unpack(&alloc, size, data);
+	if (!pb) {
+		/* protobuf-c does not say why; an arena that could not grow is the
+		 * one cause we can tell apart. */
+		pp_seterr(err, "not a valid profile.proto message (malformed protobuf)");
+		*code = PPROF_ERR_DATA;
+		pp_arena_free(a);
+		return NULL;
+	}
+	return pp_profile_adopt(a, pb, err, code);
+}
+
+/* ---- writer ----------------------------------------------------------- */
+
+#define STAGE_SIZE (64 * 1024)
+
+struct pprof_writer {
+	ProtobufCBuffer buffer;  /* first: protobuf-c calls our append with it */
+	pprof_sink sink;
+	void *ctx;
+	int level;
+	z_stream z;
+	bool z_ready;
+	bool failed;             /* a sink or zlib error happened during this put */
+	uint64_t bytes_out;
+	size_t staged;
+	uint8_t stage[STAGE_SIZE];   /* gathers protobuf-c's many small appends */
+	uint8_t zout[STAGE_SIZE];
+	char err[PP_ERRLEN];
+};
+
+/* Hands bytes to the sink, remembering the first failure. */
+static void writer_emit(pprof_writer *w, const uint8_t *data, size_t size)
+{
+	if (w->failed || size == 0)
+		return;
+	if (w->sink(w->ctx, data, size) != 0) {
+		pp_seterr(w->err, "write error: %s", strerror(errno));
+		w->failed = true;
+		return;
+	}
+	w->bytes_out += size;
+}
+
+/* Compresses size bytes (flush: Z_NO_FLUSH or Z_FINISH) and emits the output. */
+static void writer_deflate(pprof_writer *w, const uint8_t *data, size_t size, int flush)
+{
+	int rc;
+
+	w->z.next_in = (Bytef *)data;
+	w->z.avail_in = (uInt)size;
+	do {
+		w->z.next_out = w->zout;
+		w->z.avail_out = sizeof(w->zout);
+		rc = deflate(&w->z, flush);
+		if (rc == Z_STREAM_ERROR) {
+			pp_seterr(w->err, "zlib: deflate failed");
+			w->failed = true;
+			return;
+		}
+		writer_emit(w, w->zout, sizeof(w->zout) - w->z.avail_out);
+	} while (w->z.avail_out == 0 || (flush == Z_FINISH && rc != Z_STREAM_END));
+}
+
+/* Passes staged bytes on: compressed, or straight to the sink. */
+static void writer_flush_stage(pprof_writer *w, int flush)
+{
+	if (w->level == PPROF_UNCOMPRESSED)
+		writer_emit(w, w->stage, w->staged);
+	else
+		writer_deflate(w, w->stage, w->staged, flush);
+	w->staged = 0;
+}
+
+/* protobuf-c's output callback. Input to zlib is limited to uInt per call. */
+static void writer_append(ProtobufCBuffer *buffer, size_t len, const uint8_t *data)
+{
+	pprof_writer *w = (pprof_writer *)buffer;
+
+	if (len <= STAGE_SIZE - w->staged) {
+		memcpy(w->stage + w->staged, data, len);
+		w->staged += len;
+		return;
+	}
+	writer_flush_stage(w, Z_NO_FLUSH);
+	while (len > 0) {
+		size_t n = len < STAGE_SIZE ? len : STAGE_SIZE;
+		if (w->level == PPROF_UNCOMPRESSED)
+			writer_emit(w, data, n);
+		else
+			writer_deflate(w, data, n, Z_NO_FLUSH);
+		data += n;
+		len -= n;
+	}
+}
+
+pprof_writer *pprof_writer_new(pprof_sink sink, void *ctx, int level)
+{
+	pprof_writer *w;
+
+	if (!sink || level < PPROF_UNCOMPRESSED || level > 9)
+		return NULL;
+	w = calloc(1, sizeof(*w));
+	if (!w)
+		return NULL;
+	w->buffer.append = writer_append;
+	w->sink = sink;
+	w->ctx = ctx;
+	w->level = level;
+	if (level != PPROF_UNCOMPRESSED) {
+		/* windowBits 15 + 16: a gzip member with a fixed header (no name,
+		 * no time), so the same profile always gives the same bytes. */
+		if (deflateInit2(&w->z, level, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
+			free(w);
+			return NULL;
+		}
+		w->z_ready = true;
+	}
+	return w;
+}
+
+int pprof_writer_put(pprof_writer *w, const pprof_profile *p)
+{
+	if (w->failed)
+		return PPROF_ERR_IO;
+	w->staged = 0;
+	if (w->z_ready && deflateReset(&w->z) != Z_OK) {
+		pp_seterr(w->err, "zlib: deflateReset failed");
+		return PPROF_ERR_NOMEM;
+	}
+	perftools__profiles__profile__pack_to_buffer(p->pb, &w->buffer);
+	writer_flush_stage(w, Z_FINISH);
+	return w->failed ? PPROF_ERR_IO : PPROF_OK;
+}
+
+uint64_t pprof_writer_bytes_out(const pprof_writer *w)
+{
+	return w->bytes_out;
+}
+
+const char *pprof_writer_error(const pprof_writer *w)
+{
+	return w->err;
+}
+
+void pprof_writer_free(pprof_writer *w)
+{
+	if (!w)
+		return;
+	if (w->z_ready)
+		deflateEnd(&w->z);
+	free(w);
+}

@@ -1,0 +1,978 @@
+/*
+ * merge.c - merging profiles the way google/pprof's profile.Merge does
+ * (DESIGN section 5), one input at a time.
+ *
+ * The result is kept in flat arrays, with hash sets over them for the keys
+ * that make two objects the same: functions (name, system name, file, start
+ * line), mappings (size rounded up to 4 KiB, offset, build id or else file),
+ * locations (mapping, address relative to the mapping, lines, folded) and
+ * samples (locations, labels). Ids in the result are indices + 1, given in
+ * first-seen order, mapping then functions then location, as pprof does, so
+ * only referenced objects exist. Per input, small tables remember what each
+ * of its strings and objects became.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+typedef struct {
+	uint32_t name, system_name, filename;
+	int64_t start_line;
+} fn_rec;
+
+typedef struct {
+	uint64_t start, limit, offset;
+	uint32_t filename, build_id;
+	bool has_functions, has_filenames, has_line_numbers, has_inline_frames;
+} map_rec;
+
+typedef struct {
+	uint64_t function;   /* result id; 64 bits so the struct has no padding */
+	int64_t line, column;
+} line_rec;
+
+typedef struct {
+	uint64_t address;
+	uint32_t mapping;    /* result id, 0 for none */
+	uint32_t nlines;
+	size_t line0;        /* first of its lines in the lines array */
+	bool folded;
+} loc_rec;
+
+/* A label with result string ids; str != 0 for string labels, else numeric. */
+typedef struct {
+	uint32_t key, str, unit;
+	int64_t num;
+} label_rec;
+
+typedef struct {
+	size_t loc0, label0; /* first of its location ids and labels */
+	uint32_t nloc, nlabel;
+} sample_rec;
+
+/* What an input's mapping became: the result id and how far addresses move. */
+typedef struct {
+	uint32_t id;
+	uint64_t delta;
+} map_xlat;
+
+/* A growable array: items, count, capacity. */
+#define VEC(type) struct { type *v; size_t n, cap; }
+
+struct pprof_merger {
+	pp_strtab strings;
+	unsigned long count;
+	/* header */
+	VEC(uint32_t) types;   /* type, unit string ids per sample type */
+	uint32_t period_type, period_unit, drop_frames, keep_frames;
+	uint32_t default_sample_type, doc_url;
+	int64_t time_nanos, duration_nanos, period;
+	VEC(uint32_t) comments;
+	/* objects */
+	VEC(fn_rec) fns;
+	VEC(map_rec) maps;
+	VEC(loc_rec) locs;
+	VEC(line_rec) lines;
+	VEC(sample_rec) samples;
+	VEC(uint64_t) locids;
+	VEC(int64_t) values;   /* types.n / 2 per sample */
+	VEC(label_rec) labels;
+	pp_htab fn_index, map_index, loc_index, sample_index;
+	/* per input: what its strings and objects became (0 = not yet) */
+	VEC(uint32_t) str_xlat;   /* result string id + 1 */
+	VEC(uint32_t) fn_xlat;
+	VEC(map_xlat) map_xlat;
+	VEC(uint32_t) loc_xlat;
+	/* per sample or location being merged */
+	VEC(uint64_t) cand_locs;
+	VEC(label_rec) cand_labels;
+	VEC(int64_t) cand_values;
+	VEC(line_rec) cand_lines;
+	char err[PP_ERRLEN];
+};
+
+#define VEC_RESERVE(vec, need) pp_grow(&(vec).v, &(vec).cap, (need), sizeof(*(vec).v))
+#define VEC_FREE(vec) (free((vec).v), (vec).v = NULL, (vec).n = (vec).cap = 0)
+
+/* The input being merged and how. */
+typedef struct {
+	pprof_merger *m;
+	const pprof_profile *p;
+	unsigned flags;
+	uint32_t base_key, base_value;   /* "pprof::base", "true" */
+} merge_input;
+
+pprof_merger *pprof_merger_new(void)
+{
+	pprof_merger *m = calloc(1, sizeof(*m));
+
+	if (m && !pp_strtab_init(&m->strings)) {
+		free(m);
+		return NULL;
+	}
+	return m;
+}
+
+/* Releases everything the merger holds, leaving it zeroed. */
+static void merger_clear(pprof_merger *m)
+{
+	pp_strtab_free(&m->strings);
+	VEC_FREE(m->types);
+	VEC_FREE(m->comments);
+	VEC_FREE(m->fns);
+	VEC_FREE(m->maps);
+	VEC_FREE(m->locs);
+	VEC_FREE(m->lines);
+	VEC_FREE(m->samples);
+	VEC_FREE(m->locids);
+	VEC_FREE(m->values);
+	VEC_FREE(m->labels);
+	pp_htab_free(&m->fn_index);
+	pp_htab_free(&m->map_index);
+	pp_htab_free(&m->loc_index);
+	pp_htab_free(&m->sample_index);
+	VEC_FREE(m->str_xlat);
+	VEC_FREE(m->fn_xlat);
+	VEC_FREE(m->map_xlat);
+	VEC_FREE(m->loc_xlat);
+	VEC_FREE(m->cand_locs);
+	VEC_FREE(m->cand_labels);
+	VEC_FREE(m->cand_values);
+	VEC_FREE(m->cand_lines);
+	memset(m, 0, offsetof(pprof_merger, err));
+}
+
+void pprof_merger_free(pprof_merger *m)
+{
+	if (!m)
+		return;
+	merger_clear(m);
+	free(m);
+}
+
+unsigned long pprof_merger_count(const pprof_merger *m) { return m->count; }
+const char *pprof_merger_error(const pprof_merger *m) { return m->err; }
+
+/* ---- strings ---------------------------------------------------------- */
+
+/* The result id of the input's string i, or UINT32_MAX when out of memory. */
+static uint32_t xlat_string(pprof_merger *m, const pprof_profile *p, int64_t i)
+{
+	uint32_t *slot = &m->str_xlat.v[i];
+	const ProtobufCBinaryData *s;
+
+	if (*slot)
+		return *slot - 1;
+	s = pp_profile_string(p, i);
+	uint32_t id = pp_strtab_intern(&m->strings, s->data, s->len);
+	if (id != UINT32_MAX)
+		*slot = id + 1;
+	return id;
+}
+
+/* Byte-wise comparison of two result strings, as Go compares strings. */
+static int compare_strings(const pprof_merger *m, uint32_t a, uint32_t b)
+{
+	size_t la, lb;
+	const char *sa = pp_strtab_get(&m->strings, a, &la);
+	const char *sb = pp_strtab_get(&m->strings, b, &lb);
+	int c = memcmp(sa, sb, la < lb ? la : lb);
+
+	if (a == b)
+		return 0;
+	return c ? c : (la > lb) - (la < lb);
+}
+
+/* ---- header ----------------------------------------------------------- */
+
+/* Writes "type/unit,type/unit" of an input's sample types into buf. */
+static void describe_types(const pprof_profile *p, char *buf, size_t size)
+{
+	size_t i, used = 0;
+
+	buf[0] = '\0';
+	for (i = 0; i < p->pb->n_sample_type && used < size; i++) {
+		const char *unit, *type = pprof_profile_sample_type(p, i, &unit);
+		int n = snprintf(buf + used, size - used, "%s%s/%s", i ? "," : "", type, unit);
+		if (n < 0)
+			break;
+		used += (size_t)n;
+	}
+}
+
+/* Checks that the input's sample and period types equal the result's. */
+static int check_compatible(const merge_input *in)
+{
+	pprof_merger *m = in->m;
+	const pb_profile *pb = in->p->pb;
+	const pb_value_type *pt = pb->period_type;
+	size_t i;
+
+	if (xlat_string(m, in->p, pt ? pt->type : 0) != m->period_type ||
+	    xlat_string(m, in->p, pt ? pt->unit : 0) != m->period_unit) {
+		const char *unit, *type = pprof_profile_period_type(in->p, &unit);
+		size_t l1, l2;
+		const char *t1 = pp_strtab_get(&m->strings, m->period_type, &l1);
+		const char *u1 = pp_strtab_get(&m->strings, m->period_unit, &l2);
+		pp_seterr(m->err, "incompatible period types %.*s/%.*s and %s/%s", (int)l1, t1,
+		          (int)l2, u1, type, unit);
+		return PPROF_ERR_MISMATCH;
+	}
+	bool same = pb->n_sample_type * 2 == m->types.n;
+	for (i = 0; same && i < pb->n_sample_type; i++)
+		same = xlat_string(m, in->p, pb->sample_type[i]->type) == m->types.v[2 * i] &&
+		       xlat_string(m, in->p, pb->sample_type[i]->unit) == m->types.v[2 * i + 1];
+	if (!same) {
+		char want[200], got[200];
+		size_t used = 0;
+		want[0] = '\0';
+		for (i = 0; i < m->types.n / 2 && used < sizeof(want); i++) {
+			size_t lt, lu;
+			const char *t = pp_strtab_get(&m->strings, m->types.v[2 * i], &lt);
+			const char *u = pp_strtab_get(&m->strings, m->types.v[2 * i + 1], &lu);
+			int n = snprintf(want + used, sizeof(want) - used, "%s%.*s/%.*s", i ? "," : "",
+			                 (int)lt, t, (int)lu, u);
+			if (n < 0)
+				break;
+			used += (size_t)n;
+		}
+		describe_types(in->p, got, sizeof(got));
+		pp_seterr(m->err, "incompatible sample types [%s] and [%s]", want, got);
+		return PPROF_ERR_MISMATCH;
+	}
+	return PPROF_OK;
+}
+
+/* Takes the sample and period types and frames from the first input. */
+static bool take_first_header(const merge_input *in)
+{
+	pprof_merger *m = in->m;
+	const pb_profile *pb = in->p->pb;
+	const pb_value_type *pt = pb->period_type;
+	size_t i;
+
+	if (!VEC_RESERVE(m->types, pb->n_sample_type * 2))
+		return false;
+	for (i = 0; i < pb->n_sample_type; i++) {
+		m->types.v[2 * i] = xlat_string(m, in->p, pb->sample_type[i]->type);
+		m->types.v[2 * i + 1] = xlat_string(m, in->p, pb->sample_type[i]->unit);
+	}
+	m->types.n = pb->n_sample_type * 2;
+	m->period_type = xlat_string(m, in->p, pt ? pt->type : 0);
+	m->period_unit = xlat_string(m, in->p, pt ? pt->unit : 0);
+	m->drop_frames = xlat_string(m, in->p, pb->drop_frames);
+	m->keep_frames = xlat_string(m, in->p, pb->keep_frames);
+	return m->strings.count < UINT32_MAX - 1;
+}
+
+/* Combines the input's header into the result's (DESIGN section 5). */
+static bool combine_header(const merge_input *in)
+{
+	pprof_merger *m = in->m;
+	const pb_profile *pb = in->p->pb;
+	size_t i, j;
+
+	if (pb->time_nanos != 0 && (m->time_nanos == 0 || pb->time_nanos < m->time_nanos))
+		m->time_nanos = pb->time_nanos;
+	m->duration_nanos = (int64_t)((uint64_t)m->duration_nanos + (uint64_t)pb->duration_nanos);
+	if (pb->period > m->period)
+		m->period = pb->period;
+	if (m->default_sample_type == 0)
+		m->default_sample_type = xlat_string(m, in->p, pb->default_sample_type);
+	if (m->doc_url == 0)
+		m->doc_url = xlat_string(m, in->p, pb->doc_url);
+	for (i = 0; i < pb->n_comment; i++) {
+		uint32_t c = xlat_string(m, in->p, pb->comment[i]);
+		for (j = 0; j < m->comments.n && m->comments.v[j] != c; j++)
+			;
+		if (j == m->comments.n) {
+			if (!VEC_RESERVE(m->comments, j + 1))
+				return false;
+			m->comments.v[m->comments.n++] = c;
+		}
+	}
+	return m->default_sample_type != UINT32_MAX && m->doc_url != UINT32_MAX;
+}
+
+/* ---- functions and mappings ------------------------------------------- */
+
+typedef struct {
+	const pprof_merger *m;
+	const fn_rec *want;
+} fn_key;
+
+static bool fn_eq(const void *ctx, uint32_t idx)
+{
+	const fn_key *k = ctx;
+	const fn_rec *f = &k->m->fns.v[idx];
+
+	return f->name == k->want->name && f->system_name == k->want->system_name &&
+	       f->filename == k->want->filename && f->start_line == k->want->start_line;
+}
+
+/* The result id of the input's function at index idx; 0 when out of memory. */
+static uint32_t xlat_function(const merge_input *in, uint32_t idx)
+{
+	pprof_merger *m = in->m;
+	const pb_function *src = in->p->pb->function[idx];
+	fn_rec f;
+	fn_key key = { m, &f };
+	uint64_t hash;
+	uint32_t found;
+
+	if (m->fn_xlat.v[idx])
+		return m->fn_xlat.v[idx];
+	f.name = xlat_string(m, in->p, src->name);
+	f.system_name = xlat_string(m, in->p, src->system_name);
+	f.filename = xlat_string(m, in->p, src->filename);
+	f.start_line = src->start_line;
+	if (f.name == UINT32_MAX || f.system_name == UINT32_MAX || f.filename == UINT32_MAX)
+		return 0;
+	hash = pp_hash_mix(pp_hash_mix(pp_hash_mix(pp_hash_mix(1, f.name), f.system_name),
+	                               f.filename), (uint64_t)f.start_line);
+	found = pp_htab_find(&m->fn_index, hash, fn_eq, &key);
+	if (found == UINT32_MAX) {
+		found = (uint32_t)m->fns.n;
+		if (!VEC_RESERVE(m->fns, m->fns.n + 1) || !pp_htab_add(&m->fn_index, hash, found))
+			return 0;
+		m->fns.v[m->fns.n++] = f;
+	}
+	return m->fn_xlat.v[idx] = found + 1;
+}
+
+/* The size pprof compares mappings by: rounded up to 4 KiB, wrapping. */
+static uint64_t mapping_size(uint64_t start, uint64_t limit)
+{
+	uint64_t size = limit - start + 0xfff;
+
+	return size - size % 0x1000;
+}
+
+typedef struct {
+	const pprof_merger *m;
+	uint64_t size, offset;
+	uint32_t ident;      /* build id, else file name, else 0 */
+} map_key;
+
+static uint32_t mapping_ident(const map_rec *r)
+{
+	return r->build_id ? r->build_id : r->filename;
+}
+
+static bool map_eq(const void *ctx, uint32_t idx)
+{
+	const map_key *k = ctx;
+	const map_rec *r = &k->m->maps.v[idx];
+
+	return mapping_size(r->start, r->limit) == k->size && r->offset == k->offset &&
+	       mapping_ident(r) == k->ident;
+}
+
+/* What the input's mapping at index idx became; id 0 when out of memory. */
+static map_xlat xlat_mapping(const merge_input *in, uint32_t idx)
+{
+	pprof_merger *m = in->m;
+	const pb_mapping *src = in->p->pb->mapping[idx];
+	map_xlat *x = &m->map_xlat.v[idx];
+	map_rec r = { src->memory_start, src->memory_limit, src->file_offset,
+	              xlat_string(m, in->p, src->filename), xlat_string(m, in->p, src->build_id),
+	              src->has_functions, src->has_filenames, src->has_line_numbers,
+	              src->has_inline_frames };
+	map_key key = { m, mapping_size(r.start, r.limit), r.offset, mapping_ident(&r) };
+	map_xlat none = { 0, 0 };
+	uint64_t hash;
+	uint32_t found;
+
+	if (x->id)
+		return *x;
+	if (r.filename == UINT32_MAX || r.build_id == UINT32_MAX)
+		return none;
+	hash = pp_hash_mix(pp_hash_mix(pp_hash_mix(2, key.size), key.offset), key.ident);
+	found = pp_htab_find(&m->map_index, hash, map_eq, &key);
+	if (found == UINT32_MAX) {
+		found = (uint32_t)m->maps.n;
+		if (!VEC_RESERVE(m->maps, m->maps.n + 1) || !pp_htab_add(&m->map_index, hash, found))
+			return none;
+		m->maps.v[m->maps.n++] = r;
+	}
+	x->id = found + 1;
+	x->delta = m->maps.v[found].start - src->memory_start;
+	return *x;
+}
+
+/* ---- locations -------------------------------------------------------- */
+
+typedef struct {
+	const pprof_merger *m;
+	uint64_t rel_address;  /* address minus its mapping's start */
+	uint32_t mapping;
+	bool folded;
+} loc_key;
+
+static bool loc_eq(const void *ctx, uint32_t idx)
+{
+	const loc_key *k = ctx;
+	const pprof_merger *m = k->m;
+	const loc_rec *l = &m->locs.v[idx];
+	uint64_t rel = l->address - (l->mapping ? m->maps.v[l->mapping - 1].start : 0);
+
+	return l->mapping == k->mapping && rel == k->rel_address && l->folded == k->folded &&
+	       l->nlines == m->cand_lines.n &&
+	       memcmp(&m->lines.v[l->line0], m->cand_lines.v, l->nlines * sizeof(line_rec)) == 0;
+}
+
+/* Fills cand_lines with the location's lines in result ids. */
+static bool gather_lines(const merge_input *in, const pb_location *src)
+{
+	pprof_merger *m = in->m;
+	size_t j;
+
+	if (!VEC_RESERVE(m->cand_lines, src->n_line))
+		return false;
+	for (j = 0; j < src->n_line; j++) {
+		uint32_t fn_idx = pp_idmap_get(&in->p->functions, src->line[j]->function_id);
+		line_rec *ln = &m->cand_lines.v[j];
+		ln->function = xlat_function(in, fn_idx);
+		ln->line = src->line[j]->line;
+		ln->column = src->line[j]->column;
+		if (!ln->function)
+			return false;
+	}
+	m->cand_lines.n = src->n_line;
+	return true;
+}
+
+/* Adds the candidate location (lines in cand_lines); its index, or UINT32_MAX. */
+static uint32_t add_location(pprof_merger *m, const loc_key *key, uint64_t address,
+                             uint64_t hash)
+{
+	uint32_t idx = (uint32_t)m->locs.n;
+	loc_rec *l;
+
+	if (!VEC_RESERVE(m->locs, m->locs.n + 1) ||
+	    !VEC_RESERVE(m->lines, m->lines.n + m->cand_lines.n) ||
+	    !pp_htab_add(&m->loc_index, hash, idx))
+		return UINT32_MAX;
+	l = &m->locs.v[m->locs.n++];
+	l->address = address;
+	l->mapping = key->mapping;
+	l->nlines = (uint32_t)m->cand_lines.n;
+	l->line0 = m->lines.n;
+	l->folded = key->folded;
+	memcpy(&m->lines.v[m->lines.n], m->cand_lines.v, m->cand_lines.n * sizeof(line_rec));
+	m->lines.n += m->cand_lines.n;
+	return idx;
+}
+
+/* The result id of the input's location at index idx; 0 when out of memory. */
+static uint32_t xlat_location(const merge_input *in, uint32_t idx)
+{
+	pprof_merger *m = in->m;
+	const pb_location *src = in->p->pb->location[idx];
+	loc_key key = { m, src->address, 0, src->is_folded };
+	map_xlat mx = { 0, 0 };
+	uint64_t hash;
+	uint32_t found;
+	size_t j;
+
+	if (m->loc_xlat.v[idx])
+		return m->loc_xlat.v[idx];
+	if (src->mapping_id) {
+		uint32_t map_idx = pp_idmap_get(&in->p->mappings, src->mapping_id);
+		mx = xlat_mapping(in, map_idx);
+		if (!mx.id)
+			return 0;
+		key.mapping = mx.id;
+		key.rel_address = src->address - in->p->pb->mapping[map_idx]->memory_start;
+	}
+	if (!gather_lines(in, src))
+		return 0;
+	hash = pp_hash_mix(pp_hash_mix(pp_hash_mix(3, key.mapping), key.rel_address),
+	                   key.folded + 2 * (uint64_t)m->cand_lines.n);
+	for (j = 0; j < m->cand_lines.n; j++) {
+		const line_rec *ln = &m->cand_lines.v[j];
+		hash = pp_hash_mix(pp_hash_mix(pp_hash_mix(hash, ln->function), (uint64_t)ln->line),
+		                   (uint64_t)ln->column);
+	}
+	found = pp_htab_find(&m->loc_index, hash, loc_eq, &key);
+	if (found == UINT32_MAX)
+		found = add_location(m, &key, src->address + mx.delta, hash);
+	if (found == UINT32_MAX)
+		return 0;
+	return m->loc_xlat.v[idx] = found + 1;
+}
+
+/* ---- samples ---------------------------------------------------------- */
+
+/* pprof's label order: string labels before numeric ones, each group by key;
+ * labels with equal keys keep their order. */
+static int compare_labels(const pprof_merger *m, const label_rec *a, const label_rec *b)
+{
+	bool anum = a->str == 0, bnum = b->str == 0;
+
+	if (anum != bnum)
+		return anum ? 1 : -1;
+	return compare_strings(m, a->key, b->key);
+}
+
+/* Insertion sort: samples have few labels, and it is stable. */
+static void sort_labels(const pprof_merger *m, label_rec *v, size_t n)
+{
+	size_t i, j;
+
+	for (i = 1; i < n; i++) {
+		label_rec x = v[i];
+		for (j = i; j > 0 && compare_labels(m, &v[j - 1], &x) > 0; j--)
+			v[j] = v[j - 1];
+		v[j] = x;
+	}
+}
+
+/* Fills cand_labels with the sample's labels in result ids, in canonical
+ * order. Like pprof, labels with neither a string nor a number nor a unit are
+ * dropped, and a string label ignores its number. */
+static bool gather_labels(const merge_input *in, const pb_sample *s)
+{
+	pprof_merger *m = in->m;
+	size_t j;
+
+	if (!VEC_RESERVE(m->cand_labels, s->n_label + 1))
+		return false;
+	m->cand_labels.n = 0;
+	for (j = 0; j < s->n_label; j++) {
+		const pb_label *l = s->label[j];
+		label_rec r = { 0, 0, 0, 0 };
+		if (l->str == 0 && l->num == 0 && l->num_unit == 0)
+			continue;
+		r.key = xlat_string(m, in->p, l->key);
+		if (l->str) {
+			r.str = xlat_string(m, in->p, l->str);
+			if (r.str == UINT32_MAX)
+				return false;
+			if ((in->flags & PPROF_MERGE_MARK_BASE) && r.key == in->base_key)
+				continue;   /* replaced below, as pprof's SetLabel does */
+		} else {
+			r.num = l->num;
+			r.unit = xlat_string(m, in->p, l->num_unit);
+		}
+		if (r.key == UINT32_MAX || r.unit == UINT32_MAX)
+			return false;
+		m->cand_labels.v[m->cand_labels.n++] = r;
+	}
+	if (in->flags & PPROF_MERGE_MARK_BASE) {
+		label_rec base = { in->base_key, in->base_value, 0, 0 };
+		m->cand_labels.v[m->cand_labels.n++] = base;
+	}
+	sort_labels(m, m->cand_labels.v, m->cand_labels.n);
+	return true;
+}
+
+typedef struct {
+	const pprof_merger *m;
+} sample_key;
+
+static bool labels_equal(const label_rec *a, const label_rec *b, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (a[i].key != b[i].key || a[i].str != b[i].str || a[i].unit != b[i].unit ||
+		    a[i].num != b[i].num)
+			return false;
+	return true;
+}
+
+static bool sample_eq(const void *ctx, uint32_t idx)
+{
+	const pprof_merger *m = ((const sample_key *)ctx)->m;
+	const sample_rec *s = &m->samples.v[idx];
+
+	return s->nloc == m->cand_locs.n && s->nlabel == m->cand_labels.n &&
+	       memcmp(&m->locids.v[s->loc0], m->cand_locs.v, s->nloc * sizeof(uint64_t)) == 0 &&
+	       labels_equal(&m->labels.v[s->label0], m->cand_labels.v, s->nlabel);
+}
+
+static uint64_t candidate_hash(const pprof_merger *m)
+{
+	uint64_t h = pp_hash_mix(4, m->cand_locs.n);
+	size_t j;
+
+	for (j = 0; j < m->cand_locs.n; j++)
+		h = pp_hash_mix(h, m->cand_locs.v[j]);
+	for (j = 0; j < m->cand_labels.n; j++) {
+		const label_rec *l = &m->cand_labels.v[j];
+		h = pp_hash_mix(pp_hash_mix(h, (uint64_t)l->key << 32 | l->str),
+		                (uint64_t)l->num ^ ((uint64_t)l->unit << 40));
+	}
+	return h;
+}
+
+/* Appends the candidate sample (locations, labels, values). */
+static bool add_sample(pprof_merger *m, uint64_t hash)
+{
+	size_t nv = m->types.n / 2;
+	uint32_t idx = (uint32_t)m->samples.n;
+	sample_rec *s;
+
+	if (m->samples.n >= UINT32_MAX - 1 || !VEC_RESERVE(m->samples, m->samples.n + 1) ||
+	    !VEC_RESERVE(m->locids, m->locids.n + m->cand_locs.n) ||
+	    !VEC_RESERVE(m->labels, m->labels.n + m->cand_labels.n) ||
+	    !VEC_RESERVE(m->values, m->values.n + nv) ||
+	    !pp_htab_add(&m->sample_index, hash, idx))
+		return false;
+	s = &m->samples.v[m->samples.n++];
+	s->loc0 = m->locids.n;
+	s->nloc = (uint32_t)m->cand_locs.n;
+	s->label0 = m->labels.n;
+	s->nlabel = (uint32_t)m->cand_labels.n;
+	memcpy(&m->locids.v[m->locids.n], m->cand_locs.v, m->cand_locs.n * sizeof(uint64_t));
+	m->locids.n += m->cand_locs.n;
+	memcpy(&m->labels.v[m->labels.n], m->cand_labels.v, m->cand_labels.n * sizeof(label_rec));
+	m->labels.n += m->cand_labels.n;
+	memcpy(&m->values.v[m->values.n], m->cand_values.v, nv * sizeof(int64_t));
+	m->values.n += nv;
+	return true;
+}
+
+static bool is_zero(const int64_t *v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (v[i])
+			return false;
+	return true;
+}
+
+/* Merges one input sample (not all zero). */
+static bool merge_sample(const merge_input *in, const pb_sample *s)
+{
+	pprof_merger *m = in->m;
+	size_t nv = s->n_value, j;
+	uint64_t hash;
+	uint32_t found;
+
+	if (!VEC_RESERVE(m->cand_locs, s->n_location_id) || !VEC_RESERVE(m->cand_values, nv))
+		return false;
+	for (j = 0; j < s->n_location_id; j++) {
+		uint32_t loc = xlat_location(in, pp_idmap_get(&in->p->locations, s->location_id[j]));
+		if (!loc)
+			return false;
+		m->cand_locs.v[j] = loc;
+	}
+	m->cand_locs.n = s->n_location_id;
+	if (!gather_labels(in, s))
+		return false;
+	for (j = 0; j < nv; j++)   /* unsigned arithmetic: wraps like Go's int64 */
+		m->cand_values.v[j] = (in->flags & PPROF_MERGE_SUBTRACT)
+		                      ? (int64_t)(0 - (uint64_t)s->value[j]) : s->value[j];
+	hash = candidate_hash(m);
+	found = pp_htab_find(&m->sample_index, hash, sample_eq, &(sample_key){ m });
+	if (found == UINT32_MAX)
+		return add_sample(m, hash);
+	int64_t *sum = &m->values.v[(size_t)found * nv];
+	for (j = 0; j < nv; j++)
+		sum[j] = (int64_t)((uint64_t)sum[j] + (uint64_t)m->cand_values.v[j]);
+	return true;
+}
+
+/* Sizes and clears the per-input translation tables. */
+static bool reset_xlat(pprof_merger *m, const pb_profile *pb)
+{
+	if (!VEC_RESERVE(m->str_xlat, pb->n_string_table) ||
+	    !VEC_RESERVE(m->fn_xlat, pb->n_function) || !VEC_RESERVE(m->map_xlat, pb->n_mapping) ||
+	    !VEC_RESERVE(m->loc_xlat, pb->n_location))
+		return false;
+	memset(m->str_xlat.v, 0, pb->n_string_table * sizeof(*m->str_xlat.v));
+	memset(m->fn_xlat.v, 0, pb->n_function * sizeof(*m->fn_xlat.v));
+	memset(m->map_xlat.v, 0, pb->n_mapping * sizeof(*m->map_xlat.v));
+	memset(m->loc_xlat.v, 0, pb->n_location * sizeof(*m->loc_xlat.v));
+	return true;
+}
+
+/* Merges the input's samples; false when out of memory. */
+static bool merge_samples(merge_input *in)
+{
+	pprof_merger *m = in->m;
+	const pb_profile *pb = in->p->pb;
+	size_t i;
+
+	if (in->flags & PPROF_MERGE_MARK_BASE) {
+		in->base_key = pp_strtab_intern(&m->strings, "pprof::base", 11);
+		in->base_value = pp_strtab_intern(&m->strings, "true", 4);
+		if (in->base_key == UINT32_MAX || in->base_value == UINT32_MAX)
+			return false;
+	}
+	/* The first mapping stands for the main binary: keep it first. */
+	if (m->maps.n == 0 && pb->n_mapping > 0 && !xlat_mapping(in, 0).id)
+		return false;
+	for (i = 0; i < pb->n_sample; i++) {
+		const pb_sample *s = pb->sample[i];
+		if (!is_zero(s->value, s->n_value) && !merge_sample(in, s))
+			return false;
+	}
+	return true;
+}
+
+int pprof_merger_add(pprof_merger *m, const pprof_profile *p, unsigned flags)
+{
+	merge_input in = { m, p, flags, 0, 0 };
+	int rc;
+
+	if (!reset_xlat(m, p->pb))
+		goto nomem;
+	if (m->count == 0) {
+		if (!take_first_header(&in))
+			goto nomem;
+	} else if ((rc = check_compatible(&in)) != PPROF_OK) {
+		return rc;
+	}
+	if (!combine_header(&in) || !merge_samples(&in))
+		goto nomem;
+	m->count++;
+	return PPROF_OK;
+nomem:
+	pp_seterr(m->err, "out of memory");
+	return PPROF_ERR_NOMEM;
+}
+
+/* ---- the result ------------------------------------------------------- */
+
+/* Arrays of n structs of the given type and of pointers to them, in arena a,
+ * each struct initialised with init; NULL when out of memory. */
+#define PB_ARRAY(a, type, init, n) ((type **)pb_array((a), sizeof(type), (n), (init)))
+
+static void **pb_array(pp_arena *a, size_t size, size_t n, void (*init)(void *))
+{
+	void **ptrs = pp_arena_alloc(a, n * sizeof(void *) + 1);
+	char *items = pp_arena_alloc(a, n * size + 1);
+	size_t i;
+
+	if (!ptrs || !items)
+		return NULL;
+	for (i = 0; i < n; i++) {
+		ptrs[i] = items + i * size;
+		init(ptrs[i]);
+	}
+	return ptrs;
+}
+
+static void init_value_type(void *p) { perftools__profiles__value_type__init(p); }
+static void init_function(void *p) { perftools__profiles__function__init(p); }
+static void init_mapping(void *p) { perftools__profiles__mapping__init(p); }
+static void init_location(void *p) { perftools__profiles__location__init(p); }
+static void init_line(void *p) { perftools__profiles__line__init(p); }
+static void init_sample(void *p) { perftools__profiles__sample__init(p); }
+static void init_label(void *p) { perftools__profiles__label__init(p); }
+
+/* The string table, each string followed by a NUL as decoded ones are. */
+static bool build_strings(const pprof_merger *m, pp_arena *a, pb_profile *pb)
+{
+	const pp_strtab *t = &m->strings;
+	char *text = pp_arena_alloc(a, t->pool_len + t->count);
+	size_t i;
+
+	pb->string_table = pp_arena_alloc(a, t->count * sizeof(*pb->string_table));
+	if (!text || !pb->string_table)
+		return false;
+	for (i = 0; i < t->count; i++) {
+		size_t len;
+		const char *s = pp_strtab_get(t, (uint32_t)i, &len);
+		memcpy(text, s, len);
+		text[len] = '\0';
+		pb->string_table[i].data = (uint8_t *)text;
+		pb->string_table[i].len = len;
+		text += len + 1;
+	}
+	pb->n_string_table = t->count;
+	return true;
+}
+
+static bool build_header(const pprof_merger *m, pp_arena *a, pb_profile *pb)
+{
+	size_t i, n = m->types.n / 2;
+
+	pb->sample_type = PB_ARRAY(a, pb_value_type, init_value_type, n);
+	pb->period_type = pp_arena_alloc(a, sizeof(*pb->period_type));
+	pb->comment = pp_arena_alloc(a, m->comments.n * sizeof(*pb->comment) + 1);
+	if (!pb->sample_type || !pb->period_type || !pb->comment)
+		return false;
+	for (i = 0; i < n; i++) {
+		pb->sample_type[i]->type = m->types.v[2 * i];
+		pb->sample_type[i]->unit = m->types.v[2 * i + 1];
+	}
+	pb->n_sample_type = n;
+	perftools__profiles__value_type__init(pb->period_type);
+	pb->period_type->type = m->period_type;
+	pb->period_type->unit = m->period_unit;
+	for (i = 0; i < m->comments.n; i++)
+		pb->comment[i] = m->comments.v[i];
+	pb->n_comment = m->comments.n;
+	pb->drop_frames = m->drop_frames;
+	pb->keep_frames = m->keep_frames;
+	pb->time_nanos = m->time_nanos;
+	pb->duration_nanos = m->duration_nanos;
+	pb->period = m->period;
+	pb->default_sample_type = m->default_sample_type;
+	pb->doc_url = m->doc_url;
+	return true;
+}
+
+static bool build_functions(const pprof_merger *m, pp_arena *a, pb_profile *pb)
+{
+	size_t i;
+
+	pb->function = PB_ARRAY(a, pb_function, init_function, m->fns.n);
+	if (!pb->function)
+		return false;
+	for (i = 0; i < m->fns.n; i++) {
+		pb_function *f = pb->function[i];
+		f->id = i + 1;
+		f->name = m->fns.v[i].name;
+		f->system_name = m->fns.v[i].system_name;
+		f->filename = m->fns.v[i].filename;
+		f->start_line = m->fns.v[i].start_line;
+	}
+	pb->n_function = m->fns.n;
+	return true;
+}
+
+static bool build_mappings(const pprof_merger *m, pp_arena *a, pb_profile *pb)
+{
+	size_t i;
+
+	pb->mapping = PB_ARRAY(a, pb_mapping, init_mapping, m->maps.n);
+	if (!pb->mapping)
+		return false;
+	for (i = 0; i < m->maps.n; i++) {
+		const map_rec *r = &m->maps.v[i];
+		pb_mapping *p = pb->mapping[i];
+		p->id = i + 1;
+		p->memory_start = r->start;
+		p->memory_limit = r->limit;
+		p->file_offset = r->offset;
+		p->filename = r->filename;
+		p->build_id = r->build_id;
+		p->has_functions = r->has_functions;
+		p->has_filenames = r->has_filenames;
+		p->has_line_numbers = r->has_line_numbers;
+		p->has_inline_frames = r->has_inline_frames;
+	}
+	pb->n_mapping = m->maps.n;
+	return true;
+}
+
+static bool build_locations(const pprof_merger *m, pp_arena *a, pb_profile *pb)
+{
+	pb_line **lines = PB_ARRAY(a, pb_line, init_line, m->lines.n);
+	size_t i;
+
+	pb->location = PB_ARRAY(a, pb_location, init_location, m->locs.n);
+	if (!pb->location || !lines)
+		return false;
+	for (i = 0; i < m->lines.n; i++) {
+		lines[i]->function_id = m->lines.v[i].function;
+		lines[i]->line = m->lines.v[i].line;
+		lines[i]->column = m->lines.v[i].column;
+	}
+	for (i = 0; i < m->locs.n; i++) {
+		const loc_rec *r = &m->locs.v[i];
+		pb_location *l = pb->location[i];
+		l->id = i + 1;
+		l->mapping_id = r->mapping;
+		l->address = r->address;
+		l->is_folded = r->folded;
+		l->n_line = r->nlines;
+		l->line = lines + r->line0;
+	}
+	pb->n_location = m->locs.n;
+	return true;
+}
+
+static bool build_samples(const pprof_merger *m, pp_arena *a, pb_profile *pb)
+{
+	size_t i, nv = m->types.n / 2;
+	uint64_t *locids = pp_arena_alloc(a, m->locids.n * sizeof(*locids) + 1);
+	int64_t *values = pp_arena_alloc(a, m->values.n * sizeof(*values) + 1);
+	pb_label **labels = PB_ARRAY(a, pb_label, init_label, m->labels.n);
+
+	pb->sample = PB_ARRAY(a, pb_sample, init_sample, m->samples.n);
+	if (!pb->sample || !locids || !values || !labels)
+		return false;
+	memcpy(locids, m->locids.v, m->locids.n * sizeof(*locids));
+	memcpy(values, m->values.v, m->values.n * sizeof(*values));
+	for (i = 0; i < m->labels.n; i++) {
+		const label_rec *r = &m->labels.v[i];
+		labels[i]->key = r->key;
+		labels[i]->str = r->str;
+		labels[i]->num = r->num;
+		labels[i]->num_unit = r->unit;
+	}
+	for (i = 0; i < m->samples.n; i++) {
+		const sample_rec *r = &m->samples.v[i];
+		pb_sample *s = pb->sample[i];
+		s->n_location_id = r->nloc;
+		s->location_id = locids + r->loc0;
+		s->n_value = nv;
+		s->value = values + i * nv;
+		s->n_label = r->nlabel;
+		s->label = labels + r->label0;
+	}
+	pb->n_sample = m->samples.n;
+	return true;
+}
+
+/* The result as a profile of its own (validated like any input). */
+static int merger_materialize(const pprof_merger *m, pprof_profile **out, char *err)
+{
+	pp_arena *a = pp_arena_new();
+	pb_profile *pb = a ? pp_arena_alloc(a, sizeof(*pb)) : NULL;
+	int rc;
+
+	if (!pb)
+		goto nomem;
+	perftools__profiles__profile__init(pb);
+	if (!build_strings(m, a, pb) || !build_header(m, a, pb) || !build_functions(m, a, pb) ||
+	    !build_mappings(m, a, pb) || !build_locations(m, a, pb) || !build_samples(m, a, pb))
+		goto nomem;
+	*out = pp_profile_adopt(a, pb, err, &rc);
+	return rc;
+nomem:
+	pp_arena_free(a);
+	pp_seterr(err, "out of memory");
+	return PPROF_ERR_NOMEM;
+}
+
+int pprof_merger_finish(pprof_merger *m, pprof_profile **out)
+{
+	unsigned long count = m->count;
+	bool zero = false;
+	size_t i, nv = m->types.n / 2;
+	int rc;
+
+	*out = NULL;
+	for (i = 0; i < m->samples.n && !zero; i++)
+		zero = is_zero(&m->values.v[i * nv], nv);
+	rc = merger_materialize(m, out, m->err);
+	merger_clear(m);
+	if (!pp_strtab_init(&m->strings)) {
+		pprof_profile_free(*out);
+		*out = NULL;
+		pp_seterr(m->err, "out of memory");
+		return PPROF_ERR_NOMEM;
+	}
+	if (rc != PPROF_OK || !zero)
+		return rc;
+	/* Samples that cancelled out (a base): merge the result again on its
+	 * own, as pprof does, so they go with whatever only they referenced. */
+	pprof_profile *sparse = *out;
+	*out = NULL;
+	rc = pprof_merger_add(m, sparse, 0);
+	pprof_profile_free(sparse);
+	if (rc == PPROF_OK)
+		rc = pprof_merger_finish(m, out);
+	m->count = count;
+	return rc;
+}

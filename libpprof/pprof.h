@@ -1,0 +1,178 @@
+/*
+ * pprof.h - libpprof, the library behind pprof-tools.
+ *
+ * Reads streams of pprof profiles (gzip'd or plain profile.proto), validates
+ * them, merges them as google/pprof's profile.Merge does, and writes them back.
+ *
+ * Conventions:
+ *  - Every object is an opaque handle made by a _new (or a _next/_finish that
+ *    says so) and released by its _free; _free(NULL) does nothing.
+ *  - Calls that can fail return one of the PPROF_* codes below. A handle keeps
+ *    the text of its last error, read with its _error function; the text stays
+ *    valid until the next call on that handle. pprof_strerror() names a code.
+ *  - Strings returned by accessors are owned by the profile and live as long
+ *    as it does. The library keeps no global mutable state: handles may be used
+ *    from different threads as long as each handle is used by one at a time.
+ */
+#ifndef PPROF_H
+#define PPROF_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define PPROF_VERSION "0.1.0"
+
+/* Return codes. */
+enum {
+	PPROF_OK = 0,             /* success */
+	PPROF_END = 1,            /* pprof_reader_next: no more profiles */
+	PPROF_ERR_DATA = -1,      /* malformed or invalid profile data */
+	PPROF_ERR_IO = -2,        /* reading or writing failed (errno kept) */
+	PPROF_ERR_NOMEM = -3,     /* out of memory */
+	PPROF_ERR_LIMIT = -4,     /* input larger than the configured limit */
+	PPROF_ERR_MISMATCH = -5,  /* profiles with incompatible sample types */
+	PPROF_ERR_ARG = -6        /* invalid argument */
+};
+
+/* The text for a return code, e.g. "malformed profile data". */
+const char *pprof_strerror(int code);
+
+/* The library's version, e.g. "0.1.0", and those of the zlib and protobuf-c
+ * libraries it runs with. */
+const char *pprof_version(void);
+const char *pprof_zlib_version(void);
+const char *pprof_protobuf_c_version(void);
+
+/* Default limit on the uncompressed size of one profile: 2 GiB. */
+#define PPROF_DEFAULT_MAX_SIZE ((uint64_t)2 << 30)
+
+/* ---- Profiles --------------------------------------------------------- */
+
+typedef struct pprof_profile pprof_profile;
+
+/* A profile with no samples and no sample types (what merging nothing gives).
+ * NULL when out of memory. */
+pprof_profile *pprof_profile_new_empty(void);
+
+void pprof_profile_free(pprof_profile *p);
+
+/* Counts of the objects a profile holds. */
+size_t pprof_profile_sample_count(const pprof_profile *p);
+size_t pprof_profile_location_count(const pprof_profile *p);
+size_t pprof_profile_function_count(const pprof_profile *p);
+size_t pprof_profile_mapping_count(const pprof_profile *p);
+size_t pprof_profile_string_count(const pprof_profile *p);
+
+/* Sample types: how many, and the type and unit of the i-th (0-based). */
+size_t pprof_profile_sample_type_count(const pprof_profile *p);
+const char *pprof_profile_sample_type(const pprof_profile *p, size_t i,
+                                      const char **unit);
+/* The period type (type, and *unit if unit is not NULL); "" when absent. */
+const char *pprof_profile_period_type(const pprof_profile *p, const char **unit);
+int64_t pprof_profile_period(const pprof_profile *p);
+int64_t pprof_profile_time_nanos(const pprof_profile *p);
+int64_t pprof_profile_duration_nanos(const pprof_profile *p);
+
+/* The sum over all samples of the i-th value (wrapping as int64, like pprof). */
+int64_t pprof_profile_total(const pprof_profile *p, size_t i);
+
+/* ---- Reading a stream of profiles ------------------------------------- */
+
+typedef struct pprof_reader pprof_reader;
+
+/*
+ * A reader of the profiles in a file descriptor (not closed by the reader) or
+ * in a memory buffer (not copied: it must outlive the reader). Input that
+ * starts with the gzip magic is a sequence of gzip members, one profile each;
+ * any other input is one uncompressed profile. NULL when out of memory.
+ */
+pprof_reader *pprof_reader_new_fd(int fd);
+pprof_reader *pprof_reader_new_buffer(const void *data, size_t size);
+
+/* Refuse profiles whose uncompressed size exceeds max_size bytes (default
+ * PPROF_DEFAULT_MAX_SIZE): reading stops after at most that many bytes. */
+void pprof_reader_set_max_size(pprof_reader *r, uint64_t max_size);
+
+/*
+ * Reads, decodes and validates the next profile. On PPROF_OK, *out is a new
+ * profile owned by the caller. PPROF_END when the input is exhausted (an
+ * input with no bytes at all gives PPROF_END at once; pprof_reader_count
+ * tells it apart). Any other code is an error; the reader is then done.
+ * Error texts start with "profile N: " (1-based position in the stream).
+ */
+int pprof_reader_next(pprof_reader *r, pprof_profile **out);
+
+/* Profiles returned so far, and bytes read and inflated so far. */
+unsigned long pprof_reader_count(const pprof_reader *r);
+uint64_t pprof_reader_bytes_in(const pprof_reader *r);
+uint64_t pprof_reader_bytes_out(const pprof_reader *r);
+
+const char *pprof_reader_error(const pprof_reader *r);
+void pprof_reader_free(pprof_reader *r);
+
+/* ---- Merging ---------------------------------------------------------- */
+
+typedef struct pprof_merger pprof_merger;
+
+/* Flags for pprof_merger_add. */
+enum {
+	PPROF_MERGE_SUBTRACT = 1u << 0,  /* add the profile's values negated (a base) */
+	PPROF_MERGE_MARK_BASE = 1u << 1  /* label its samples pprof::base=true */
+};
+
+pprof_merger *pprof_merger_new(void);
+
+/*
+ * Merges profile p into the result (p is not changed or kept). Errors:
+ * PPROF_ERR_MISMATCH when p's sample types or period type differ from those
+ * of the first profile added; the result is unchanged then.
+ */
+int pprof_merger_add(pprof_merger *m, const pprof_profile *p, unsigned flags);
+
+/* Profiles merged so far. */
+unsigned long pprof_merger_count(const pprof_merger *m);
+
+/*
+ * The merged profile, new and owned by the caller; the merger is reset to
+ * empty. With nothing added, the result is an empty profile.
+ */
+int pprof_merger_finish(pprof_merger *m, pprof_profile **out);
+
+const char *pprof_merger_error(const pprof_merger *m);
+void pprof_merger_free(pprof_merger *m);
+
+/* ---- Writing ---------------------------------------------------------- */
+
+/* Where encoded bytes go: returns 0, or -1 with errno set on failure. */
+typedef int (*pprof_sink)(void *ctx, const void *data, size_t size);
+
+typedef struct pprof_writer pprof_writer;
+
+/* Level for pprof_writer_new: write raw protobuf instead of gzip. */
+#define PPROF_UNCOMPRESSED (-1)
+
+/*
+ * A writer that encodes profiles to sink: each profile as one gzip member at
+ * zlib level 0..9 (Go writes 6), or as raw protobuf with PPROF_UNCOMPRESSED.
+ * NULL when out of memory or the level is invalid.
+ */
+pprof_writer *pprof_writer_new(pprof_sink sink, void *ctx, int level);
+
+/* Encodes p (deterministically: same profile, same bytes) and sends it on. */
+int pprof_writer_put(pprof_writer *w, const pprof_profile *p);
+
+/* Bytes passed to the sink so far. */
+uint64_t pprof_writer_bytes_out(const pprof_writer *w);
+
+const char *pprof_writer_error(const pprof_writer *w);
+void pprof_writer_free(pprof_writer *w);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* PPROF_H */

@@ -1,0 +1,384 @@
+/* cli.c - the code every pprof-tools program shares; see cli.h. */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+/* The program's name for messages. */
+static const char *prog_name = "pprof-tools";
+
+/* The temporary output file while one exists, for the signal handler. */
+static volatile sig_atomic_t have_temp;
+static char temp_path[4096];
+
+void cli_init(const char *prog)
+{
+	prog_name = prog;
+	signal(SIGPIPE, SIG_IGN);
+}
+
+const char *cli_prog(void)
+{
+	return prog_name;
+}
+
+static void vwarn(const char *fmt, va_list ap)
+{
+	fprintf(stderr, "%s: ", prog_name);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
+void cli_warn(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vwarn(fmt, ap);
+	va_end(ap);
+}
+
+void cli_usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vwarn(fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "Try '%s --help' for more information.\n", prog_name);
+	exit(EXIT_USAGE);
+}
+
+/* Flushes and checks stdout, then exits: --help into a full disk is a failure. */
+static __attribute__((noreturn)) void exit_after_stdout(void)
+{
+	if (fflush(stdout) != 0 || ferror(stdout) || fclose(stdout) != 0) {
+		cli_warn("write error: %s", strerror(errno));
+		exit(EXIT_DATA);
+	}
+	exit(EXIT_OK);
+}
+
+void cli_version(void)
+{
+	printf("%s (pprof-tools) %s\n", prog_name, PACKAGE_VERSION);
+	printf("libpprof %s, zlib %s, protobuf-c %s\n", pprof_version(), pprof_zlib_version(),
+	       pprof_protobuf_c_version());
+	exit_after_stdout();
+}
+
+void cli_help(const char *text)
+{
+	fputs(text, stdout);
+	exit_after_stdout();
+}
+
+/* ---- options ---------------------------------------------------------- */
+
+void cli_options_init(cli_options *o)
+{
+	o->path = NULL;
+	o->level = 6;   /* what Go's runtime/pprof writes */
+	o->force = false;
+	o->max_size = PPROF_DEFAULT_MAX_SIZE;
+}
+
+uint64_t cli_parse_size(const char *what, const char *arg)
+{
+	static const char *const suffixes[] = { "", "K", "M", "G", "T" };
+	char *end;
+	uint64_t n;
+	unsigned shift = 0, i;
+
+	errno = 0;
+	n = strtoull(arg, &end, 10);
+	if (errno || end == arg || arg[0] == '-')
+		cli_usage_error("invalid %s '%s': not a number", what, arg);
+	for (i = 1; i < sizeof(suffixes) / sizeof(*suffixes); i++)
+		if (*end && (end[0] == suffixes[i][0] || end[0] == suffixes[i][0] + 32) &&
+		    (!end[1] || strcmp(end + 1, "iB") == 0 || strcmp(end + 1, "B") == 0))
+			shift = 10 * i, end += strlen(end);
+	if (*end)
+		cli_usage_error("invalid %s '%s': use a number of bytes with K, M, G or T", what, arg);
+	if (shift && n > (UINT64_MAX >> shift))
+		cli_usage_error("invalid %s '%s': too large", what, arg);
+	return n << shift;
+}
+
+/* Parses a zlib level 0..9. */
+static int parse_level(const char *arg)
+{
+	if (arg[0] >= '0' && arg[0] <= '9' && arg[1] == '\0')
+		return arg[0] - '0';
+	cli_usage_error("invalid compression level '%s': use 0 to 9", arg);
+}
+
+bool cli_options_handle(cli_options *o, int c, const char *arg, const char *help)
+{
+	switch (c) {
+	case 'o': o->path = arg; return true;
+	case 'f': o->force = true; return true;
+	case OPT_LEVEL: o->level = parse_level(arg); return true;
+	case OPT_UNCOMPRESSED: o->level = PPROF_UNCOMPRESSED; return true;
+	case OPT_MAX_SIZE: o->max_size = cli_parse_size("--max-size", arg); return true;
+	case OPT_HELP: cli_help(help);
+	case OPT_VERSION: cli_version();
+	}
+	if (c >= '0' && c <= '9') {
+		o->level = c - '0';
+		return true;
+	}
+	return false;
+}
+
+/* ---- output ----------------------------------------------------------- */
+
+struct cli_output {
+	FILE *fp;
+	const char *path;      /* -o FILE, or NULL for stdout */
+	pprof_writer *writer;
+	int level;
+	bool failed;           /* a write failed and was reported */
+};
+
+/* Removes the temporary file and dies of the signal, as if unhandled. */
+static void on_fatal_signal(int sig)
+{
+	if (have_temp)
+		unlink(temp_path);
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+/* The mode a new FILE gets: that of the file it replaces, else 0666 & ~umask. */
+static mode_t output_mode(const char *path)
+{
+	struct stat st;
+	mode_t mask;
+
+	if (stat(path, &st) == 0)
+		return st.st_mode & 07777;
+	mask = umask(0);
+	umask(mask);
+	return 0666 & ~mask;
+}
+
+/* Creates the temporary file beside path ("DIR/.NAME.XXXXXX", so rename
+ * stays within one file system) and opens it as out->fp. */
+static bool open_temp(cli_output *out)
+{
+	const char *slash = strrchr(out->path, '/');
+	int dir_len = slash ? (int)(slash - out->path) + 1 : 0;
+	int fd, n;
+
+	n = snprintf(temp_path, sizeof(temp_path), "%.*s.%s.XXXXXX", dir_len, out->path,
+	             out->path + dir_len);
+	if (n < 0 || (size_t)n >= sizeof(temp_path)) {
+		errno = ENAMETOOLONG;
+		return false;
+	}
+	signal(SIGINT, on_fatal_signal);
+	signal(SIGTERM, on_fatal_signal);
+	signal(SIGHUP, on_fatal_signal);
+	fd = mkstemp(temp_path);
+	if (fd < 0)
+		return false;
+	have_temp = 1;
+	if (fchmod(fd, output_mode(out->path)) != 0 || !(out->fp = fdopen(fd, "wb"))) {
+		int saved = errno;
+		close(fd);
+		unlink(temp_path);
+		have_temp = 0;
+		errno = saved;
+		return false;
+	}
+	return true;
+}
+
+bool cli_output_allowed(const cli_options *o, bool binary)
+{
+	if (!o->path && binary && o->level != PPROF_UNCOMPRESSED && !o->force &&
+	    isatty(STDOUT_FILENO)) {
+		cli_warn("compressed data not written to a terminal; use -f to force, or -o FILE");
+		return false;
+	}
+	return true;
+}
+
+cli_output *cli_output_open(const cli_options *o, bool binary)
+{
+	cli_output *out = calloc(1, sizeof(*out));
+
+	if (!out) {
+		cli_warn("out of memory");
+		return NULL;
+	}
+	out->path = o->path;
+	out->level = o->level;
+	if (!cli_output_allowed(o, binary)) {
+		free(out);
+		return NULL;
+	}
+	if (!o->path) {
+		out->fp = stdout;
+		return out;
+	}
+	if (!open_temp(out)) {
+		cli_warn("%s: cannot create a temporary file beside it: %s", o->path, strerror(errno));
+		free(out);
+		return NULL;
+	}
+	return out;
+}
+
+/* pprof_writer's sink: a checked fwrite. */
+static int output_sink(void *ctx, const void *data, size_t size)
+{
+	cli_output *out = ctx;
+
+	if (fwrite(data, 1, size, out->fp) != size) {
+		if (errno == 0)
+			errno = EIO;
+		return -1;
+	}
+	return 0;
+}
+
+pprof_writer *cli_output_writer(cli_output *out)
+{
+	if (!out->writer)
+		out->writer = pprof_writer_new(output_sink, out, out->level);
+	return out->writer;
+}
+
+bool cli_output_printf(cli_output *out, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vfprintf(out->fp, fmt, ap);
+	va_end(ap);
+	if (n < 0 && !out->failed) {
+		cli_warn("%s: write error: %s", out->path ? out->path : "(stdout)", strerror(errno));
+		out->failed = true;
+	}
+	return n >= 0;
+}
+
+/* Releases out; the file behind it is already closed or removed. */
+static void output_free(cli_output *out)
+{
+	pprof_writer_free(out->writer);
+	free(out);
+}
+
+int cli_output_commit(cli_output *out)
+{
+	const char *name = out->path ? out->path : "(stdout)";
+	bool ok = !out->failed && fflush(out->fp) == 0 && !ferror(out->fp);
+
+	if (ok && out->path && fsync(fileno(out->fp)) != 0)
+		ok = false;
+	if (fclose(out->fp) != 0)
+		ok = false;
+	if (ok && out->path && rename(temp_path, out->path) != 0)
+		ok = false;
+	if (!ok && !out->failed)
+		cli_warn("%s: write error: %s", name, strerror(errno));
+	if (out->path && (!ok || out->failed))
+		unlink(temp_path);
+	have_temp = 0;
+	output_free(out);
+	return ok ? EXIT_OK : EXIT_DATA;
+}
+
+void cli_output_abort(cli_output *out)
+{
+	if (!out)
+		return;
+	if (out->path) {
+		fclose(out->fp);
+		unlink(temp_path);
+		have_temp = 0;
+	}
+	output_free(out);
+}
+
+/* ---- input ------------------------------------------------------------ */
+
+const char *cli_input_name(const char *path)
+{
+	return strcmp(path, "-") == 0 ? "(stdin)" : path;
+}
+
+/* Reads the profiles of one input; returns the exit status. */
+static int read_one_input(const char *path, const cli_read_options *ro, cli_profile_fn fn,
+                          void *ctx)
+{
+	const char *name = cli_input_name(path);
+	int fd = strcmp(path, "-") == 0 ? STDIN_FILENO : open(path, O_RDONLY);
+	pprof_reader *r;
+	pprof_profile *p;
+	int rc, status = EXIT_OK;
+
+	if (fd < 0) {
+		cli_warn("%s: %s", name, strerror(errno));
+		return EXIT_DATA;
+	}
+	r = pprof_reader_new_fd(fd);
+	if (!r) {
+		cli_warn("%s: out of memory", name);
+		status = EXIT_DATA;
+		goto done;
+	}
+	pprof_reader_set_max_size(r, ro->max_size);
+	while ((rc = pprof_reader_next(r, &p)) == PPROF_OK) {
+		status = fn(ctx, name, pprof_reader_count(r), p);
+		if (status != EXIT_OK)
+			goto done;
+	}
+	if (rc != PPROF_END) {
+		cli_warn("%s: %s", name, pprof_reader_error(r));
+		status = EXIT_DATA;
+	} else if (pprof_reader_count(r) == 0 && !ro->allow_empty) {
+		cli_warn("%s: empty input", name);
+		status = EXIT_DATA;
+	}
+done:
+	pprof_reader_free(r);
+	if (fd != STDIN_FILENO)
+		close(fd);
+	return status;
+}
+
+int cli_read_inputs(int argc, char **argv, const cli_read_options *ro, cli_profile_fn fn,
+                    void *ctx, unsigned long *skipped)
+{
+	static char *stdin_only[] = { "-", NULL };
+	int i, status;
+
+	if (argc == 0) {
+		argc = 1;
+		argv = stdin_only;
+	}
+	for (i = 0; i < argc; i++) {
+		status = read_one_input(argv[i], ro, fn, ctx);
+		if (status == EXIT_OK)
+			continue;
+		if (!ro->keep_going)
+			return status;
+		(*skipped)++;
+	}
+	return EXIT_OK;
+}

@@ -1,0 +1,120 @@
+/*
+ * cli.h - what the pprof-tools programs share: messages and exit codes,
+ * the output options, safe output (checked writes, atomic -o), and the loop
+ * over the profiles of the inputs.
+ */
+#ifndef PPROF_CLI_H
+#define PPROF_CLI_H
+
+#include <getopt.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "pprof.h"
+
+/* Exit statuses: the same for every program (see the man pages). */
+enum { EXIT_OK = 0, EXIT_DATA = 1, EXIT_USAGE = 2 };
+
+/* Sets the program name used in messages; call first in main. Also makes
+ * writes to a closed pipe fail with EPIPE instead of killing the program, so
+ * the failure is reported. */
+void cli_init(const char *prog);
+const char *cli_prog(void);
+
+/* "prog: message" on stderr. */
+void cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* "prog: message", a hint to try --help, and exit with EXIT_USAGE. */
+void cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+
+/* Prints "prog (pprof-tools) VERSION" and the library versions; exits 0. */
+void cli_version(void) __attribute__((noreturn));
+/* Prints text to stdout and exits 0 (or 1 if stdout fails). */
+void cli_help(const char *text) __attribute__((noreturn));
+
+/* ---- output options shared by every program that writes profiles ------- */
+
+typedef struct {
+	const char *path;       /* -o FILE, or NULL for stdout */
+	int level;              /* zlib level, or PPROF_UNCOMPRESSED */
+	bool force;             /* -f: write binary data to a terminal */
+	uint64_t max_size;      /* --max-size */
+} cli_options;
+
+/* Long options every writing program accepts; include with CLI_OUTPUT_LONGOPTS
+ * in a getopt_long table and "o:fv0123456789" in the short options. */
+enum {
+	OPT_LEVEL = 1000, OPT_UNCOMPRESSED, OPT_MAX_SIZE, OPT_HELP, OPT_VERSION,
+	OPT_FIRST_TOOL_OPTION = 1100
+};
+#define CLI_OUTPUT_LONGOPTS                                                   \
+	{ "output", required_argument, NULL, 'o' },                           \
+	{ "level", required_argument, NULL, OPT_LEVEL },                      \
+	{ "uncompressed", no_argument, NULL, OPT_UNCOMPRESSED },              \
+	{ "force", no_argument, NULL, 'f' },                                  \
+	{ "max-size", required_argument, NULL, OPT_MAX_SIZE },                \
+	{ "help", no_argument, NULL, OPT_HELP },                              \
+	{ "version", no_argument, NULL, OPT_VERSION }
+#define CLI_OUTPUT_SHORTOPTS "o:f0123456789"
+
+void cli_options_init(cli_options *o);
+/* Handles one of the shared options (getopt_long's result c and optarg);
+ * returns false if c is not one of them. Help text comes from the caller. */
+bool cli_options_handle(cli_options *o, int c, const char *arg, const char *help);
+
+/* Parses a byte count with an optional K, M, G or T suffix (powers of 1024,
+ * "KiB" and "k" spellings too); a usage error when it is not one. */
+uint64_t cli_parse_size(const char *what, const char *arg);
+
+/* ---- output ----------------------------------------------------------- */
+
+typedef struct cli_output cli_output;
+
+/*
+ * Opens the output: stdout, or for -o a temporary file beside FILE that only
+ * cli_output_commit renames over it. Refuses (returns NULL after a message)
+ * binary output to a terminal unless forced, as gzip does. binary is false
+ * for text reports.
+ */
+cli_output *cli_output_open(const cli_options *o, bool binary);
+/* The terminal check of cli_output_open alone, to fail before any work. */
+bool cli_output_allowed(const cli_options *o, bool binary);
+/* The writer that encodes profiles into the output. */
+pprof_writer *cli_output_writer(cli_output *out);
+/* Writes text (reports) to the output; false after a message on failure. */
+bool cli_output_printf(cli_output *out, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* Finishes: closes (checked) and, for -o, renames into place. Returns the
+ * exit status; frees out. */
+int cli_output_commit(cli_output *out);
+/* Gives up: removes the temporary file, leaves FILE as it was; frees out. */
+void cli_output_abort(cli_output *out);
+
+/* ---- input ------------------------------------------------------------ */
+
+/* Called with each profile of the inputs; returns EXIT_OK to go on, or
+ * another status to stop. The callback owns p. name is the input's name
+ * and index the profile's 1-based position in that input. */
+typedef int (*cli_profile_fn)(void *ctx, const char *name, unsigned long index,
+                              pprof_profile *p);
+
+/* How cli_read_inputs treats problems. */
+typedef struct {
+	uint64_t max_size;
+	bool keep_going;     /* warn about a broken input and go on */
+	bool allow_empty;    /* an empty stdin is no error */
+} cli_read_options;
+
+/*
+ * Reads the profiles of the inputs (argv[0..argc), or stdin when argc is 0;
+ * "-" is stdin) in order, calling fn for each. A broken input is an error
+ * naming it ("prog: FILE: profile N: what"), so is an empty one. Returns
+ * the exit status; with keep_going, broken inputs are warnings and *skipped
+ * counts them.
+ */
+int cli_read_inputs(int argc, char **argv, const cli_read_options *ro, cli_profile_fn fn,
+                    void *ctx, unsigned long *skipped);
+
+/* The name of an input in messages: "(stdin)" for "-". */
+const char *cli_input_name(const char *path);
+
+#endif /* PPROF_CLI_H */

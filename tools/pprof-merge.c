@@ -1,0 +1,176 @@
+/*
+ * pprof-merge - merge a stream of pprof profiles into one, as
+ * `go tool pprof -proto` does.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "cli.h"
+
+static const char usage_text[] =
+	"Usage: pprof-merge [-o FILE] [-0..-9 | --level N] [--uncompressed] [-f]\n"
+	"                   [--base FILE | --diff-base FILE] [--keep-going] [--allow-empty]\n"
+	"                   [--max-size BYTES] [FILE...]\n"
+	"Merge the profiles of the FILEs (or stdin; - is stdin) into one profile,\n"
+	"as 'go tool pprof -proto' does, and write it gzip'd to stdout.\n"
+	"A gzip'd FILE may hold several profiles, one per gzip member.\n"
+	"\n"
+	"  -o, --output FILE      write to FILE (atomically: replaced only on success)\n"
+	"  -0 .. -9, --level N    zlib compression level (default 6)\n"
+	"      --uncompressed     write raw protobuf\n"
+	"  -f, --force            write compressed data to a terminal\n"
+	"      --base FILE        subtract the profiles of FILE (like pprof -base);\n"
+	"                         may be repeated\n"
+	"      --diff-base FILE   subtract them and label them pprof::base=true\n"
+	"                         (like pprof -diff_base)\n"
+	"  -k, --keep-going       skip broken inputs with a warning\n"
+	"      --allow-empty      an empty input gives an empty profile, not an error\n"
+	"      --max-size BYTES   refuse profiles larger than this uncompressed\n"
+	"                         (default 2G; suffixes K, M, G)\n"
+	"      --help             show this help\n"
+	"      --version          show versions\n"
+	"\n"
+	"Exit status: 0 success, 1 bad data or I/O error, 2 usage error.\n";
+
+enum { OPT_BASE = OPT_FIRST_TOOL_OPTION, OPT_DIFF_BASE, OPT_ALLOW_EMPTY };
+
+static const struct option long_options[] = {
+	CLI_OUTPUT_LONGOPTS,
+	{ "base", required_argument, NULL, OPT_BASE },
+	{ "diff-base", required_argument, NULL, OPT_DIFF_BASE },
+	{ "keep-going", no_argument, NULL, 'k' },
+	{ "allow-empty", no_argument, NULL, OPT_ALLOW_EMPTY },
+	{ NULL, 0, NULL, 0 }
+};
+
+typedef struct {
+	cli_options out;
+	cli_read_options in;
+	char **bases;        /* --base or --diff-base FILEs */
+	int n_bases;
+	unsigned base_flags; /* how base profiles are added */
+} merge_options;
+
+/* State for merge_one: the merger and how to add profiles to it. */
+typedef struct {
+	pprof_merger *merger;
+	unsigned flags;
+	bool keep_going;
+} merge_state;
+
+static void add_base(merge_options *o, const char *path, unsigned flags)
+{
+	if (o->n_bases && o->base_flags != flags)
+		cli_usage_error("--base and --diff-base cannot be used together");
+	o->bases = realloc(o->bases, (size_t)(o->n_bases + 1) * sizeof(*o->bases));
+	if (!o->bases) {
+		cli_warn("out of memory");
+		exit(EXIT_DATA);
+	}
+	o->bases[o->n_bases++] = (char *)path;
+	o->base_flags = flags;
+}
+
+static void parse_options(int argc, char **argv, merge_options *o)
+{
+	int c;
+
+	cli_options_init(&o->out);
+	o->in.keep_going = o->in.allow_empty = false;
+	while ((c = getopt_long(argc, argv, CLI_OUTPUT_SHORTOPTS "k", long_options, NULL)) != -1) {
+		if (cli_options_handle(&o->out, c, optarg, usage_text))
+			continue;
+		switch (c) {
+		case OPT_BASE: add_base(o, optarg, PPROF_MERGE_SUBTRACT); break;
+		case OPT_DIFF_BASE:
+			add_base(o, optarg, PPROF_MERGE_SUBTRACT | PPROF_MERGE_MARK_BASE);
+			break;
+		case 'k': o->in.keep_going = true; break;
+		case OPT_ALLOW_EMPTY: o->in.allow_empty = true; break;
+		default: cli_usage_error("unknown option");
+		}
+	}
+	o->in.max_size = o->out.max_size;
+}
+
+/* Merges one profile of the stream; a mismatch is an error or, with
+ * --keep-going, a skipped profile. */
+static int merge_one(void *ctx, const char *name, unsigned long index, pprof_profile *p)
+{
+	merge_state *st = ctx;
+	int rc = pprof_merger_add(st->merger, p, st->flags);
+
+	pprof_profile_free(p);
+	if (rc == PPROF_OK)
+		return EXIT_OK;
+	cli_warn("%s: profile %lu: %s%s", name, index, pprof_merger_error(st->merger),
+	         st->keep_going && rc == PPROF_ERR_MISMATCH ? " (skipped)" : "");
+	return st->keep_going && rc == PPROF_ERR_MISMATCH ? EXIT_OK : EXIT_DATA;
+}
+
+/* Writes the merged profile to the output; returns the exit status. */
+static int write_result(const cli_options *o, pprof_profile *result)
+{
+	cli_output *out = cli_output_open(o, true);
+	pprof_writer *w;
+
+	if (!out)
+		return EXIT_DATA;
+	w = cli_output_writer(out);
+	if (!w || pprof_writer_put(w, result) != PPROF_OK) {
+		cli_warn("%s: %s", o->path ? o->path : "(stdout)",
+		         w ? pprof_writer_error(w) : "out of memory");
+		cli_output_abort(out);
+		return EXIT_DATA;
+	}
+	return cli_output_commit(out);
+}
+
+/* Reads and merges the inputs, then the bases; returns the exit status. */
+static int merge_all(merge_options *o, int argc, char **argv, merge_state *st)
+{
+	unsigned long skipped = 0;
+	int status;
+
+	st->flags = 0;
+	status = cli_read_inputs(argc, argv, &o->in, merge_one, st, &skipped);
+	if (status == EXIT_OK && o->n_bases) {
+		st->flags = o->base_flags;
+		status = cli_read_inputs(o->n_bases, o->bases, &o->in, merge_one, st, &skipped);
+	}
+	if (status == EXIT_OK && skipped && pprof_merger_count(st->merger) == 0) {
+		cli_warn("no profile could be merged");
+		status = EXIT_DATA;
+	}
+	return status;
+}
+
+int main(int argc, char **argv)
+{
+	merge_options o = { 0 };
+	merge_state st = { NULL, 0, false };
+	pprof_profile *result = NULL;
+	int status;
+
+	cli_init("pprof-merge");
+	parse_options(argc, argv, &o);
+	st.keep_going = o.in.keep_going;
+	st.merger = pprof_merger_new();
+	if (!st.merger) {
+		cli_warn("out of memory");
+		return EXIT_DATA;
+	}
+	if (!cli_output_allowed(&o.out, true))   /* before reading anything */
+		return EXIT_DATA;
+	status = merge_all(&o, argc - optind, argv + optind, &st);
+	if (status == EXIT_OK && pprof_merger_finish(st.merger, &result) != PPROF_OK) {
+		cli_warn("%s", pprof_merger_error(st.merger));
+		status = EXIT_DATA;
+	}
+	if (status == EXIT_OK)
+		status = write_result(&o.out, result);
+	pprof_profile_free(result);
+	pprof_merger_free(st.merger);
+	free(o.bases);
+	return status;
+}

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Installs what pprof-tools needs to build and test on Debian 12 (run as root):
+# the toolchain, protobuf-c, zlib, Check, Go (its `go tool pprof` is what the
+# interoperability tests compare with), and mandoc, valgrind and clang for the
+# checks. With --go-backports it also installs Go 1.23 from Debian's
+# bookworm-backports suite (profiles with Function.start_line, `go tool
+# preprofile`); the suite's entry is derived from the machine's own Debian
+# entry, so no host is named here.
+set -euo pipefail
+export DEBIAN_FRONTEND=noninteractive
+
+packages=(
+	build-essential autoconf automake libtool pkg-config
+	protobuf-c-compiler libprotobuf-c-dev zlib1g-dev check
+	golang-go mandoc valgrind clang time bsdutils
+)
+
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${packages[@]}" >/dev/null
+
+if [ "${1:-}" = --go-backports ]; then
+	src=/etc/apt/sources.list.d/debian.sources
+	dst=/etc/apt/sources.list.d/bookworm-backports.sources
+	if [ ! -f "$dst" ] && [ -f "$src" ]; then
+		awk '/^(Types|URIs|Components|Signed-By):/ { print; next }
+		     /^Suites:/ { print "Suites: bookworm-backports"; next }
+		     /^$/ { exit }' "$src" > "$dst"
+		apt-get update -qq
+	fi
+	apt-get install -y -qq -t bookworm-backports golang-1.23-go >/dev/null ||
+		echo "install-deps: Go 1.23 from bookworm-backports not available; using $(go version)" >&2
+fi

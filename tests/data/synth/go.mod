@@ -1,0 +1,3 @@
+module pprofsynth
+
+go 1.19

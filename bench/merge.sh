@@ -1,0 +1,325 @@
+#!/usr/bin/env bash
+# bench/merge.sh -- benchmark pprof-merge against `go tool pprof -proto` and
+# against the zlib floor, on generated inputs. A benchmark, not a test: it is
+# not run by `make check`.
+#
+# Usage: bench/merge.sh [-k] [-w WORKDIR] [-s SETS] [-r RUNS] [-p] [BUILD_DIR]
+#
+#   BUILD_DIR   build tree holding tools/pprof-merge (default: $BUILD, else the
+#               first of ., the source dir, SRC/build, SRC/_build that has it)
+#   -k          keep the work dir (inputs, outputs, logs) and print its path
+#   -w WORKDIR  generate into WORKDIR instead of a new temp dir (implies -k;
+#               inputs already there are reused)
+#   -s SETS     comma-separated sets to run: small,large (default both)
+#   -r RUNS     runs per measurement, the best wall time is kept (default 3)
+#   -p          also `perf record` pprof-merge on the last set and print the
+#               top functions
+#
+# Environment:
+#   PPROF_MERGE  the pprof-merge binary (default BUILD_DIR/tools/pprof-merge)
+#   BUILD        the build dir, when not given as an argument
+#   GO           the go command (default /usr/lib/go-1.23/bin/go if present,
+#                else `go`); always run with GOTOOLCHAIN=local GOPROXY=off
+#
+# Sets (generated with tests/data/synth, the synthetic profile generator;
+# every profile shares one "universe" of functions and stacks, as profiles of
+# one service do, and differs in samples by seed):
+#   small  60 CPU profiles like the fixtures in tests/data (samples/count and
+#          cpu/nanoseconds, labels, inlined frames), `pprofsynth -small`,
+#          seeds 1..60, about 30 KiB gzip'd each
+#   large  3 profiles of 100000 samples, about 20 MB uncompressed each,
+#          seeds 101..103
+#
+# For each set it measures wall time, CPU time (user+sys) and peak RSS with
+# /usr/bin/time of
+#   pprof-merge   pprof-merge -o OUT INPUTS...
+#   go-pprof      pprof -proto -symbolize=none INPUTS... > OUT  (Go's pprof
+#                 binary itself, found with `go tool -n pprof` after a warm-up)
+#   zlib-floor    zcat INPUTS > /dev/null, plus gzip -6 -c MERGED.pb > /dev/null
+#                 (MERGED.pb: the uncompressed merged profile); times summed
+# checks that both merges give the same totals in `pprof -top`, and prints a
+# table with the ratios and the targets. Exit status: 0 when the merges agree
+# (targets missed are reported, not fatal), 1 when they do not or on error.
+
+set -euo pipefail
+
+prog=bench/merge.sh
+die() { printf '%s: %s\n' "$prog" "$*" >&2; exit 1; }
+usage() { sed -n '/^# Usage:/,/^$/s/^# \{0,1\}//p' "$0" | sed '/^$/d'; }
+
+srcdir=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+
+keep=0
+workdir=
+sets=small,large
+runs=3
+perf=0
+while getopts ':kw:s:r:ph' opt; do
+	case $opt in
+	k) keep=1 ;;
+	w) workdir=$OPTARG; keep=1 ;;
+	s) sets=$OPTARG ;;
+	r) runs=$OPTARG ;;
+	p) perf=1 ;;
+	h) usage; exit 0 ;;
+	:) usage >&2; die "option -$OPTARG needs an argument" ;;
+	*) usage >&2; die "unknown option -$OPTARG" ;;
+	esac
+done
+shift $((OPTIND - 1))
+[[ $# -le 1 ]] || { usage >&2; die "too many arguments"; }
+[[ $runs =~ ^[1-9][0-9]*$ ]] || die "-r needs a positive number"
+for s in ${sets//,/ }; do
+	[[ $s == small || $s == large ]] || die "unknown set '$s' (small, large)"
+done
+
+# --- tools -----------------------------------------------------------------
+
+build=${1:-${BUILD:-}}
+if [[ -z ${PPROF_MERGE:-} ]]; then
+	if [[ -z $build ]]; then
+		for d in . "$srcdir" "$srcdir/build" "$srcdir/_build"; do
+			if [[ -x $d/tools/pprof-merge ]]; then build=$d; break; fi
+		done
+		[[ -n $build ]] || die "no tools/pprof-merge found; give BUILD_DIR or PPROF_MERGE"
+	fi
+	PPROF_MERGE=$build/tools/pprof-merge
+fi
+[[ -x $PPROF_MERGE ]] || die "$PPROF_MERGE: not an executable"
+PPROF_MERGE=$(cd "$(dirname "$PPROF_MERGE")" && pwd)/$(basename "$PPROF_MERGE")
+
+if [[ -z ${GO:-} ]]; then
+	if [[ -x /usr/lib/go-1.23/bin/go ]]; then GO=/usr/lib/go-1.23/bin/go; else GO=go; fi
+fi
+command -v "$GO" >/dev/null || die "$GO: not found (set GO=...)"
+export GOTOOLCHAIN=local GOPROXY=off
+
+TIME=/usr/bin/time
+[[ -x $TIME ]] || die "$TIME not found (apt-get install -y time)"
+for t in gzip zcat awk; do
+	command -v "$t" >/dev/null || die "$t not found"
+done
+[[ -d $srcdir/tests/data/synth ]] ||
+	die "$srcdir/tests/data/synth (the profile generator) not found"
+
+# --- work dir --------------------------------------------------------------
+
+if [[ -n $workdir ]]; then
+	mkdir -p "$workdir"
+	work=$(cd "$workdir" && pwd)
+else
+	work=$(mktemp -d "${TMPDIR:-/tmp}/pprof-bench.XXXXXX")
+fi
+cleanup() {
+	if [[ $keep == 1 ]]; then
+		printf '%s: work dir kept: %s\n' "$prog" "$work" >&2
+	else
+		rm -rf -- "$work"
+	fi
+}
+trap cleanup EXIT
+log=$work/log
+: >"$log"
+
+# --- generating inputs -----------------------------------------------------
+
+synth=$work/pprofsynth
+(cd "$srcdir/tests/data/synth" && "$GO" build -o "$synth" .) >>"$log" 2>&1 ||
+	die "building tests/data/synth failed (see $log)"
+
+small_inputs=()
+large_inputs=()
+gen_small() {
+	mkdir -p "$work/small"
+	local i f
+	for i in $(seq 1 60); do
+		f=$work/small/cpu-$(printf '%02d' "$i").pb.gz
+		[[ -s $f ]] || "$synth" -small -seed "$i" -o "$f"
+		small_inputs+=("$f")
+	done
+}
+gen_large() {
+	mkdir -p "$work/large"
+	local i f
+	for i in 101 102 103; do
+		f=$work/large/big-$i.pb.gz
+		[[ -s $f ]] || "$synth" -seed "$i" -samples 100000 -o "$f"
+		large_inputs+=("$f")
+	done
+}
+
+# Prints "COUNT GZ_BYTES RAW_BYTES" of the files given.
+sizes() {
+	local gz raw
+	gz=$(cat -- "$@" | wc -c)
+	raw=$(zcat -- "$@" | wc -c)
+	printf '%d %d %d\n' "$#" "$gz" "$raw"
+}
+
+# --- measuring -------------------------------------------------------------
+
+# measure NAME STDOUT CMD...: run CMD $runs times under /usr/bin/time with
+# stdout to STDOUT and stderr to the log; print "WALL CPU RSS_KB" of the run
+# with the best wall time.
+measure() {
+	local name=$1 out=$2 i tf=$work/time.$1
+	shift 2
+	: >"$tf.all"
+	for ((i = 0; i < runs; i++)); do
+		printf '== %s run %d: %s\n' "$name" "$i" "$*" >>"$log"
+		"$TIME" -o "$tf" -f '%e %U %S %M' "$@" >"$out" 2>>"$log" ||
+			die "$name failed (see $log): $*"
+		tail -n 1 "$tf" >>"$tf.all"
+	done
+	cat "$tf.all" >>"$log"
+	awk 'NR == 1 || $1 < best { best = $1; line = sprintf("%.2f %.2f %d", $1, $2 + $3, $4) }
+	     END { print line }' "$tf.all"
+}
+
+# The Go pprof binary: warm the go command (and, for Go versions that build
+# tools on demand, the build cache) once, then measure the binary it runs.
+"$GO" tool pprof -h >/dev/null 2>&1 || true
+gopprof=$("$GO" tool -n pprof 2>/dev/null || true)
+if [[ -n $gopprof && -x $gopprof ]]; then
+	gopprof_cmd=("$gopprof")
+else
+	gopprof_cmd=("$GO" tool pprof)
+fi
+
+# totals FILE: the lines of `pprof -top` that must agree between the merges.
+totals() {
+	"${gopprof_cmd[@]}" -symbolize=none -top -nodecount=20 "$1" 2>>"$log" |
+		grep -E '^(Duration:|Showing nodes accounting for)' || true
+}
+
+declare -A res # res[set/tool] = "WALL CPU RSS_KB"
+declare -A info
+agree=1
+run_set() {
+	local set=$1 n
+	shift
+	info[$set]=$(sizes "$@")
+	n=$#
+	printf '%s: %s: %d profiles, %s KiB gzip, %s MB raw; measuring...\n' "$prog" "$set" \
+		"$n" "$(awk -v b="$(cut -d' ' -f2 <<<"${info[$set]}")" 'BEGIN { printf "%.0f", b / 1024 }')" \
+		"$(awk -v b="$(cut -d' ' -f3 <<<"${info[$set]}")" 'BEGIN { printf "%.1f", b / 1e6 }')" >&2
+
+	local pm=$work/$set.pprof-merge.pb.gz gp=$work/$set.go-pprof.pb.gz
+	local raw=$work/$set.merged.pb
+	res[$set/pprof-merge]=$(measure "$set.pprof-merge" /dev/null "$PPROF_MERGE" -o "$pm" "$@")
+	res[$set/go-pprof]=$(measure "$set.go-pprof" "$gp" "${gopprof_cmd[@]}" -proto -symbolize=none "$@")
+
+	zcat "$pm" >"$raw"
+	local z g
+	z=$(measure "$set.zcat" /dev/null zcat -- "$@")
+	g=$(measure "$set.gzip" /dev/null gzip -6 -c "$raw")
+	res[$set/zlib-floor]=$(awk -v z="$z" -v g="$g" 'BEGIN {
+		split(z, a, " "); split(g, b, " ")
+		printf "%.2f %.2f %d", a[1] + b[1], a[2] + b[2], (a[3] > b[3] ? a[3] : b[3]) }')
+	info[$set/merged]="$(wc -c <"$pm") $(wc -c <"$raw") $(wc -c <"$gp")"
+
+	local tp tg
+	tp=$(totals "$pm")
+	tg=$(totals "$gp")
+	info[$set/agree]=agree
+	if [[ -z $tp || $tp != "$tg" ]]; then
+		agree=0
+		info[$set/agree]=DISAGREE
+		printf '%s: %s: the merges DISAGREE\n  pprof-merge: %s\n  go pprof:    %s\n' \
+			"$prog" "$set" "$tp" "$tg" >&2
+	fi
+	info[$set/totals]=$tp
+}
+
+for s in ${sets//,/ }; do
+	case $s in
+	small) gen_small; run_set small "${small_inputs[@]}" ;;
+	large) gen_large; run_set large "${large_inputs[@]}" ;;
+	esac
+done
+
+# --- report ----------------------------------------------------------------
+
+printf '\n'
+printf 'pprof-merge: %s\n' "$PPROF_MERGE"
+printf 'go pprof:    %s (%s)\n' "${gopprof_cmd[*]}" "$("$GO" version)"
+printf 'zlib floor:  zcat inputs + gzip -6 of the merged profile (%s)\n' "$(gzip --version | head -n 1)"
+printf 'machine:     %s CPUs, %s; best wall time of %d runs\n\n' "$(nproc)" \
+	"$(awk -F': *' '/^model name/ { print $2; exit }' /proc/cpuinfo)" "$runs"
+
+printf '%-6s %-12s %8s %8s %10s\n' set tool 'wall s' 'cpu s' 'peak MB'
+for s in ${sets//,/ }; do
+	for t in pprof-merge go-pprof zlib-floor; do
+		read -r w c m <<<"${res[$s/$t]}"
+		printf '%-6s %-12s %8.2f %8.2f %10.1f\n' "$s" "$t" "$w" "$c" "$(awk -v m="$m" 'BEGIN { print m / 1024 }')"
+	done
+done
+
+# ratio NUM DEN: NUM/DEN, or "inf" when DEN is 0 (below /usr/bin/time's 10 ms)
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b == 0) print "inf"; else printf "%.2f", a / b }'; }
+# verdict VALUE OP TARGET: "ok" or "MISSED"
+verdict() {
+	awk -v v="$1" -v t="$3" -v op="$2" 'BEGIN {
+		if (v == "inf") v = 1e9
+		ok = (op == ">=") ? v >= t : v <= t
+		print ok ? "ok" : "MISSED" }'
+}
+
+# row SET NAME VALUE OP TARGET: one line of the ratio table (no OP: no target)
+row() {
+	local v
+	if [[ -n $5 ]]; then
+		v=$(verdict "$3" "$4" "$5")
+		[[ $v == ok ]] || missed=$((missed + 1))
+		printf '%-6s %-36s %8s  %-8s %s\n' "$1" "$2" "$3" "$4 $5" "$v"
+	else
+		printf '%-6s %-36s %8s  %-8s\n' "$1" "$2" "$3" '-'
+	fi
+}
+
+printf '\n%-6s %-36s %8s  %-8s %s\n' set ratio value target ''
+missed=0
+for s in ${sets//,/ }; do
+	read -r pw pc pm <<<"${res[$s/pprof-merge]}"
+	read -r gw gc gm <<<"${res[$s/go-pprof]}"
+	read -r zw zc _ <<<"${res[$s/zlib-floor]}"
+	if [[ $s == small ]]; then
+		t_speed=3 t_mem=0.25 t_floor=
+	else
+		t_speed=3.5 t_mem=0.20 t_floor=1.5
+	fi
+	row "$s" 'go/pprof-merge wall time' "$(ratio "$gw" "$pw")" '>=' "$t_speed"
+	row "$s" 'go/pprof-merge cpu time' "$(ratio "$gc" "$pc")" '' ''
+	row "$s" 'pprof-merge/go peak RSS' "$(ratio "$pm" "$gm")" '<=' "$t_mem"
+	row "$s" 'pprof-merge/zlib-floor wall time' "$(ratio "$pw" "$zw")" '<=' "$t_floor"
+	row "$s" 'pprof-merge/zlib-floor cpu time' "$(ratio "$pc" "$zc")" '' ''
+done
+
+printf '\n'
+for s in ${sets//,/ }; do
+	read -r n gz raw <<<"${info[$s]}"
+	read -r mgz mraw ggz <<<"${info[$s/merged]}"
+	printf '%s: %d inputs, %d bytes gzip, %d raw; merged: pprof-merge %d bytes gzip (%d raw), go pprof %d bytes gzip\n' \
+		"$s" "$n" "$gz" "$raw" "$mgz" "$mraw" "$ggz"
+	printf '%s: totals (%s): %s\n' "$s" "${info[$s/agree]}" \
+		"$(tr '\n' ';' <<<"${info[$s/totals]}" | sed 's/;$//; s/;/; /g')"
+done
+printf '%d target(s) missed\n' "$missed"
+
+# --- optional profile of pprof-merge ---------------------------------------
+
+if [[ $perf == 1 ]]; then
+	last=${sets##*,}
+	if [[ $last == large ]]; then inputs=("${large_inputs[@]}"); else inputs=("${small_inputs[@]}"); fi
+	if command -v perf >/dev/null; then
+		printf '\nperf record of pprof-merge on the %s set (top functions):\n' "$last"
+		perf record -q -o "$work/perf.data" -- "$PPROF_MERGE" -o "$work/perf.pb.gz" "${inputs[@]}" \
+			>>"$log" 2>&1 || die "perf record failed (see $log)"
+		perf report -i "$work/perf.data" --stdio --no-children --sort dso,symbol 2>>"$log" |
+			grep -v '^#' | grep -v '^$' | head -n 25
+	else
+		printf '%s: perf not found, no profile\n' "$prog" >&2
+	fi
+fi
+
+[[ $agree == 1 ]] || exit 1

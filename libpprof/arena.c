@@ -110,15 +110,9 @@ size_t pp_arena_used(const pp_arena *a)
 	return a->used;
 }
 
-/* Every allocation made for protobuf-c is followed by a NUL byte: that makes
- * each unpacked string (a bytes field, copied by protobuf-c) a C string too. */
 static void *arena_pb_alloc(void *data, size_t size)
 {
-	char *p = size < SIZE_MAX ? pp_arena_alloc(data, size + 1) : NULL;
-
-	if (p)
-		p[size] = '\0';
-	return p;
+	return pp_arena_alloc(data, size);
 }
 
 static void arena_pb_free(void *data, void *ptr)

@@ -10,6 +10,10 @@
  * first-seen order, mapping then functions then location, as pprof does, so
  * only referenced objects exist. Per input, small tables remember what each
  * of its strings and objects became.
+ *
+ * Samples, the bulk of a large result, are built once, as the protobuf-c
+ * structs the result profile is made of, in the arena that profile will own;
+ * finishing does not copy them.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -47,16 +51,22 @@ typedef struct {
 	int64_t num;
 } label_rec;
 
-typedef struct {
-	size_t loc0, label0; /* first of its location ids and labels */
-	uint32_t nloc, nlabel;
-} sample_rec;
-
 /* What an input's mapping became: the result id and how far addresses move. */
 typedef struct {
 	uint32_t id;
 	uint64_t delta;
 } map_xlat;
+
+/* An interned stack: location ids, and an interned label set. */
+typedef struct {
+	uint64_t *ids;
+	size_t n;
+} stack_rec;
+
+typedef struct {
+	pb_label **labels;
+	size_t n;
+} labelset_rec;
 
 /* A growable array: items, count, capacity. */
 #define VEC(type) struct { type *v; size_t n, cap; }
@@ -75,11 +85,11 @@ struct pprof_merger {
 	VEC(map_rec) maps;
 	VEC(loc_rec) locs;
 	VEC(line_rec) lines;
-	VEC(sample_rec) samples;
-	VEC(uint64_t) locids;
-	VEC(int64_t) values;   /* types.n / 2 per sample */
-	VEC(label_rec) labels;
-	pp_htab fn_index, map_index, loc_index, sample_index;
+	pp_arena *arena;       /* the result's: samples, and at the end the rest */
+	VEC(pb_sample *) samples;
+	VEC(stack_rec) stacks;
+	VEC(labelset_rec) labelsets;
+	pp_htab fn_index, map_index, loc_index, sample_index, stack_index, labelset_index;
 	/* per input: what its strings and objects became (0 = not yet) */
 	VEC(uint32_t) str_xlat;   /* result string id + 1 */
 	VEC(uint32_t) fn_xlat;
@@ -104,12 +114,23 @@ typedef struct {
 	uint32_t base_key, base_value;   /* "pprof::base", "true" */
 } merge_input;
 
+static void merger_clear(pprof_merger *m);
+
+/* Makes a cleared merger ready for its first input. */
+static bool merger_start(pprof_merger *m)
+{
+	if (!pp_strtab_init(&m->strings))
+		return false;
+	m->arena = pp_arena_new();
+	return m->arena != NULL;
+}
+
 pprof_merger *pprof_merger_new(void)
 {
 	pprof_merger *m = calloc(1, sizeof(*m));
 
-	if (m && !pp_strtab_init(&m->strings)) {
-		free(m);
+	if (m && !merger_start(m)) {
+		pprof_merger_free(m);
 		return NULL;
 	}
 	return m;
@@ -126,13 +147,15 @@ static void merger_clear(pprof_merger *m)
 	VEC_FREE(m->locs);
 	VEC_FREE(m->lines);
 	VEC_FREE(m->samples);
-	VEC_FREE(m->locids);
-	VEC_FREE(m->values);
-	VEC_FREE(m->labels);
+	pp_arena_free(m->arena);
 	pp_htab_free(&m->fn_index);
 	pp_htab_free(&m->map_index);
 	pp_htab_free(&m->loc_index);
 	pp_htab_free(&m->sample_index);
+	pp_htab_free(&m->stack_index);
+	pp_htab_free(&m->labelset_index);
+	VEC_FREE(m->stacks);
+	VEC_FREE(m->labelsets);
 	VEC_FREE(m->str_xlat);
 	VEC_FREE(m->fn_xlat);
 	VEC_FREE(m->map_xlat);
@@ -569,70 +592,149 @@ static bool gather_labels(const merge_input *in, const pb_sample *s)
 	return true;
 }
 
-typedef struct {
-	const pprof_merger *m;
-} sample_key;
+/*
+ * Stacks and label sets are interned: samples that share a stack (with other
+ * labels) or a label set (as most do) point to one array, which keeps a large
+ * result small. Samples are then keyed by the pair, compared by identity.
+ */
 
-static bool labels_equal(const label_rec *a, const label_rec *b, size_t n)
+static bool stack_eq(const void *ctx, uint32_t idx)
 {
-	size_t i;
+	const pprof_merger *m = ctx;
+	const stack_rec *st = &m->stacks.v[idx];
 
-	for (i = 0; i < n; i++)
-		if (a[i].key != b[i].key || a[i].str != b[i].str || a[i].unit != b[i].unit ||
-		    a[i].num != b[i].num)
-			return false;
-	return true;
+	return st->n == m->cand_locs.n &&
+	       memcmp(st->ids, m->cand_locs.v, st->n * sizeof(uint64_t)) == 0;
 }
 
-static bool sample_eq(const void *ctx, uint32_t idx)
+/* The index of the stack in cand_locs among the result's stacks. */
+static uint32_t intern_stack(pprof_merger *m)
 {
-	const pprof_merger *m = ((const sample_key *)ctx)->m;
-	const sample_rec *s = &m->samples.v[idx];
-
-	return s->nloc == m->cand_locs.n && s->nlabel == m->cand_labels.n &&
-	       memcmp(&m->locids.v[s->loc0], m->cand_locs.v, s->nloc * sizeof(uint64_t)) == 0 &&
-	       labels_equal(&m->labels.v[s->label0], m->cand_labels.v, s->nlabel);
-}
-
-static uint64_t candidate_hash(const pprof_merger *m)
-{
-	uint64_t h = pp_hash_mix(4, m->cand_locs.n);
+	uint64_t hash = pp_hash_mix(4, m->cand_locs.n);
+	uint32_t idx;
+	stack_rec *st;
 	size_t j;
 
 	for (j = 0; j < m->cand_locs.n; j++)
-		h = pp_hash_mix(h, m->cand_locs.v[j]);
-	for (j = 0; j < m->cand_labels.n; j++) {
-		const label_rec *l = &m->cand_labels.v[j];
-		h = pp_hash_mix(pp_hash_mix(h, (uint64_t)l->key << 32 | l->str),
-		                (uint64_t)l->num ^ ((uint64_t)l->unit << 40));
-	}
-	return h;
+		hash = pp_hash_mix(hash, m->cand_locs.v[j]);
+	idx = pp_htab_find(&m->stack_index, hash, stack_eq, m);
+	if (idx != UINT32_MAX)
+		return idx;
+	idx = (uint32_t)m->stacks.n;
+	if (!VEC_RESERVE(m->stacks, m->stacks.n + 1) || !pp_htab_add(&m->stack_index, hash, idx))
+		return UINT32_MAX;
+	st = &m->stacks.v[m->stacks.n];
+	st->n = m->cand_locs.n;
+	st->ids = pp_arena_alloc(m->arena, st->n * sizeof(uint64_t));
+	if (!st->ids)
+		return UINT32_MAX;
+	memcpy(st->ids, m->cand_locs.v, st->n * sizeof(uint64_t));
+	m->stacks.n++;
+	return idx;
 }
 
-/* Appends the candidate sample (locations, labels, values). */
-static bool add_sample(pprof_merger *m, uint64_t hash)
+static bool labelset_eq(const void *ctx, uint32_t idx)
+{
+	const pprof_merger *m = ctx;
+	const labelset_rec *ls = &m->labelsets.v[idx];
+	size_t i;
+
+	if (ls->n != m->cand_labels.n)
+		return false;
+	for (i = 0; i < ls->n; i++) {
+		const pb_label *a = ls->labels[i];
+		const label_rec *b = &m->cand_labels.v[i];
+		if (a->key != b->key || a->str != b->str || a->num_unit != b->unit || a->num != b->num)
+			return false;
+	}
+	return true;
+}
+
+/* The candidate's labels as protobuf-c structs in the result's arena. */
+static pb_label **new_labels(pprof_merger *m)
+{
+	size_t i, n = m->cand_labels.n;
+	pb_label **ptrs = pp_arena_alloc(m->arena, n * sizeof(*ptrs));
+	pb_label *labels = pp_arena_alloc(m->arena, n * sizeof(*labels));
+
+	if (!ptrs || !labels)
+		return NULL;
+	for (i = 0; i < n; i++) {
+		const label_rec *r = &m->cand_labels.v[i];
+		perftools__profiles__label__init(&labels[i]);
+		labels[i].key = r->key;
+		labels[i].str = r->str;
+		labels[i].num = r->num;
+		labels[i].num_unit = r->unit;
+		ptrs[i] = &labels[i];
+	}
+	return ptrs;
+}
+
+/* The index of the label set in cand_labels among the result's label sets. */
+static uint32_t intern_labelset(pprof_merger *m)
+{
+	uint64_t hash = pp_hash_mix(5, m->cand_labels.n);
+	uint32_t idx;
+	labelset_rec *ls;
+	size_t j;
+
+	for (j = 0; j < m->cand_labels.n; j++) {
+		const label_rec *l = &m->cand_labels.v[j];
+		hash = pp_hash_mix(pp_hash_mix(hash, (uint64_t)l->key << 32 | l->str),
+		                   (uint64_t)l->num ^ ((uint64_t)l->unit << 40));
+	}
+	idx = pp_htab_find(&m->labelset_index, hash, labelset_eq, m);
+	if (idx != UINT32_MAX)
+		return idx;
+	idx = (uint32_t)m->labelsets.n;
+	if (!VEC_RESERVE(m->labelsets, m->labelsets.n + 1) ||
+	    !pp_htab_add(&m->labelset_index, hash, idx))
+		return UINT32_MAX;
+	ls = &m->labelsets.v[m->labelsets.n];
+	ls->n = m->cand_labels.n;
+	ls->labels = new_labels(m);
+	if (!ls->labels)
+		return UINT32_MAX;
+	m->labelsets.n++;
+	return idx;
+}
+
+/* The sample being looked for: its interned stack and label set. */
+typedef struct {
+	const pprof_merger *m;
+	const stack_rec *stack;
+	const labelset_rec *labels;
+} sample_key;
+
+static bool sample_eq(const void *ctx, uint32_t idx)
+{
+	const sample_key *k = ctx;
+	const pb_sample *s = k->m->samples.v[idx];
+
+	return s->location_id == k->stack->ids && s->label == k->labels->labels;
+}
+
+/* Adds a sample with the key's stack and labels and cand_values. */
+static bool add_sample(pprof_merger *m, const sample_key *key, uint64_t hash)
 {
 	size_t nv = m->types.n / 2;
 	uint32_t idx = (uint32_t)m->samples.n;
-	sample_rec *s;
+	pb_sample *s = pp_arena_alloc(m->arena, sizeof(*s));
 
-	if (m->samples.n >= UINT32_MAX - 1 || !VEC_RESERVE(m->samples, m->samples.n + 1) ||
-	    !VEC_RESERVE(m->locids, m->locids.n + m->cand_locs.n) ||
-	    !VEC_RESERVE(m->labels, m->labels.n + m->cand_labels.n) ||
-	    !VEC_RESERVE(m->values, m->values.n + nv) ||
-	    !pp_htab_add(&m->sample_index, hash, idx))
+	if (!s || m->samples.n >= UINT32_MAX - 1 || !VEC_RESERVE(m->samples, m->samples.n + 1))
 		return false;
-	s = &m->samples.v[m->samples.n++];
-	s->loc0 = m->locids.n;
-	s->nloc = (uint32_t)m->cand_locs.n;
-	s->label0 = m->labels.n;
-	s->nlabel = (uint32_t)m->cand_labels.n;
-	memcpy(&m->locids.v[m->locids.n], m->cand_locs.v, m->cand_locs.n * sizeof(uint64_t));
-	m->locids.n += m->cand_locs.n;
-	memcpy(&m->labels.v[m->labels.n], m->cand_labels.v, m->cand_labels.n * sizeof(label_rec));
-	m->labels.n += m->cand_labels.n;
-	memcpy(&m->values.v[m->values.n], m->cand_values.v, nv * sizeof(int64_t));
-	m->values.n += nv;
+	perftools__profiles__sample__init(s);
+	s->value = pp_arena_alloc(m->arena, nv * sizeof(int64_t));
+	if (!s->value || !pp_htab_add(&m->sample_index, hash, idx))
+		return false;
+	s->n_location_id = key->stack->n;
+	s->location_id = key->stack->ids;
+	s->n_value = nv;
+	memcpy(s->value, m->cand_values.v, nv * sizeof(int64_t));
+	s->n_label = key->labels->n;
+	s->label = key->labels->labels;
+	m->samples.v[m->samples.n++] = s;
 	return true;
 }
 
@@ -651,8 +753,9 @@ static bool merge_sample(const merge_input *in, const pb_sample *s)
 {
 	pprof_merger *m = in->m;
 	size_t nv = s->n_value, j;
+	sample_key key = { m, NULL, NULL };
 	uint64_t hash;
-	uint32_t found;
+	uint32_t found, stack, labels;
 
 	if (!VEC_RESERVE(m->cand_locs, s->n_location_id) || !VEC_RESERVE(m->cand_values, nv))
 		return false;
@@ -668,11 +771,17 @@ static bool merge_sample(const merge_input *in, const pb_sample *s)
 	for (j = 0; j < nv; j++)   /* unsigned arithmetic: wraps like Go's int64 */
 		m->cand_values.v[j] = (in->flags & PPROF_MERGE_SUBTRACT)
 		                      ? (int64_t)(0 - (uint64_t)s->value[j]) : s->value[j];
-	hash = candidate_hash(m);
-	found = pp_htab_find(&m->sample_index, hash, sample_eq, &(sample_key){ m });
+	stack = intern_stack(m);
+	labels = intern_labelset(m);
+	if (stack == UINT32_MAX || labels == UINT32_MAX)
+		return false;
+	key.stack = &m->stacks.v[stack];
+	key.labels = &m->labelsets.v[labels];
+	hash = pp_hash_mix(pp_hash_mix(6, stack), labels);
+	found = pp_htab_find(&m->sample_index, hash, sample_eq, &key);
 	if (found == UINT32_MAX)
-		return add_sample(m, hash);
-	int64_t *sum = &m->values.v[(size_t)found * nv];
+		return add_sample(m, &key, hash);
+	int64_t *sum = m->samples.v[found]->value;
 	for (j = 0; j < nv; j++)
 		sum[j] = (int64_t)((uint64_t)sum[j] + (uint64_t)m->cand_values.v[j]);
 	return true;
@@ -764,8 +873,6 @@ static void init_function(void *p) { perftools__profiles__function__init(p); }
 static void init_mapping(void *p) { perftools__profiles__mapping__init(p); }
 static void init_location(void *p) { perftools__profiles__location__init(p); }
 static void init_line(void *p) { perftools__profiles__line__init(p); }
-static void init_sample(void *p) { perftools__profiles__sample__init(p); }
-static void init_label(void *p) { perftools__profiles__label__init(p); }
 
 /* The string table, each string followed by a NUL as decoded ones are. */
 static bool build_strings(const pprof_merger *m, pp_arena *a, pb_profile *pb)
@@ -891,58 +998,36 @@ static bool build_locations(const pprof_merger *m, pp_arena *a, pb_profile *pb)
 	return true;
 }
 
+/* The samples are built already; the result takes them as they are. */
 static bool build_samples(const pprof_merger *m, pp_arena *a, pb_profile *pb)
 {
-	size_t i, nv = m->types.n / 2;
-	uint64_t *locids = pp_arena_alloc(a, m->locids.n * sizeof(*locids) + 1);
-	int64_t *values = pp_arena_alloc(a, m->values.n * sizeof(*values) + 1);
-	pb_label **labels = PB_ARRAY(a, pb_label, init_label, m->labels.n);
-
-	pb->sample = PB_ARRAY(a, pb_sample, init_sample, m->samples.n);
-	if (!pb->sample || !locids || !values || !labels)
+	pb->sample = pp_arena_alloc(a, m->samples.n * sizeof(*pb->sample));
+	if (!pb->sample)
 		return false;
-	memcpy(locids, m->locids.v, m->locids.n * sizeof(*locids));
-	memcpy(values, m->values.v, m->values.n * sizeof(*values));
-	for (i = 0; i < m->labels.n; i++) {
-		const label_rec *r = &m->labels.v[i];
-		labels[i]->key = r->key;
-		labels[i]->str = r->str;
-		labels[i]->num = r->num;
-		labels[i]->num_unit = r->unit;
-	}
-	for (i = 0; i < m->samples.n; i++) {
-		const sample_rec *r = &m->samples.v[i];
-		pb_sample *s = pb->sample[i];
-		s->n_location_id = r->nloc;
-		s->location_id = locids + r->loc0;
-		s->n_value = nv;
-		s->value = values + i * nv;
-		s->n_label = r->nlabel;
-		s->label = labels + r->label0;
-	}
+	memcpy(pb->sample, m->samples.v, m->samples.n * sizeof(*pb->sample));
 	pb->n_sample = m->samples.n;
 	return true;
 }
 
-/* The result as a profile of its own (validated like any input). */
-static int merger_materialize(const pprof_merger *m, pprof_profile **out, char *err)
+/* The result as a profile of its own (validated like any input), in the
+ * merger's arena, which the profile takes over. */
+static int merger_materialize(pprof_merger *m, pprof_profile **out, char *err)
 {
-	pp_arena *a = pp_arena_new();
-	pb_profile *pb = a ? pp_arena_alloc(a, sizeof(*pb)) : NULL;
+	pp_arena *a = m->arena;
+	pb_profile *pb = pp_arena_alloc(a, sizeof(*pb));
 	int rc;
 
-	if (!pb)
-		goto nomem;
-	perftools__profiles__profile__init(pb);
-	if (!build_strings(m, a, pb) || !build_header(m, a, pb) || !build_functions(m, a, pb) ||
-	    !build_mappings(m, a, pb) || !build_locations(m, a, pb) || !build_samples(m, a, pb))
-		goto nomem;
+	if (pb)
+		perftools__profiles__profile__init(pb);
+	if (!pb || !build_strings(m, a, pb) || !build_header(m, a, pb) ||
+	    !build_functions(m, a, pb) || !build_mappings(m, a, pb) ||
+	    !build_locations(m, a, pb) || !build_samples(m, a, pb)) {
+		pp_seterr(err, "out of memory");
+		return PPROF_ERR_NOMEM;
+	}
+	m->arena = NULL;   /* the profile's now, even if it is refused */
 	*out = pp_profile_adopt(a, pb, err, &rc);
 	return rc;
-nomem:
-	pp_arena_free(a);
-	pp_seterr(err, "out of memory");
-	return PPROF_ERR_NOMEM;
 }
 
 int pprof_merger_finish(pprof_merger *m, pprof_profile **out)
@@ -954,10 +1039,10 @@ int pprof_merger_finish(pprof_merger *m, pprof_profile **out)
 
 	*out = NULL;
 	for (i = 0; i < m->samples.n && !zero; i++)
-		zero = is_zero(&m->values.v[i * nv], nv);
+		zero = is_zero(m->samples.v[i]->value, nv);
 	rc = merger_materialize(m, out, m->err);
 	merger_clear(m);
-	if (!pp_strtab_init(&m->strings)) {
+	if (!merger_start(m)) {
 		pprof_profile_free(*out);
 		*out = NULL;
 		pp_seterr(m->err, "out of memory");

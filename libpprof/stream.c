@@ -14,6 +14,7 @@
 #include "internal.h"
 
 #define READ_SIZE (256 * 1024)
+#define KEEP_BUFFER_SIZE (4 * 1024 * 1024)   /* reused between profiles up to this */
 
 enum reader_mode { MODE_START, MODE_GZIP, MODE_PLAIN, MODE_DONE };
 
@@ -273,6 +274,13 @@ int pprof_reader_next(pprof_reader *r, pprof_profile **out)
 	}
 	r->bytes_out += r->out_len;
 	*out = pp_decode(r->out, r->out_len, err, &rc);
+	/* The decoded profile holds copies of everything: a large buffer goes
+	 * now rather than sit beside the profile and whatever the caller builds. */
+	if (r->out_cap > KEEP_BUFFER_SIZE) {
+		free(r->out);
+		r->out = NULL;
+		r->out_cap = 0;
+	}
 	if (!*out) {
 		pp_seterr(r->err, "profile %lu: %s", r->count + 1, err);
 		r->mode = MODE_DONE;

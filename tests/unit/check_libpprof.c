@@ -1,0 +1,23 @@
+/*
+ * check_libpprof.c - runs the Check suites of libpprof: reader (DESIGN
+ * section 2), validation (section 6), merge (section 5) and writer.
+ *
+ * CK_FORK=no runs every test in this process (for valgrind); CK_RUN_SUITE
+ * and CK_RUN_CASE pick a part; CK_VERBOSITY overrides the verbose default.
+ */
+#include "config.h"
+
+#include <stdlib.h>
+
+#include "testlib.h"
+
+int main(void)
+{
+	SRunner *sr = srunner_create(reader_suite());
+	int failed;
+
+	srunner_run_all(sr, getenv("CK_VERBOSITY") ? CK_ENV : CK_VERBOSE);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}

@@ -135,7 +135,7 @@ func makeSamples(u *universe, seed int64, n int) []sample {
 		gs = append(gs, g)
 	}
 	sort.Slice(gs, func(i, j int) bool { return gs[i] < gs[j] })
-	for _, g := range gs[1:] { // the first is never skipped
+	for _, g := range gs[1:] { // the first is never skipped, so some code is left
 		skip[g] = rng.Intn(5) == 0
 	}
 	cum := make([]float64, len(u.paths))
@@ -155,7 +155,7 @@ func makeSamples(u *universe, seed int64, n int) []sample {
 		if p >= len(cum) {
 			p = len(cum) - 1
 		}
-		k := sampleKey{path: int32(p), endpoint: int8(int(u.group[p]) % len(endpoints)),
+		k := sampleKey{path: int32(p), endpoint: int8(uint32(u.group[p]) * 2654435761 >> 16 % uint32(len(endpoints))),
 			worker: int8(rng.Intn(16)), bytes: -1, latency: -1}
 		if rng.Intn(10) == 0 {
 			k.endpoint = int8(rng.Intn(len(endpoints)))

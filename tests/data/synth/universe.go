@@ -57,7 +57,7 @@ type universe struct {
 	locs   []location
 	nodes  []node
 	paths  []int32 // leaf node of each path
-	group  []int32 // per path: index of its entry function (the subsystem)
+	group  []int32 // per path: its subsystem, a trie node near the root
 	roots  []int   // root functions
 	levels int     // call graph depth without recursion
 }
@@ -105,6 +105,7 @@ func newUniverse(p params) *universe {
 	u.makeFunctions(rng, p)
 	u.makeLocations(rng, p)
 	u.makePaths(rng, p)
+	u.makeGroups()
 	return u
 }
 
@@ -286,10 +287,13 @@ func (u *universe) makeLocations(rng *rand.Rand, p params) {
 	}
 }
 
-// makePaths builds the trie of call stacks. Each new path copies a prefix of
-// an earlier one (preferring its deep part, as real call trees share long
-// prefixes) and continues with a walk down the call graph to a target depth
-// drawn from a gamma(2) distribution of mean p.meanDepth, capped at maxDepth.
+// makePaths builds the trie of call stacks. The first 5% of paths are
+// fresh walks from a root, which gives the tree its fan-out near the root.
+// After that, each new path (but one in 50) copies a prefix of an earlier
+// one, usually all but its last few frames (real call trees share long
+// prefixes), sometimes a prefix of any length, and continues with a walk
+// down the call graph to a target depth drawn from a gamma(2) distribution
+// of mean p.meanDepth, capped at p.maxDepth.
 func (u *universe) makePaths(rng *rand.Rand, p params) {
 	trie := map[[2]int32]int32{}
 	child := func(parent int32, loc int) int32 {
@@ -315,7 +319,7 @@ func (u *universe) makePaths(rng *rand.Rand, p params) {
 			target = p.maxDepth
 		}
 		stack = stack[:0]
-		if len(u.paths) > 0 && rng.Intn(50) != 0 {
+		if len(u.paths) >= p.paths/20 && rng.Intn(50) != 0 {
 			// Share a prefix of an earlier path.
 			from := u.paths[rng.Intn(len(u.paths))]
 			for n := from; n >= 0; n = u.nodes[n].parent {
@@ -323,6 +327,9 @@ func (u *universe) makePaths(rng *rand.Rand, p params) {
 			}
 			reverse(stack)
 			cut := len(stack) - 1 - int(rng.ExpFloat64()*p.branchDistance)
+			if rng.Intn(4) == 0 { // sometimes branch anywhere, for fan-out near the root
+				cut = 1 + rng.Intn(len(stack)-1)
+			}
 			if cut > target-1 {
 				cut = target - 1
 			}
@@ -344,7 +351,29 @@ func (u *universe) makePaths(rng *rand.Rand, p params) {
 			n = child(n, l)
 		}
 		u.paths = append(u.paths, n)
-		u.group = append(u.group, int32(u.locs[stack[0]].callee))
+	}
+}
+
+// makeGroups puts each path in a subsystem: its ancestor at the shallowest
+// depth where the paths have at least 256 distinct ancestors (or its leaf,
+// if it is shallower). Subsystems decide the endpoint label and which code
+// a seed leaves out.
+func (u *universe) makeGroups() {
+	anc := make([]int32, len(u.paths))
+	copy(anc, u.paths)
+	for d := int32(u.levels * 2); d >= 1; d-- {
+		distinct := map[int32]bool{}
+		for i, n := range anc {
+			for u.nodes[n].depth > d {
+				n = u.nodes[n].parent
+			}
+			anc[i] = n
+			distinct[n] = true
+		}
+		if len(distinct) < 256 && u.group != nil {
+			break
+		}
+		u.group = append(u.group[:0], anc...)
 	}
 }
 

@@ -1,7 +1,8 @@
 /*
- * codec.c - profile.proto bytes to a validated profile and back, through
- * protobuf-c: decoding allocates in an arena; encoding streams protobuf-c's
- * output through zlib to the caller's sink without building it in memory.
+ * codec.c - profile.proto bytes to a validated profile (protobuf-c's
+ * unpacker, allocating in an arena), and the writer that sends encoded
+ * profiles (encode.c) through zlib to the caller's sink without building
+ * them in memory.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -71,19 +72,17 @@ pprof_profile *pp_decode(const uint8_t *data, size_t size, char *err, int *code)
 
 /* ---- writer ----------------------------------------------------------- */
 
-#define STAGE_SIZE (64 * 1024)
+#define STAGE_SIZE (256 * 1024)
 
 struct pprof_writer {
-	ProtobufCBuffer buffer;  /* first: protobuf-c calls our append with it */
+	pp_stage stage;          /* first: drain gets the writer from it */
 	pprof_sink sink;
 	void *ctx;
 	int level;
 	z_stream z;
 	bool z_ready;
-	bool failed;             /* a sink or zlib error happened during this put */
+	bool failed;             /* a sink or zlib error happened */
 	uint64_t bytes_out;
-	size_t staged;
-	uint8_t stage[STAGE_SIZE];   /* gathers protobuf-c's many small appends */
 	uint8_t zout[STAGE_SIZE];
 	char err[PP_ERRLEN];
 };
@@ -101,7 +100,8 @@ static void writer_emit(pprof_writer *w, const uint8_t *data, size_t size)
 	w->bytes_out += size;
 }
 
-/* Compresses size bytes (flush: Z_NO_FLUSH or Z_FINISH) and emits the output. */
+/* Compresses size bytes (flush: Z_NO_FLUSH or Z_FINISH) and emits the output.
+ * zlib takes at most UINT_MAX bytes a call; the stage never holds more. */
 static void writer_deflate(pprof_writer *w, const uint8_t *data, size_t size, int flush)
 {
 	int rc;
@@ -122,35 +122,21 @@ static void writer_deflate(pprof_writer *w, const uint8_t *data, size_t size, in
 }
 
 /* Passes staged bytes on: compressed, or straight to the sink. */
-static void writer_flush_stage(pprof_writer *w, int flush)
+static void writer_flush(pprof_writer *w, int flush)
 {
 	if (w->level == PPROF_UNCOMPRESSED)
-		writer_emit(w, w->stage, w->staged);
+		writer_emit(w, w->stage.buf, w->stage.len);
 	else
-		writer_deflate(w, w->stage, w->staged, flush);
-	w->staged = 0;
+		writer_deflate(w, w->stage.buf, w->stage.len, flush);
+	w->stage.len = 0;
 }
 
-/* protobuf-c's output callback. Input to zlib is limited to uInt per call. */
-static void writer_append(ProtobufCBuffer *buffer, size_t len, const uint8_t *data)
+static bool writer_drain(pp_stage *stage)
 {
-	pprof_writer *w = (pprof_writer *)buffer;
+	pprof_writer *w = (pprof_writer *)stage;
 
-	if (len <= STAGE_SIZE - w->staged) {
-		memcpy(w->stage + w->staged, data, len);
-		w->staged += len;
-		return;
-	}
-	writer_flush_stage(w, Z_NO_FLUSH);
-	while (len > 0) {
-		size_t n = len < STAGE_SIZE ? len : STAGE_SIZE;
-		if (w->level == PPROF_UNCOMPRESSED)
-			writer_emit(w, data, n);
-		else
-			writer_deflate(w, data, n, Z_NO_FLUSH);
-		data += n;
-		len -= n;
-	}
+	writer_flush(w, Z_NO_FLUSH);
+	return !w->failed;
 }
 
 pprof_writer *pprof_writer_new(pprof_sink sink, void *ctx, int level)
@@ -160,9 +146,12 @@ pprof_writer *pprof_writer_new(pprof_sink sink, void *ctx, int level)
 	if (!sink || level < PPROF_UNCOMPRESSED || level > 9)
 		return NULL;
 	w = calloc(1, sizeof(*w));
-	if (!w)
+	if (!w || !(w->stage.buf = malloc(STAGE_SIZE))) {
+		free(w);
 		return NULL;
-	w->buffer.append = writer_append;
+	}
+	w->stage.cap = STAGE_SIZE;
+	w->stage.drain = writer_drain;
 	w->sink = sink;
 	w->ctx = ctx;
 	w->level = level;
@@ -170,6 +159,7 @@ pprof_writer *pprof_writer_new(pprof_sink sink, void *ctx, int level)
 		/* windowBits 15 + 16: a gzip member with a fixed header (no name,
 		 * no time), so the same profile always gives the same bytes. */
 		if (deflateInit2(&w->z, level, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
+			free(w->stage.buf);
 			free(w);
 			return NULL;
 		}
@@ -182,13 +172,16 @@ int pprof_writer_put(pprof_writer *w, const pprof_profile *p)
 {
 	if (w->failed)
 		return PPROF_ERR_IO;
-	w->staged = 0;
+	w->stage.len = 0;
 	if (w->z_ready && deflateReset(&w->z) != Z_OK) {
 		pp_seterr(w->err, "zlib: deflateReset failed");
 		return PPROF_ERR_NOMEM;
 	}
-	perftools__profiles__profile__pack_to_buffer(p->pb, &w->buffer);
-	writer_flush_stage(w, Z_FINISH);
+	if (!pp_encode(p->pb, &w->stage) && !w->failed) {
+		pp_seterr(w->err, "out of memory");
+		return PPROF_ERR_NOMEM;
+	}
+	writer_flush(w, Z_FINISH);
 	return w->failed ? PPROF_ERR_IO : PPROF_OK;
 }
 
@@ -208,5 +201,6 @@ void pprof_writer_free(pprof_writer *w)
 		return;
 	if (w->z_ready)
 		deflateEnd(&w->z);
+	free(w->stage.buf);
 	free(w);
 }

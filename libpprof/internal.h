@@ -131,8 +131,15 @@ struct pprof_profile {
  * describes the problem in err (PP_ERRLEN) and sets *code; a is then freed. */
 pprof_profile *pp_profile_adopt(pp_arena *a, pb_profile *pb, char *err, int *code);
 
-/* Index of the object with this id, or UINT32_MAX if there is none. */
-uint32_t pp_idmap_get(const pp_idmap *m, uint64_t id);
+/* Index of the object with this id, or UINT32_MAX if there is none. Inline
+ * for the dense case: merging looks up every location id of every sample. */
+uint32_t pp_idmap_get_sparse(const pp_idmap *m, uint64_t id);
+static inline uint32_t pp_idmap_get(const pp_idmap *m, uint64_t id)
+{
+	if (m->dense)
+		return id < m->dense_len ? m->dense[id] - 1 : UINT32_MAX;
+	return pp_idmap_get_sparse(m, id);
+}
 
 /* The bytes of string i of a profile (i already validated). */
 static inline const ProtobufCBinaryData *pp_profile_string(const pprof_profile *p, int64_t i)
@@ -140,7 +147,19 @@ static inline const ProtobufCBinaryData *pp_profile_string(const pprof_profile *
 	return &p->pb->string_table[i];
 }
 
-/* ---- codec.c ---------------------------------------------------------- */
+/* ---- codec.c and encode.c --------------------------------------------- */
+
+/* Where the encoder puts bytes: a buffer that drain passes on (compressing or
+ * writing it) and empties; drain returns false on failure. */
+typedef struct pp_stage {
+	uint8_t *buf;
+	size_t len, cap;
+	bool (*drain)(struct pp_stage *s);
+} pp_stage;
+
+/* Encodes a profile into the stage; false when out of memory or a drain
+ * failed. */
+bool pp_encode(const pb_profile *pb, pp_stage *s);
 
 /* Decodes size bytes of protobuf into a new validated profile; on failure
  * NULL with err and *code set. */

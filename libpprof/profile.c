@@ -59,12 +59,10 @@ static bool idmap_put(pp_idmap *m, uint64_t id, uint32_t idx)
 	return true;
 }
 
-uint32_t pp_idmap_get(const pp_idmap *m, uint64_t id)
+uint32_t pp_idmap_get_sparse(const pp_idmap *m, uint64_t id)
 {
 	size_t i;
 
-	if (m->dense)
-		return id < m->dense_len ? m->dense[id] - 1 : UINT32_MAX;
 	if (!m->keys)
 		return UINT32_MAX;
 	for (i = id_slot(id, m->mask); m->keys[i]; i = (i + 1) & m->mask)

@@ -99,6 +99,8 @@ void pp_strtab_free(pp_strtab *t);
 /* The index of the string (interning it if new), or UINT32_MAX when out of
  * memory. */
 uint32_t pp_strtab_intern(pp_strtab *t, const void *data, size_t size);
+/* The index of the string, or UINT32_MAX if it is not in the table. */
+uint32_t pp_strtab_find(const pp_strtab *t, const void *data, size_t size);
 static inline const char *pp_strtab_get(const pp_strtab *t, uint32_t i, size_t *size)
 {
 	*size = t->offsets[i + 1] - t->offsets[i];

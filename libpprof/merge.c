@@ -225,16 +225,45 @@ static void describe_types(const pprof_profile *p, char *buf, size_t size)
 	}
 }
 
+/* Whether the input's string i is the result's string id. Looks only: a
+ * refused input must leave the result's string table as it was. */
+static bool same_string(const merge_input *in, int64_t i, uint32_t id)
+{
+	const ProtobufCBinaryData *s = pp_profile_string(in->p, i);
+
+	return pp_strtab_find(&in->m->strings, s->data, s->len) == id;
+}
+
+/* Writes the result's sample types as "type/unit,type/unit" into buf. */
+static void describe_result_types(const pprof_merger *m, char *buf, size_t size)
+{
+	size_t i, used = 0;
+
+	buf[0] = '\0';
+	for (i = 0; i < m->types.n / 2 && used < size; i++) {
+		size_t lt, lu;
+		const char *t = pp_strtab_get(&m->strings, m->types.v[2 * i], &lt);
+		const char *u = pp_strtab_get(&m->strings, m->types.v[2 * i + 1], &lu);
+		int n = snprintf(buf + used, size - used, "%s%.*s/%.*s", i ? "," : "", (int)lt, t,
+		                 (int)lu, u);
+		if (n < 0)
+			break;
+		used += (size_t)n;
+	}
+}
+
 /* Checks that the input's sample and period types equal the result's. */
 static int check_compatible(const merge_input *in)
 {
 	pprof_merger *m = in->m;
 	const pb_profile *pb = in->p->pb;
 	const pb_value_type *pt = pb->period_type;
+	bool same = pb->n_sample_type * 2 == m->types.n;
+	char want[200], got[200];
 	size_t i;
 
-	if (xlat_string(m, in->p, pt ? pt->type : 0) != m->period_type ||
-	    xlat_string(m, in->p, pt ? pt->unit : 0) != m->period_unit) {
+	if (!same_string(in, pt ? pt->type : 0, m->period_type) ||
+	    !same_string(in, pt ? pt->unit : 0, m->period_unit)) {
 		const char *unit, *type = pprof_profile_period_type(in->p, &unit);
 		size_t l1, l2;
 		const char *t1 = pp_strtab_get(&m->strings, m->period_type, &l1);
@@ -243,29 +272,15 @@ static int check_compatible(const merge_input *in)
 		          (int)l2, u1, type, unit);
 		return PPROF_ERR_MISMATCH;
 	}
-	bool same = pb->n_sample_type * 2 == m->types.n;
 	for (i = 0; same && i < pb->n_sample_type; i++)
-		same = xlat_string(m, in->p, pb->sample_type[i]->type) == m->types.v[2 * i] &&
-		       xlat_string(m, in->p, pb->sample_type[i]->unit) == m->types.v[2 * i + 1];
-	if (!same) {
-		char want[200], got[200];
-		size_t used = 0;
-		want[0] = '\0';
-		for (i = 0; i < m->types.n / 2 && used < sizeof(want); i++) {
-			size_t lt, lu;
-			const char *t = pp_strtab_get(&m->strings, m->types.v[2 * i], &lt);
-			const char *u = pp_strtab_get(&m->strings, m->types.v[2 * i + 1], &lu);
-			int n = snprintf(want + used, sizeof(want) - used, "%s%.*s/%.*s", i ? "," : "",
-			                 (int)lt, t, (int)lu, u);
-			if (n < 0)
-				break;
-			used += (size_t)n;
-		}
-		describe_types(in->p, got, sizeof(got));
-		pp_seterr(m->err, "incompatible sample types [%s] and [%s]", want, got);
-		return PPROF_ERR_MISMATCH;
-	}
-	return PPROF_OK;
+		same = same_string(in, pb->sample_type[i]->type, m->types.v[2 * i]) &&
+		       same_string(in, pb->sample_type[i]->unit, m->types.v[2 * i + 1]);
+	if (same)
+		return PPROF_OK;
+	describe_result_types(m, want, sizeof(want));
+	describe_types(in->p, got, sizeof(got));
+	pp_seterr(m->err, "incompatible sample types [%s] and [%s]", want, got);
+	return PPROF_ERR_MISMATCH;
 }
 
 /* Takes the sample and period types and frames from the first input. */

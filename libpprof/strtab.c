@@ -37,6 +37,15 @@ void pp_strtab_free(pp_strtab *t)
 	memset(t, 0, sizeof(*t));
 }
 
+uint32_t pp_strtab_find(const pp_strtab *t, const void *data, size_t size)
+{
+	str_key key = { t, data, size };
+
+	if (size == 0)
+		return 0;
+	return pp_htab_find(&t->index, pp_hash_bytes(0, data, size), str_eq, &key);
+}
+
 uint32_t pp_strtab_intern(pp_strtab *t, const void *data, size_t size)
 {
 	str_key key = { t, data, size };

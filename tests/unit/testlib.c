@@ -302,7 +302,7 @@ PbLocation *pb_location(PbProfile *p, uint64_t id, uint64_t mapping_id, uint64_t
 	return l;
 }
 
-void pb_line(PbLocation *l, uint64_t function_id, int64_t line)
+PbLocation *pb_line(PbLocation *l, uint64_t function_id, int64_t line)
 {
 	Perftools__Profiles__Line *ln = xcalloc(1, sizeof(*ln));
 
@@ -310,6 +310,7 @@ void pb_line(PbLocation *l, uint64_t function_id, int64_t line)
 	ln->function_id = function_id;
 	ln->line = line;
 	PUSH(l->line, l->n_line, ln);
+	return l;
 }
 
 PbLocation *pb_loc(PbProfile *p, uint64_t id, uint64_t function_id, int64_t line)

@@ -83,7 +83,8 @@ PbFunction *pb_function(PbProfile *p, uint64_t id, const char *name,
 /* A function with only a name. */
 PbFunction *pb_fn(PbProfile *p, uint64_t id, const char *name);
 PbLocation *pb_location(PbProfile *p, uint64_t id, uint64_t mapping_id, uint64_t address);
-void pb_line(PbLocation *l, uint64_t function_id, int64_t line);
+/* Appends a line (column 0) to l; returns l. */
+PbLocation *pb_line(PbLocation *l, uint64_t function_id, int64_t line);
 /* A location without mapping or address, with one line. */
 PbLocation *pb_loc(PbProfile *p, uint64_t id, uint64_t function_id, int64_t line);
 PbSample *pb_sample(PbProfile *p, const uint64_t *locs, size_t nlocs,

@@ -87,6 +87,20 @@ if [[ -z ${PPROF_MERGE:-} ]]; then
 fi
 [[ -x $PPROF_MERGE ]] || die "$PPROF_MERGE: not an executable"
 PPROF_MERGE=$(cd "$(dirname "$PPROF_MERGE")" && pwd)/$(basename "$PPROF_MERGE")
+# In a build tree tools/pprof-merge is libtool's wrapper script: measure the
+# binary it runs (in .libs, with the library path libtool gives), not bash.
+pm_cmd=("$PPROF_MERGE")
+if head -n 5 "$PPROF_MERGE" | grep -q 'wrapper script'; then
+	lt=$(dirname "$PPROF_MERGE")/../libtool
+	[[ -x $lt ]] || die "$PPROF_MERGE is a libtool wrapper but $lt is missing"
+	# shellcheck disable=SC2016 # expanded by sh -c, as libtool runs it
+	lt_out=$("$lt" --mode=execute sh -c 'printf "%s\n%s" "${LD_LIBRARY_PATH-}" "$0"' \
+		"$PPROF_MERGE") || die "$lt --mode=execute failed"
+	pm_ld=${lt_out%%$'\n'*}
+	pm_bin=${lt_out#*$'\n'}
+	[[ -x $pm_bin ]] || die "cannot find the binary behind $PPROF_MERGE"
+	pm_cmd=(env "LD_LIBRARY_PATH=$pm_ld" "$pm_bin")
+fi
 
 if [[ -z ${GO:-} ]]; then
 	if [[ -x /usr/lib/go-1.23/bin/go ]]; then GO=/usr/lib/go-1.23/bin/go; else GO=go; fi
@@ -101,6 +115,13 @@ for t in gzip zcat awk; do
 done
 [[ -d $srcdir/tests/data/synth ]] ||
 	die "$srcdir/tests/data/synth (the profile generator) not found"
+
+# Other work on the machine inflates wall times: say so.
+load_start=$(cut -d' ' -f1 /proc/loadavg)
+if awk -v l="$load_start" 'BEGIN { exit !(l >= 0.5) }'; then
+	printf '%s: warning: load average %s before starting; wall times will be noisy\n' \
+		"$prog" "$load_start" >&2
+fi
 
 # --- work dir --------------------------------------------------------------
 
@@ -124,7 +145,7 @@ log=$work/log
 # --- generating inputs -----------------------------------------------------
 
 synth=$work/pprofsynth
-(cd "$srcdir/tests/data/synth" && "$GO" build -o "$synth" .) >>"$log" 2>&1 ||
+(cd "$srcdir/tests/data/synth" && GOFLAGS=-mod=mod "$GO" build -o "$synth" .) >>"$log" 2>&1 ||
 	die "building tests/data/synth failed (see $log)"
 
 small_inputs=()
@@ -206,7 +227,7 @@ run_set() {
 
 	local pm=$work/$set.pprof-merge.pb.gz gp=$work/$set.go-pprof.pb.gz
 	local raw=$work/$set.merged.pb
-	res[$set/pprof-merge]=$(measure "$set.pprof-merge" /dev/null "$PPROF_MERGE" -o "$pm" "$@")
+	res[$set/pprof-merge]=$(measure "$set.pprof-merge" /dev/null "${pm_cmd[@]}" -o "$pm" "$@")
 	res[$set/go-pprof]=$(measure "$set.go-pprof" "$gp" "${gopprof_cmd[@]}" -proto -symbolize=none "$@")
 
 	zcat "$pm" >"$raw"
@@ -241,11 +262,13 @@ done
 # --- report ----------------------------------------------------------------
 
 printf '\n'
-printf 'pprof-merge: %s\n' "$PPROF_MERGE"
+printf 'pprof-merge: %s\n' "${pm_cmd[*]}"
 printf 'go pprof:    %s (%s)\n' "${gopprof_cmd[*]}" "$("$GO" version)"
 printf 'zlib floor:  zcat inputs + gzip -6 of the merged profile (%s)\n' "$(gzip --version | head -n 1)"
-printf 'machine:     %s CPUs, %s; best wall time of %d runs\n\n' "$(nproc)" \
-	"$(awk -F': *' '/^model name/ { print $2; exit }' /proc/cpuinfo)" "$runs"
+printf 'machine:     %s CPUs, %s; load average %s at start, %s at end\n' "$(nproc)" \
+	"$(awk -F': *' '/^model name/ { print $2; exit }' /proc/cpuinfo)" \
+	"$load_start" "$(cut -d' ' -f1 /proc/loadavg)"
+printf 'each row:    the run with the best wall time of %d\n\n' "$runs"
 
 printf '%-6s %-12s %8s %8s %10s\n' set tool 'wall s' 'cpu s' 'peak MB'
 for s in ${sets//,/ }; do
@@ -313,7 +336,7 @@ if [[ $perf == 1 ]]; then
 	if [[ $last == large ]]; then inputs=("${large_inputs[@]}"); else inputs=("${small_inputs[@]}"); fi
 	if command -v perf >/dev/null; then
 		printf '\nperf record of pprof-merge on the %s set (top functions):\n' "$last"
-		perf record -q -o "$work/perf.data" -- "$PPROF_MERGE" -o "$work/perf.pb.gz" "${inputs[@]}" \
+		perf record -q -o "$work/perf.data" -- "${pm_cmd[@]}" -o "$work/perf.pb.gz" "${inputs[@]}" \
 			>>"$log" 2>&1 || die "perf record failed (see $log)"
 		perf report -i "$work/perf.data" --stdio --no-children --sort dso,symbol 2>>"$log" |
 			grep -v '^#' | grep -v '^$' | head -n 25

@@ -67,6 +67,7 @@ START_TEST(test_incompatible_sample_types)
 	                 "[samples/count,cpu/nanoseconds] and [samples/count,wall/nanoseconds]");
 
 	/* Fewer sample types. */
+	perftools__profiles__value_type__free_unpacked(one_type->sample_type[1], NULL);
 	one_type->n_sample_type = 1;
 	one_type->sample[0]->n_value = one_type->sample[1]->n_value = 1;
 	ck_assert_int_eq(pprof_merger_add(m, load(one_type), 0), PPROF_ERR_MISMATCH);

@@ -113,8 +113,10 @@ static void piped_end(void *p)
 	piped *pp = p;
 	int status;
 
-	close(pp->fd);
-	waitpid(pp->pid, &status, 0);
+	if (pp->fd >= 0)
+		close(pp->fd);
+	if (pp->pid > 0)
+		waitpid(pp->pid, &status, 0);
 	free(pp);
 }
 
@@ -124,6 +126,9 @@ static int pipe_fd(const buf *b, size_t chunk)
 	int fds[2];
 
 	ck_assert_ptr_nonnull(pp);
+	pp->fd = -1;
+	pp->pid = -1;
+	defer(pp, piped_end);   /* before fork: the child leaks nothing */
 	ck_assert_int_eq(pipe(fds), 0);
 	pp->pid = fork();
 	ck_assert_int_ge(pp->pid, 0);
@@ -143,7 +148,6 @@ static int pipe_fd(const buf *b, size_t chunk)
 	}
 	close(fds[1]);
 	pp->fd = fds[0];
-	defer(pp, piped_end);
 	return pp->fd;
 }
 

@@ -456,8 +456,8 @@ END_TEST
 
 /* ---- samples ---------------------------------------------------------- */
 
-/* pb_small(1, 1)'s first sample with labels added by the caller; the second
- * sample removed. */
+/* pb_small with only its first sample, [2,1] = (1, 10), for the caller to
+ * label. */
 static PbProfile *one_sample(void)
 {
 	PbProfile *p = pb_small(1, 0);

@@ -65,7 +65,7 @@ static void assert_end(pprof_reader *r)
 	ck_assert_ptr_null(p);
 }
 
-/* A distinguishable profile: period n, one sample with values n, 10n. */
+/* A distinguishable profile: pb_small(n, 0) with period n (total n, 10n). */
 static PbProfile *nth_profile(int64_t n)
 {
 	PbProfile *p = pb_small(n, 0);
@@ -248,6 +248,18 @@ START_TEST(test_fd_pipe_one_byte_writes)
 	ck_assert_int_eq(pprof_profile_period(next_ok(r)), 2);
 	assert_end(r);
 	ck_assert_uint_eq(pprof_reader_count(r), 2);
+}
+END_TEST
+
+START_TEST(test_fd_pipe_plain)
+{
+	buf *raw = pb_bytes(nth_profile(6));
+	pprof_reader *r = reader_fd(pipe_fd(raw, 3));
+
+	ck_assert_int_eq(pprof_profile_period(next_ok(r)), 6);
+	assert_end(r);
+	ck_assert_uint_eq(pprof_reader_bytes_in(r), raw->len);
+	ck_assert_uint_eq(pprof_reader_bytes_out(r), raw->len);
 }
 END_TEST
 
@@ -545,6 +557,7 @@ Suite *reader_suite(void)
 	tcase_add_test(tc, test_empty_input_is_end_with_count_zero);
 	tcase_add_test(tc, test_fd_pipe_short_reads);
 	tcase_add_test(tc, test_fd_pipe_one_byte_writes);
+	tcase_add_test(tc, test_fd_pipe_plain);
 	tcase_add_test(tc, test_fd_temp_file_plain);
 	tcase_add_test(tc, test_fd_empty_file);
 	tcase_add_test(tc, test_fd_read_error);

@@ -39,9 +39,8 @@ static void assert_bad_string(const PbProfile *p, const char *what, long long id
 static PbProfile *full_profile(void)
 {
 	PbProfile *p = pb_small(1, 2);
-	PbMapping *m = pb_mapping(p, 1, 0x400000, 0x500000, 0, "/bin/app", "abc123");
 
-	(void)m;
+	pb_mapping(p, 1, 0x400000, 0x500000, 0, "/bin/app", "abc123");
 	p->location[0]->mapping_id = 1;
 	p->location[0]->address = 0x401000;
 	p->function[0]->system_name = pb_str(p, "main.main");

@@ -148,8 +148,7 @@ const char *render_stacks(const PbProfile *u);
 /* The comments of u joined with ",". */
 const char *render_comments(const PbProfile *u);
 
-/* Whether s starts with prefix / contains needle (for assertion messages,
- * use the ck_assert_msg wrappers below). */
+/* Assert that s starts with prefix / contains needle, printing both if not. */
 #define ck_assert_prefix(s, prefix) \
 	ck_assert_msg(strncmp((s), (prefix), strlen(prefix)) == 0, \
 	              "\"%s\" does not start with \"%s\"", (s), (prefix))

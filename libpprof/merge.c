@@ -315,7 +315,7 @@ static bool combine_header(const merge_input *in)
 	if (pb->time_nanos != 0 && (m->time_nanos == 0 || pb->time_nanos < m->time_nanos))
 		m->time_nanos = pb->time_nanos;
 	m->duration_nanos = (int64_t)((uint64_t)m->duration_nanos + (uint64_t)pb->duration_nanos);
-	if (pb->period > m->period)
+	if (m->period == 0 || pb->period > m->period)   /* pprof's rule, negatives too */
 		m->period = pb->period;
 	if (m->default_sample_type == 0)
 		m->default_sample_type = xlat_string(m, in->p, pb->default_sample_type);
@@ -1047,7 +1047,6 @@ static int merger_materialize(pprof_merger *m, pprof_profile **out, char *err)
 
 int pprof_merger_finish(pprof_merger *m, pprof_profile **out)
 {
-	unsigned long count = m->count;
 	bool zero = false;
 	size_t i, nv = m->types.n / 2;
 	int rc;
@@ -1073,6 +1072,5 @@ int pprof_merger_finish(pprof_merger *m, pprof_profile **out)
 	pprof_profile_free(sparse);
 	if (rc == PPROF_OK)
 		rc = pprof_merger_finish(m, out);
-	m->count = count;
 	return rc;
 }

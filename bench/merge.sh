@@ -148,23 +148,33 @@ synth=$work/pprofsynth
 (cd "$srcdir/tests/data/synth" && GOFLAGS=-mod=mod "$GO" build -o "$synth" .) >>"$log" 2>&1 ||
 	die "building tests/data/synth failed (see $log)"
 
+# Inputs in a reused work dir (-w) are regenerated when the generator's
+# sources changed since they were made.
+synth_stamp=$(cat "$srcdir"/tests/data/synth/*.go | cksum)
+fresh_dir() { # DIR: make DIR, emptied unless made by this generator
+	if [[ ! -f $1/.stamp || $(<"$1/.stamp") != "$synth_stamp" ]]; then
+		rm -rf -- "$1"
+		mkdir -p "$1"
+		printf '%s\n' "$synth_stamp" >"$1/.stamp"
+	fi
+}
 small_inputs=()
 large_inputs=()
 gen_small() {
-	mkdir -p "$work/small"
+	fresh_dir "$work/small"
 	local i f
 	for i in $(seq 1 60); do
 		f=$work/small/cpu-$(printf '%02d' "$i").pb.gz
-		[[ -s $f ]] || "$synth" -small -seed "$i" -o "$f"
+		[[ -s $f ]] || { "$synth" -small -seed "$i" -o "$f.tmp" && mv "$f.tmp" "$f"; }
 		small_inputs+=("$f")
 	done
 }
 gen_large() {
-	mkdir -p "$work/large"
+	fresh_dir "$work/large"
 	local i f
 	for i in 101 102 103; do
 		f=$work/large/big-$i.pb.gz
-		[[ -s $f ]] || "$synth" -seed "$i" -samples 100000 -o "$f"
+		[[ -s $f ]] || { "$synth" -seed "$i" -samples 100000 -o "$f.tmp" && mv "$f.tmp" "$f"; }
 		large_inputs+=("$f")
 	done
 }

@@ -1,0 +1,235 @@
+# Interoperability of pprof-merge with google/pprof: for each set of inputs,
+# the reports `go tool pprof` prints of OUR merge must be those it prints of
+# ITS OWN merge (`go tool pprof -proto`) of the same inputs, and the totals
+# per sample type must be those of the inputs. Skipped when there is no Go.
+#
+# Reports compared, byte for byte, with -symbolize=none (DESIGN.md section 5):
+#   -traces                                    every sample: stack, labels, value
+#   -top -nodecount=100000 -nodefraction=0 -edgefraction=0
+#                                              every function's flat and cum
+#                                              (the fractions at 0 so no node is
+#                                              dropped as small)
+#   -tags                                      label keys and values with weights
+# once per sample type (-sample_index: the 4 of heap profiles, samples and cpu
+# of CPU ones), and the totals per sample type computed from -raw.
+#
+# Normalisation: none. Looking at the output showed nothing that depends on
+# the order of the merge or on the file: pprof itself sorts the label lines of
+# a trace (sort.Strings in report.printTraces), orders -top rows that tie on
+# flat by name, then cum, then the node's other fields (graph.FlatNameOrder),
+# and the headers ("File:" is the first mapping's file, "Time:" and
+# "Duration:" come from the merged header) are the same in both merges. Traces
+# are printed in sample order, and both tools number samples in first-seen
+# order, so that order is compared too. -raw is not compared whole (its ids
+# are pprof's own numbering), only its totals.
+. "$top_srcdir/tests/lib.sh"
+
+: "${PPROF_MERGE:?}"
+find_go || skip 'no go command (set GO to one)'
+echo "using $GO: $("$GO" version)"
+
+pm() { "$PPROF_MERGE" "$@"; }
+pprof() { "$GO" tool pprof -symbolize=none "$@"; }
+
+cpu=("$data"/cpu-[1-6].pb.gz)
+
+# totals FILE: "type/unit=total ..." for every sample type, summed over the
+# sample rows of `go tool pprof -raw` (values, then a colon and location ids).
+totals() {
+	pprof -raw "$1" | awk '
+		/^Samples:/ { getline; n = split($0, type); in_samples = 1; next }
+		/^[A-Z]/ { in_samples = 0 }
+		in_samples && /^ *-?[0-9]+( +-?[0-9]+)*:/ {
+			sub(/:.*/, ""); for (i = 1; i <= NF; i++) sum[i] += $i
+		}
+		END { for (i = 1; i <= n; i++) printf "%s%s=%.0f", (i > 1 ? " " : ""), type[i], sum[i]; print "" }'
+}
+
+# sum_totals SIGN:FILE...: the totals of the FILEs added, or subtracted for a
+# "-" sign ("+:a.pb.gz" "-:b.pb.gz"): what a merge (with bases) must hold.
+sum_totals() {
+	local arg
+	for arg; do
+		totals "${arg#?:}" | sed "s/^/${arg%%:*} /"
+	done | awk '
+		{ for (i = 2; i <= NF; i++) { split($i, kv, "="); type[i] = kv[1]
+		  sum[i] += ($1 == "-" ? -kv[2] : kv[2]) } n = NF }
+		END { for (i = 2; i <= n; i++) printf "%s%s=%.0f", (i > 2 ? " " : ""), type[i], sum[i]; print "" }'
+}
+
+# ours NAME ARGS...: pprof-merge ARGS into NAME.ours.pb.gz (exit 0 expected).
+ours() {
+	local name=$1
+	shift
+	expect_exit 0 pm "$@"
+	cp "$out" "$name.ours.pb.gz"
+}
+
+# theirs NAME ARGS...: go tool pprof -proto ARGS into NAME.theirs.pb.gz.
+theirs() {
+	local name=$1
+	shift
+	expect_exit 0 pprof -proto "$@"
+	cp "$out" "$name.theirs.pb.gz"
+}
+
+# sort_ties: pprof -tags prints the values of a key by decreasing absolute
+# weight, and values whose weights are equal in absolute value but not in sign
+# (1.0 and -1.0, in merges with bases) compare as neither less nor greater, so
+# sort.Sort leaves them in map order, which changes from run to run (seen:
+# five orders in six runs on one file). This sorts each run of lines with the
+# same absolute weight, and changes nothing else.
+sort_ties() {
+	awk '
+		function flush() { if (n > 1) sort_lines(); for (i = 1; i <= n; i++) print line[i]; n = 0 }
+		function sort_lines(  i, j, x) {
+			for (i = 2; i <= n; i++) { x = line[i]; for (j = i - 1; j >= 1 && line[j] > x; j--) line[j + 1] = line[j]; line[j + 1] = x }
+		}
+		/^ +-?[0-9.]+ \(/ { w = $1; sub(/^-/, "", w); if (n && w != last) flush(); last = w; line[++n] = $0; next }
+		{ flush(); print }
+		END { flush() }'
+}
+
+# compare_reports NAME [PPROF_OPTION...]: the reports of NAME.ours.pb.gz and
+# NAME.theirs.pb.gz are the same, with the options given (e.g. -sample_index).
+compare_reports() {
+	local name=$1 report tag
+	shift
+	tag=$name${1:+.${1#-}}
+	for report in -traces '-top -nodecount=100000 -nodefraction=0 -edgefraction=0' -tags; do
+		# shellcheck disable=SC2086  # $report is several options
+		pprof "$@" $report "$name.ours.pb.gz" 2>&1 | sort_ties > "$tag.ours${report%% *}"
+		pprof "$@" $report "$name.theirs.pb.gz" 2>&1 | sort_ties > "$tag.theirs${report%% *}"
+		check_same "go tool pprof $* ${report%% *}: ours vs pprof's" \
+			"$tag.theirs${report%% *}" "$tag.ours${report%% *}"
+	done
+}
+
+# sample_types FILE: the names of the profile's sample types ("samples cpu").
+sample_types() {
+	pprof -raw "$1" | sed -n '/^Samples:/{n;s|/[^ ]*||g;p;}'
+}
+
+# compare NAME SIGN:FILE...: the reports match for every sample type, and the
+# totals are pprof's and those of the inputs.
+compare() {
+	local name=$1 index
+	shift
+	for index in $(sample_types "$name.theirs.pb.gz"); do
+		compare_reports "$name" -sample_index="$index"
+	done
+	check_eq 'totals per sample type: ours vs pprof'"'"'s' \
+		"$(totals "$name.theirs.pb.gz")" "$(totals "$name.ours.pb.gz")"
+	check_eq 'totals per sample type: ours vs the inputs' \
+		"$(sum_totals "$@")" "$(totals "$name.ours.pb.gz")"
+}
+
+# plus FILE...: the FILEs as "+:FILE" arguments of compare.
+plus() {
+	printf '+:%s\n' "$@"
+}
+
+# ---- merges ------------------------------------------------------------------
+
+t 'CPU profiles cpu-1..6 (two binaries, two periods, labels, inlining)'
+ours cpu "${cpu[@]}"
+theirs cpu "${cpu[@]}"
+mapfile -t signs < <(plus "${cpu[@]}")
+compare cpu "${signs[@]}"
+
+t 'one CPU profile alone'
+ours one "$data/cpu-3.pb.gz"
+theirs one "$data/cpu-3.pb.gz"
+compare one "+:$data/cpu-3.pb.gz"
+
+t 'heap profiles (4 sample types)'
+ours heap "$data/heap-1.pb.gz" "$data/heap-2.pb.gz"
+theirs heap "$data/heap-1.pb.gz" "$data/heap-2.pb.gz"
+compare heap "+:$data/heap-1.pb.gz" "+:$data/heap-2.pb.gz"
+
+t 'a profile merged with itself'
+ours self "$data/cpu-1.pb.gz" "$data/cpu-1.pb.gz"
+theirs self "$data/cpu-1.pb.gz" "$data/cpu-1.pb.gz"
+compare self "+:$data/cpu-1.pb.gz" "+:$data/cpu-1.pb.gz"
+
+t 'CPU profiles of different binaries, interleaved'
+set -- "$data/cpu-5.pb.gz" "$data/cpu-1.pb.gz" "$data/cpu-6.pb.gz" "$data/cpu-2.pb.gz"
+ours bins "$@"
+theirs bins "$@"
+mapfile -t signs < <(plus "$@")
+compare bins "${signs[@]}"
+
+t 'goroutine profiles, as a stream of members on stdin'
+cat "$data/goroutine.pb.gz" "$data/goroutine.pb.gz" "$data/goroutine.pb.gz" | ours goroutine
+theirs goroutine "$data/goroutine.pb.gz" "$data/goroutine.pb.gz" "$data/goroutine.pb.gz"
+compare goroutine "+:$data/goroutine.pb.gz" "+:$data/goroutine.pb.gz" "+:$data/goroutine.pb.gz"
+
+t 'Go 1.19 CPU profile with Go 1.23 ones'
+set -- "$data/go119-cpu.pb.gz" "$data/cpu-1.pb.gz" "$data/cpu-5.pb.gz"
+if pprof -proto "$@" > /dev/null 2>&1; then
+	ours go119 "$@"
+	theirs go119 "$@"
+	mapfile -t signs < <(plus "$@")
+	compare go119 "${signs[@]}"
+else
+	echo "note: $GO's pprof does not merge them; so neither may we"
+	expect_exit 1 pm "$@"
+fi
+
+t 'merging merged parts (a tree of merges)'
+pm "$data/cpu-1.pb.gz" "$data/cpu-2.pb.gz" "$data/cpu-3.pb.gz" > part1.pb.gz
+pm "$data/cpu-4.pb.gz" "$data/cpu-5.pb.gz" > part2.pb.gz
+ours tree part1.pb.gz part2.pb.gz "$data/cpu-6.pb.gz"
+cp cpu.theirs.pb.gz tree.theirs.pb.gz
+mapfile -t signs < <(plus "${cpu[@]}")
+compare tree "${signs[@]}"
+
+# ---- --base and --diff-base ----------------------------------------------------
+
+t '--base vs pprof -base (CPU)'
+ours base --base "$data/cpu-1.pb.gz" "$data/cpu-2.pb.gz" "$data/cpu-3.pb.gz"
+theirs base -base "$data/cpu-1.pb.gz" "$data/cpu-2.pb.gz" "$data/cpu-3.pb.gz"
+compare base "-:$data/cpu-1.pb.gz" "+:$data/cpu-2.pb.gz" "+:$data/cpu-3.pb.gz"
+
+t '--base vs pprof -base (heap, every sample type)'
+ours heapbase --base "$data/heap-1.pb.gz" "$data/heap-2.pb.gz"
+theirs heapbase -base "$data/heap-1.pb.gz" "$data/heap-2.pb.gz"
+compare heapbase "-:$data/heap-1.pb.gz" "+:$data/heap-2.pb.gz"
+
+t '--base twice vs pprof -base of the merged bases'
+# go tool pprof keeps only the last -base (its flags take one value each;
+# upstream pprof takes several), so its base here is the bases merged first.
+ours base2 --base "$data/cpu-1.pb.gz" --base "$data/cpu-2.pb.gz" "$data/cpu-3.pb.gz" "$data/cpu-4.pb.gz"
+pprof -proto "$data/cpu-1.pb.gz" "$data/cpu-2.pb.gz" > bases.pb.gz 2>/dev/null
+theirs base2 -base bases.pb.gz "$data/cpu-3.pb.gz" "$data/cpu-4.pb.gz"
+compare base2 "-:$data/cpu-1.pb.gz" "-:$data/cpu-2.pb.gz" "+:$data/cpu-3.pb.gz" "+:$data/cpu-4.pb.gz"
+
+t '--base of the same profile cancels it'
+ours zero --base "$data/cpu-1.pb.gz" "$data/cpu-1.pb.gz"
+theirs zero -base "$data/cpu-1.pb.gz" "$data/cpu-1.pb.gz"
+compare zero "-:$data/cpu-1.pb.gz" "+:$data/cpu-1.pb.gz"
+
+t '--diff-base vs pprof -diff_base'
+ours diff --diff-base "$data/cpu-1.pb.gz" "$data/cpu-2.pb.gz" "$data/cpu-4.pb.gz"
+theirs diff -diff_base "$data/cpu-1.pb.gz" "$data/cpu-2.pb.gz" "$data/cpu-4.pb.gz"
+compare diff "-:$data/cpu-1.pb.gz" "+:$data/cpu-2.pb.gz" "+:$data/cpu-4.pb.gz"
+check_grep 'base samples are labelled' 'pprof::base' diff.sample_index=cpu.ours-tags
+
+t '--diff-base vs pprof -diff_base (heap)'
+ours heapdiff --diff-base "$data/heap-1.pb.gz" "$data/heap-2.pb.gz"
+theirs heapdiff -diff_base "$data/heap-1.pb.gz" "$data/heap-2.pb.gz"
+compare heapdiff "-:$data/heap-1.pb.gz" "+:$data/heap-2.pb.gz"
+
+# ---- incompatible profiles -------------------------------------------------------
+
+t 'CPU + heap: both tools refuse'
+expect_exit 1 pprof -proto "$data/cpu-1.pb.gz" "$data/heap-1.pb.gz"
+expect_exit 1 pm "$data/cpu-1.pb.gz" "$data/heap-1.pb.gz"
+check_empty 'nothing written' "$out"
+expect_exit 1 pprof -proto -base "$data/heap-1.pb.gz" "$data/cpu-1.pb.gz"
+expect_exit 1 pm --base "$data/heap-1.pb.gz" "$data/cpu-1.pb.gz"
+check_empty 'nothing written (--base)' "$out"
+expect_exit 1 pprof -proto "$data/cpu-1.pb.gz" "$data/goroutine.pb.gz"
+expect_exit 1 pm "$data/cpu-1.pb.gz" "$data/goroutine.pb.gz"
+
+finish

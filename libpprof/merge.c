@@ -889,26 +889,132 @@ static void init_mapping(void *p) { perftools__profiles__mapping__init(p); }
 static void init_location(void *p) { perftools__profiles__location__init(p); }
 static void init_line(void *p) { perftools__profiles__line__init(p); }
 
-/* The string table, each string followed by a NUL as decoded ones are. */
-static bool build_strings(const pprof_merger *m, pp_arena *a, pb_profile *pb)
+/*
+ * Renumbering strings. The result's strings are numbered as met while
+ * merging; before writing they are renumbered in the order Go's encoder
+ * numbers them (sample types, then each sample's labels, mappings, functions,
+ * the rest of the header). So a profile gets the same string table whatever
+ * order its strings were met in, strings no longer used go, and label
+ * strings, which samples repeat most, get the shortest varints.
+ */
+typedef struct {
+	uint32_t *new_id;   /* by old id; 0 = not numbered yet (old 0 is new 0) */
+	uint32_t *old_id;   /* by new id */
+	uint32_t count;
+} renumbering;
+
+static void number(renumbering *r, uint32_t old)
+{
+	if (old && !r->new_id[old]) {
+		r->new_id[old] = r->count;
+		r->old_id[r->count++] = old;
+	}
+}
+
+/* Numbers the strings of samples' labels, each label set once. */
+static void number_labels(pprof_merger *m, renumbering *r)
+{
+	size_t i, j;
+
+	for (i = 0; i < m->samples.n; i++) {
+		const pb_sample *s = m->samples.v[i];
+		for (j = 0; j < s->n_label; j++) {
+			number(r, (uint32_t)s->label[j]->key);
+			number(r, (uint32_t)(s->label[j]->str ? s->label[j]->str : s->label[j]->num_unit));
+		}
+	}
+}
+
+static void number_all(pprof_merger *m, renumbering *r)
+{
+	size_t i;
+
+	for (i = 0; i < m->types.n; i++)
+		number(r, m->types.v[i]);
+	number_labels(m, r);
+	for (i = 0; i < m->maps.n; i++) {
+		number(r, m->maps.v[i].filename);
+		number(r, m->maps.v[i].build_id);
+	}
+	for (i = 0; i < m->fns.n; i++) {
+		number(r, m->fns.v[i].name);
+		number(r, m->fns.v[i].system_name);
+		number(r, m->fns.v[i].filename);
+	}
+	number(r, m->drop_frames);
+	number(r, m->keep_frames);
+	number(r, m->period_type);
+	number(r, m->period_unit);
+	for (i = 0; i < m->comments.n; i++)
+		number(r, m->comments.v[i]);
+	number(r, m->default_sample_type);
+	number(r, m->doc_url);
+}
+
+/* Rewrites every string id the merger holds to its new number. */
+static void apply_numbering(pprof_merger *m, const renumbering *r)
+{
+	const uint32_t *n = r->new_id;
+	size_t i, j;
+
+	for (i = 0; i < m->types.n; i++)
+		m->types.v[i] = n[m->types.v[i]];
+	for (i = 0; i < m->labelsets.n; i++)
+		for (j = 0; j < m->labelsets.v[i].n; j++) {
+			pb_label *l = m->labelsets.v[i].labels[j];
+			l->key = n[l->key];
+			l->str = n[l->str];
+			l->num_unit = n[l->num_unit];
+		}
+	for (i = 0; i < m->maps.n; i++) {
+		m->maps.v[i].filename = n[m->maps.v[i].filename];
+		m->maps.v[i].build_id = n[m->maps.v[i].build_id];
+	}
+	for (i = 0; i < m->fns.n; i++) {
+		m->fns.v[i].name = n[m->fns.v[i].name];
+		m->fns.v[i].system_name = n[m->fns.v[i].system_name];
+		m->fns.v[i].filename = n[m->fns.v[i].filename];
+	}
+	for (i = 0; i < m->comments.n; i++)
+		m->comments.v[i] = n[m->comments.v[i]];
+	m->drop_frames = n[m->drop_frames];
+	m->keep_frames = n[m->keep_frames];
+	m->period_type = n[m->period_type];
+	m->period_unit = n[m->period_unit];
+	m->default_sample_type = n[m->default_sample_type];
+	m->doc_url = n[m->doc_url];
+}
+
+/* The string table in the new order, each string followed by a NUL as
+ * decoded ones are; the merger's ids are rewritten to match. */
+static bool build_strings(pprof_merger *m, pp_arena *a, pb_profile *pb)
 {
 	const pp_strtab *t = &m->strings;
+	renumbering r = { calloc(t->count, sizeof(uint32_t)), malloc(t->count * sizeof(uint32_t)), 1 };
 	char *text = pp_arena_alloc(a, t->pool_len + t->count);
 	size_t i;
 
 	pb->string_table = pp_arena_alloc(a, t->count * sizeof(*pb->string_table));
-	if (!text || !pb->string_table)
+	if (!r.new_id || !r.old_id || !text || !pb->string_table) {
+		free(r.new_id);
+		free(r.old_id);
 		return false;
-	for (i = 0; i < t->count; i++) {
+	}
+	r.old_id[0] = 0;
+	number_all(m, &r);
+	apply_numbering(m, &r);
+	for (i = 0; i < r.count; i++) {
 		size_t len;
-		const char *s = pp_strtab_get(t, (uint32_t)i, &len);
+		const char *s = pp_strtab_get(t, r.old_id[i], &len);
 		memcpy(text, s, len);
 		text[len] = '\0';
 		pb->string_table[i].data = (uint8_t *)text;
 		pb->string_table[i].len = len;
 		text += len + 1;
 	}
-	pb->n_string_table = t->count;
+	pb->n_string_table = r.count;
+	free(r.new_id);
+	free(r.old_id);
 	return true;
 }
 

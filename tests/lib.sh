@@ -9,9 +9,13 @@
 # The environment (AM_TESTS_ENVIRONMENT in Makefile.am) gives top_srcdir,
 # top_builddir and the programs' paths. Each script works in its own scratch
 # directory, $top_builddir/tests/DIR/NAME.scratch, which is removed when every
-# check passed and kept for a look when one failed. A failed check prints
-# "FAIL: <test name>: <what>" with what was expected and what came.
-# Exit statuses follow Automake: 0 pass, 1 fail, 77 skip, 99 hard error.
+# check passed and kept for a look when one failed.
+#
+# Output is TAP, so Automake's summary counts every check: "ok N - <test
+# name>: <what>", or "not ok N - ..." followed by "#" lines with what was
+# expected and what came; "1..N" at the end. The exit status is 0 when all
+# passed, 1 when one failed (Automake's TAP driver goes by the "not ok"
+# lines; a script that dies before its plan is an error there), 77 skip.
 
 set -u
 shopt -s lastpipe  # `cmd | expect_exit ...` runs expect_exit in this shell
@@ -34,33 +38,47 @@ t() {
 	test_name=$1
 }
 
-# fail WHAT [DETAIL...]: records a failed check and prints why.
+# pass WHAT: records a passed check.
+pass() {
+	n_checks=$((n_checks + 1))
+	printf 'ok %d - %s: %s\n' "$n_checks" "$test_name" "$1"
+}
+
+# fail WHAT [DETAIL...]: records a failed check and prints why, each line of
+# the details as a TAP comment.
 fail() {
+	n_checks=$((n_checks + 1))
 	n_failed=$((n_failed + 1))
-	printf 'FAIL: %s: %s\n' "$test_name" "$1"
+	printf 'not ok %d - %s: %s\n' "$n_checks" "$test_name" "$1"
 	shift
-	[ $# -eq 0 ] || printf '    %s\n' "$@"
+	[ $# -eq 0 ] || printf '%s\n' "$@" | sed 's/^/#     /'
 }
 
 # check WHAT CMD...: CMD succeeds.
 check() {
-	local what=$1
+	local what=$1 status
 	shift
-	n_checks=$((n_checks + 1))
-	"$@" || fail "$what" "expected success of: $*" "got: exit status $?"
+	if "$@"; then
+		pass "$what"
+	else
+		status=$?
+		fail "$what" "expected success of: $*" "got: exit status $status"
+	fi
 }
 
 # check_eq WHAT EXPECTED ACTUAL: two strings are equal.
 check_eq() {
-	n_checks=$((n_checks + 1))
-	[ "$2" = "$3" ] || fail "$1" "expected: $2" "got:      $3"
+	if [ "$2" = "$3" ]; then
+		pass "$1"
+	else
+		fail "$1" "expected: $2" "got:      $3"
+	fi
 }
 
 # check_same WHAT EXPECTED_FILE ACTUAL_FILE: the files are equal byte for byte.
 # Text files show a diff, binary ones what cmp says.
 check_same() {
-	n_checks=$((n_checks + 1))
-	cmp -s "$2" "$3" && return 0
+	cmp -s "$2" "$3" && { pass "$1"; return 0; }
 	if grep -qI . "$2" 2>/dev/null && grep -qI . "$3" 2>/dev/null; then
 		fail "$1" "expected $2, got $3:" "$(diff -u "$2" "$3" | head -40)"
 	else
@@ -70,23 +88,29 @@ check_same() {
 
 # check_grep WHAT ERE FILE: FILE has a line matching the extended regex.
 check_grep() {
-	n_checks=$((n_checks + 1))
-	grep -Eq -- "$2" "$3" ||
+	if grep -Eq -- "$2" "$3"; then
+		pass "$1"
+	else
 		fail "$1" "expected a line matching /$2/ in $3, got:" "$(head -c 2000 "$3")"
+	fi
 }
 
 # check_no_grep WHAT ERE FILE: no line of FILE matches the extended regex.
 check_no_grep() {
-	n_checks=$((n_checks + 1))
-	! grep -Eq -- "$2" "$3" ||
+	if ! grep -Eq -- "$2" "$3"; then
+		pass "$1"
+	else
 		fail "$1" "expected no line matching /$2/ in $3, got:" "$(grep -E -- "$2" "$3" | head -5)"
+	fi
 }
 
 # check_empty WHAT FILE: FILE exists and is empty.
 check_empty() {
-	n_checks=$((n_checks + 1))
-	[ -f "$2" ] && [ ! -s "$2" ] ||
+	if [ -f "$2" ] && [ ! -s "$2" ]; then
+		pass "$1"
+	else
 		fail "$1" "expected $2 to be empty, got:" "$(head -c 300 "$2" 2>&1 | od -c | head -5)"
+	fi
 }
 
 # expect_exit STATUS CMD...: runs CMD with stdout in the file $out and stderr in
@@ -99,18 +123,20 @@ expect_exit() {
 	n_runs=$((n_runs + 1))
 	out=$scratch/out.$n_runs
 	err=$scratch/err.$n_runs
-	n_checks=$((n_checks + 1))
 	echo "$n_runs: $*" >> "$scratch/runs.log"
 	"$@" >"$out" 2>"$err"
 	got=$?
-	[ "$got" -eq "$want" ] ||
+	if [ "$got" -eq "$want" ]; then
+		pass "exit status $want of: $*"
+	else
 		fail "exit status of: $*" "expected: $want" "got:      $got" \
 			"stderr: $(head -c 1000 "$err")"
+	fi
 }
 
 # skip REASON: skips the whole script (Automake's 77).
 skip() {
-	echo "SKIP: $suite: $1"
+	echo "1..0 # SKIP $suite: $1"
 	cd / && rm -rf "$scratch"
 	exit 77
 }
@@ -130,11 +156,11 @@ find_go() {
 
 # finish: prints the summary and exits 0 when all checks passed, else 1.
 finish() {
+	echo "1..$n_checks"
 	if [ "$n_failed" -eq 0 ]; then
-		echo "PASS: $suite: $n_checks checks"
 		cd / && rm -rf "$scratch"
 		exit 0
 	fi
-	echo "FAIL: $suite: $n_failed of $n_checks checks failed; see $scratch"
+	echo "# $suite: $n_failed of $n_checks checks failed; see $scratch"
 	exit 1
 }

@@ -382,3 +382,54 @@ int cli_read_inputs(int argc, char **argv, const cli_read_options *ro, cli_profi
 	}
 	return EXIT_OK;
 }
+
+/* ---- filters ---------------------------------------------------------- */
+
+/* cli_map_inputs' state, passed through cli_read_inputs. */
+typedef struct {
+	cli_map_fn fn;
+	void *ctx;
+	cli_output *out;
+	pprof_writer *writer;
+	const char *out_name;
+} map_state;
+
+static int map_one(void *ctx, const char *name, unsigned long index, pprof_profile *p)
+{
+	map_state *st = ctx;
+	int status = EXIT_OK;
+	pprof_profile *result = st->fn(st->ctx, name, index, p, &status);
+
+	if (!result)
+		return status;
+	if (pprof_writer_put(st->writer, result) != PPROF_OK) {
+		cli_warn("%s: %s", st->out_name, pprof_writer_error(st->writer));
+		status = EXIT_DATA;
+	}
+	pprof_profile_free(result);
+	return status;
+}
+
+int cli_map_inputs(int argc, char **argv, const cli_options *o, const cli_read_options *ro,
+                   cli_map_fn fn, void *ctx)
+{
+	map_state st = { fn, ctx, NULL, NULL, o->path ? o->path : "(stdout)" };
+	unsigned long skipped = 0;
+	int status;
+
+	st.out = cli_output_open(o, true);
+	if (!st.out)
+		return EXIT_DATA;
+	st.writer = cli_output_writer(st.out);
+	if (!st.writer) {
+		cli_warn("out of memory");
+		cli_output_abort(st.out);
+		return EXIT_DATA;
+	}
+	status = cli_read_inputs(argc, argv, ro, map_one, &st, &skipped);
+	if (status != EXIT_OK) {
+		cli_output_abort(st.out);
+		return status;
+	}
+	return cli_output_commit(st.out);
+}

@@ -117,4 +117,22 @@ int cli_read_inputs(int argc, char **argv, const cli_read_options *ro, cli_profi
 /* The name of an input in messages: "(stdin)" for "-". */
 const char *cli_input_name(const char *path);
 
+/* ---- filters: one output profile per input profile --------------------- */
+
+/* Turns one profile into the one to write, or NULL to write none for it (a
+ * --since/--until style selection). The callback owns p and returns it or a
+ * new profile (freeing p). On failure it prints a message, sets *status to
+ * the exit status and returns NULL. */
+typedef pprof_profile *(*cli_map_fn)(void *ctx, const char *name, unsigned long index,
+                                     pprof_profile *p, int *status);
+
+/*
+ * The loop of the programs that map a stream (pprof-filter, pprof-tag): reads
+ * the profiles of the inputs as cli_read_inputs does, passes each to fn and
+ * writes what it returns to the output as a stream of gzip members, in order.
+ * Any failure: nothing is left at -o FILE. Returns the exit status.
+ */
+int cli_map_inputs(int argc, char **argv, const cli_options *o, const cli_read_options *ro,
+                   cli_map_fn fn, void *ctx);
+
 #endif /* PPROF_CLI_H */

@@ -171,6 +171,130 @@ uint64_t pprof_writer_bytes_out(const pprof_writer *w);
 const char *pprof_writer_error(const pprof_writer *w);
 void pprof_writer_free(pprof_writer *w);
 
+/* ---- Reports ---------------------------------------------------------- */
+/*
+ * What pprof-stat shows, computed as `go tool pprof` computes its -top, -tags
+ * and -traces reports at its default granularity ("functions"): a node of
+ * the call graph is a function by name, and every Line of a Location is a
+ * frame of its own (inlined calls included), the last Line rootmost. Values
+ * are raw numbers in the sample type's unit; formatting is the caller's.
+ */
+
+/* The index of the sample type reports use by default, as pprof picks it: the
+ * one named by default_sample_type, else the last. 0 when there are none. */
+size_t pprof_profile_default_sample_type(const pprof_profile *p);
+
+/* Finds a sample type as pprof's -sample_index does: a 0-based index, or a
+ * type name ("inuse_space" also finds "space"). PPROF_ERR_ARG when there is
+ * no such sample type. */
+int pprof_profile_find_sample_type(const pprof_profile *p, const char *spec, size_t *index);
+
+typedef struct pprof_report pprof_report;
+
+/* A report on profile p, which must outlive it unchanged. NULL when out of
+ * memory. Results returned by the calls below belong to the report and stay
+ * valid until the next call of the same function or pprof_report_free. */
+pprof_report *pprof_report_new(const pprof_profile *p);
+const char *pprof_report_error(const pprof_report *r);
+void pprof_report_free(pprof_report *r);
+
+/* A label key of the profile's samples. Labels count as pprof reads them: a
+ * label with a string is a string label; one without, with a number or a
+ * unit, is a numeric label; others are ignored. */
+typedef struct {
+	const char *key;
+	size_t strings;      /* distinct string values */
+	size_t numbers;      /* distinct numeric values */
+	size_t samples;      /* samples with the key */
+	const char *unit;    /* numbers' unit as pprof takes it (the first one
+	                        given, else guessed from the key); "" if none */
+} pprof_label_key;
+
+/* The label keys of the samples, sorted by key. */
+int pprof_report_label_keys(pprof_report *r, const pprof_label_key **keys, size_t *n);
+
+/* What pprof_report_top computes. */
+typedef struct {
+	size_t sample_type;    /* value column; SIZE_MAX for the default one */
+	size_t max_rows;       /* at most this many rows (pprof -nodecount); 0: all */
+	double node_fraction;  /* drop nodes whose |cum| is under this share of the
+	                          total flat (pprof -nodefraction, 0.005) */
+	double edge_fraction;  /* likewise for call edges, which only decide the
+	                          inline marks (pprof -edgefraction, 0.001) */
+	int sort_cum;          /* sort by cum (pprof -cum) instead of flat */
+} pprof_top_options;
+
+/* Sets pprof's defaults, all rows, and the default sample type. */
+void pprof_top_options_init(pprof_top_options *o);
+
+/* How a row's function was reached: pprof's "(inline)" and
+ * "(partial-inline)" marks, from the call edges it keeps into it. */
+enum { PPROF_CALLED = 0, PPROF_INLINED = 1, PPROF_PARTLY_INLINED = 2 };
+
+typedef struct {
+	const char *name;    /* function, "[file]" of a mapping, or "<unknown>" */
+	int64_t flat, cum;
+	int inlined;         /* PPROF_CALLED, PPROF_INLINED or PPROF_PARTLY_INLINED */
+} pprof_top_row;
+
+typedef struct {
+	size_t sample_type;  /* the value column used */
+	int64_t total;       /* pprof's report total: the sum of |value| over all
+	                        samples (over the pprof::base=true ones only, in a
+	                        -diff_base profile) */
+	int64_t shown;       /* flat summed over the rows */
+	size_t nodes;        /* nodes left after dropping small ones */
+	size_t dropped;      /* nodes dropped for a small cum */
+	int64_t drop_limit;  /* |total * node_fraction|, as pprof shows it */
+	size_t n_rows;       /* min(nodes, max_rows), sorted */
+	const pprof_top_row *rows;
+} pprof_top;
+
+/* Flat and cumulative values per function, like `go tool pprof -top`.
+ * PPROF_ERR_ARG for a sample type out of range. */
+int pprof_report_top(pprof_report *r, const pprof_top_options *o, const pprof_top **out);
+
+/* One value of a label key and the weight of the samples that have it. */
+typedef struct {
+	const char *str;     /* value of a string label; NULL for a number */
+	int64_t num;         /* value of a numeric label */
+	int64_t weight;      /* the sample type summed over those samples */
+	size_t samples;
+} pprof_label_value;
+
+typedef struct {
+	size_t sample_type;
+	const char *unit;          /* of numeric values, as in pprof_label_key */
+	int64_t total;             /* the weights summed (pprof -tags "Total") */
+	int64_t unlabelled;        /* the sample type summed over samples without
+	                              the key */
+	size_t unlabelled_samples;
+	size_t n_values;           /* values sorted by |weight|, then by value */
+	const pprof_label_value *values;
+} pprof_breakdown;
+
+/* The weight of each value of label key, like `go tool pprof -tags` shows
+ * it for one key: a sample adds its value once per label it has with key.
+ * sample_type SIZE_MAX is the default one. */
+int pprof_report_by_label(pprof_report *r, const char *key, size_t sample_type,
+                          const pprof_breakdown **out);
+
+/* Receives one stack of pprof_report_folded: frame names, root first, and
+ * the summed value. Returns 0 to go on. */
+typedef int (*pprof_stack_fn)(void *ctx, const char *const *frames, size_t n, int64_t value);
+
+/*
+ * Collapsed stacks: the samples' values (of sample_type, SIZE_MAX for the
+ * default) summed per distinct stack of frame names, inlined frames
+ * included, passed to fn in byte order of the names joined with ';'. In
+ * these names ';' is replaced by ':' and line breaks by spaces, so that the
+ * joined text is unambiguous. Stacks whose sum is zero are left out. Stops
+ * when fn returns non-zero, returning that value.
+ */
+int pprof_report_folded(pprof_report *r, size_t sample_type, pprof_stack_fn fn, void *ctx);
+
+/* ---- end of reports --------------------------------------------------- */
+
 #ifdef __cplusplus
 }
 #endif

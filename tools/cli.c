@@ -433,3 +433,281 @@ int cli_map_inputs(int argc, char **argv, const cli_options *o, const cli_read_o
 	}
 	return cli_output_commit(st.out);
 }
+
+/* ---- input, with each profile's sizes ---------------------------------- */
+
+/* Reads the profiles of one input, telling fn their sizes; returns the exit
+ * status. The same as read_one_input otherwise. */
+static int read_one_input_info(const char *path, const cli_read_options *ro,
+                               cli_profile_info_fn fn, void *ctx)
+{
+	cli_profile_info info = { cli_input_name(path), 0, 0, 0 };
+	int fd = strcmp(path, "-") == 0 ? STDIN_FILENO : open(path, O_RDONLY);
+	uint64_t in = 0, out = 0;
+	pprof_reader *r;
+	pprof_profile *p;
+	int rc, status = EXIT_OK;
+
+	if (fd < 0) {
+		cli_warn("%s: %s", info.name, strerror(errno));
+		return EXIT_DATA;
+	}
+	r = pprof_reader_new_fd(fd);
+	if (!r) {
+		cli_warn("%s: out of memory", info.name);
+		status = EXIT_DATA;
+		goto done;
+	}
+	pprof_reader_set_max_size(r, ro->max_size);
+	while ((rc = pprof_reader_next(r, &p)) == PPROF_OK) {
+		info.index = pprof_reader_count(r);
+		info.compressed = pprof_reader_bytes_in(r) - in;
+		info.uncompressed = pprof_reader_bytes_out(r) - out;
+		in += info.compressed;
+		out += info.uncompressed;
+		if ((status = fn(ctx, &info, p)) != EXIT_OK)
+			goto done;
+	}
+	if (rc != PPROF_END) {
+		cli_warn("%s: %s", info.name, pprof_reader_error(r));
+		status = EXIT_DATA;
+	} else if (pprof_reader_count(r) == 0 && !ro->allow_empty) {
+		cli_warn("%s: empty input", info.name);
+		status = EXIT_DATA;
+	}
+done:
+	pprof_reader_free(r);
+	if (fd != STDIN_FILENO)
+		close(fd);
+	return status;
+}
+
+int cli_read_inputs_info(int argc, char **argv, const cli_read_options *ro,
+                         cli_profile_info_fn fn, void *ctx, unsigned long *skipped)
+{
+	static char *stdin_only[] = { "-", NULL };
+	int i, status;
+
+	if (argc == 0) {
+		argc = 1;
+		argv = stdin_only;
+	}
+	for (i = 0; i < argc; i++) {
+		status = read_one_input_info(argv[i], ro, fn, ctx);
+		if (status == EXIT_OK)
+			continue;
+		if (!ro->keep_going)
+			return status;
+		(*skipped)++;
+	}
+	return EXIT_OK;
+}
+
+/* ---- values for people ------------------------------------------------- */
+
+/* |x|, without needing libm. */
+static double absd(double x)
+{
+	return x < 0 ? -x : x;
+}
+
+/* A unit as google/pprof's measurement package knows it: its name, the
+ * spellings it is recognised by, and its size in the family's base unit. */
+typedef struct {
+	const char *name;
+	const char *aliases[4];
+	double factor;
+} pprof_unit;
+
+typedef struct {
+	pprof_unit units[9];
+	size_t n;
+	pprof_unit fallback;   /* DefaultUnit */
+} pprof_unit_type;
+
+static const pprof_unit_type pprof_unit_types[] = {
+	{ { { "B", { "b", "byte" }, 1 },
+	    { "kB", { "kb", "kbyte", "kilobyte" }, 1024.0 },
+	    { "MB", { "mb", "mbyte", "megabyte" }, 1048576.0 },
+	    { "GB", { "gb", "gbyte", "gigabyte" }, 1073741824.0 },
+	    { "TB", { "tb", "tbyte", "terabyte" }, 1099511627776.0 },
+	    { "PB", { "pb", "pbyte", "petabyte" }, 1125899906842624.0 } },
+	  6, { "B", { NULL }, 1 } },
+	{ { { "ns", { "ns", "nanosecond" }, 1 },
+	    { "us", { "\xce\xbcs", "us", "microsecond" }, 1e3 },
+	    { "ms", { "ms", "millisecond" }, 1e6 },
+	    { "s", { "s", "sec", "second" }, 1e9 },
+	    { "hrs", { "hour", "hr" }, 3.6e12 } },
+	  5, { "s", { NULL }, 1e9 } },
+	{ { { "n*GCU", { "nanogcu" }, 1e-9 }, { "u*GCU", { "microgcu" }, 1e-6 },
+	    { "m*GCU", { "milligcu" }, 1e-3 }, { "GCU", { "gcu" }, 1 },
+	    { "k*GCU", { "kilogcu" }, 1e3 }, { "M*GCU", { "megagcu" }, 1e6 },
+	    { "G*GCU", { "gigagcu" }, 1e9 }, { "T*GCU", { "teragcu" }, 1e12 },
+	    { "P*GCU", { "petagcu" }, 1e15 } },
+	  9, { "GCU", { NULL }, 1 } },
+};
+#define N_UNIT_TYPES (sizeof(pprof_unit_types) / sizeof(*pprof_unit_types))
+
+/* The unit of type t that unit names (pprof's sniffUnit: lower case, one
+ * trailing "s" dropped from names longer than 2 bytes), or NULL. */
+static const pprof_unit *sniff_unit(const pprof_unit_type *t, const char *unit)
+{
+	char low[64];
+	size_t len = strlen(unit), i, j;
+
+	if (len >= sizeof(low))
+		return NULL;
+	for (i = 0; i <= len; i++)
+		low[i] = unit[i] >= 'A' && unit[i] <= 'Z' ? unit[i] + 32 : unit[i];
+	if (len > 2 && low[len - 1] == 's')
+		low[len - 1] = '\0';
+	for (i = 0; i < t->n; i++)
+		for (j = 0; j < 4 && t->units[i].aliases[j]; j++)
+			if (strcmp(low, t->units[i].aliases[j]) == 0)
+				return &t->units[i];
+	return NULL;
+}
+
+/* pprof's convertUnit for one unit type; NULL when from is not of it. */
+static const char *convert_unit(const pprof_unit_type *t, int64_t value, const char *from,
+                                const char *to, double *scaled)
+{
+	const pprof_unit *f = sniff_unit(t, from), *u;
+	double v, best = 0;
+	const char *name = NULL;
+	size_t i;
+
+	if (!f)
+		return NULL;
+	v = (double)value * f->factor;
+	if (strcmp(to, "minimum") != 0 && strcmp(to, "auto") != 0) {
+		u = sniff_unit(t, to);
+		*scaled = v / (u ? u->factor : t->fallback.factor);
+		return u ? u->name : t->fallback.name;
+	}
+	for (i = 0; i < t->n; i++)
+		if (t->units[i].factor >= best && v / t->units[i].factor >= 1.0) {
+			best = t->units[i].factor;
+			name = t->units[i].name;
+		}
+	*scaled = best ? v / best : v / t->fallback.factor;
+	return name ? name : t->fallback.name;
+}
+
+const char *cli_pprof_scale(int64_t value, const char *unit, const char *to_unit,
+                            double *scaled)
+{
+	const char *name;
+	size_t i;
+
+	if (value < 0 && value != INT64_MIN) {
+		name = cli_pprof_scale(-value, unit, to_unit, scaled);
+		*scaled = -*scaled;
+		return name;
+	}
+	for (i = 0; i < N_UNIT_TYPES; i++)
+		if ((name = convert_unit(&pprof_unit_types[i], value, unit, to_unit, scaled)))
+			return name;
+	*scaled = (double)value;
+	if (strcmp(to_unit, "count") == 0 || strcmp(to_unit, "sample") == 0 ||
+	    strcmp(to_unit, "unit") == 0 || strcmp(to_unit, "minimum") == 0 ||
+	    strcmp(to_unit, "auto") == 0)
+		return "";
+	return to_unit;
+}
+
+const char *cli_pprof_label(char *buf, int64_t value, const char *unit, const char *to_unit)
+{
+	double v;
+	const char *name = cli_pprof_scale(value, unit, to_unit, &v);
+	size_t len;
+
+	snprintf(buf, CLI_VALUE_LEN, "%.2f", v);
+	len = strlen(buf);
+	if (len > 3 && strcmp(buf + len - 3, ".00") == 0)
+		buf[len -= 3] = '\0';
+	if (strcmp(buf, "0") == 0 || strcmp(buf, "-0") == 0)
+		return strcpy(buf, "0");
+	snprintf(buf + len, CLI_VALUE_LEN - len, "%s", name);
+	return buf;
+}
+
+const char *cli_pprof_percent(char *buf, int64_t value, int64_t total)
+{
+	double ratio = total ? absd((double)value / (double)total) * 100 : 0;
+
+	if (ratio >= 99.95 && ratio <= 100.05)
+		snprintf(buf, CLI_VALUE_LEN, "  100%%");
+	else if (ratio >= 1.0)
+		snprintf(buf, CLI_VALUE_LEN, "%5.2f%%", ratio);
+	else
+		snprintf(buf, CLI_VALUE_LEN, "%5.2g%%", ratio);
+	return buf;
+}
+
+/* x with three significant digits, trailing zeros dropped, then suffix. */
+static const char *three_digits(char *buf, double x, const char *suffix)
+{
+	double ax = absd(x);
+	char *end;
+
+	snprintf(buf, CLI_VALUE_LEN, ax >= 99.95 ? "%.0f" : ax >= 9.995 ? "%.1f" : "%.2f", x);
+	if (strchr(buf, '.')) {
+		end = buf + strlen(buf);
+		while (end[-1] == '0')
+			*--end = '\0';
+		if (end[-1] == '.')
+			*--end = '\0';
+	}
+	if (strcmp(buf, "-0") == 0)
+		strcpy(buf, "0");
+	strncat(buf, suffix, CLI_VALUE_LEN - strlen(buf) - 1);
+	return buf;
+}
+
+/* Bytes in binary (IEC) multiples. */
+static const char *human_bytes(char *buf, double bytes)
+{
+	static const char *const names[] = { "KiB", "MiB", "GiB", "TiB", "PiB", "EiB" };
+	double scaled = bytes;
+	size_t i = 0;
+
+	if (absd(bytes) < 1024)
+		return three_digits(buf, bytes, "B");
+	while (i < 5 && absd(scaled / 1024) >= 1024) {
+		scaled /= 1024;
+		i++;
+	}
+	return three_digits(buf, scaled / 1024, names[i]);
+}
+
+/* Nanoseconds in ns, us, ms, s or h. */
+static const char *human_time(char *buf, double ns)
+{
+	double a = absd(ns);
+
+	if (a < 1e3)
+		return three_digits(buf, ns, "ns");
+	if (a < 1e6)
+		return three_digits(buf, ns / 1e3, "us");
+	if (a < 1e9)
+		return three_digits(buf, ns / 1e6, "ms");
+	if (a < 3600e9)
+		return three_digits(buf, ns / 1e9, "s");
+	return three_digits(buf, ns / 3600e9, "h");
+}
+
+const char *cli_format_human(char *buf, int64_t value, const char *unit)
+{
+	const pprof_unit *u;
+
+	if ((u = sniff_unit(&pprof_unit_types[0], unit)))
+		return human_bytes(buf, (double)value * u->factor);
+	if ((u = sniff_unit(&pprof_unit_types[1], unit)))
+		return human_time(buf, (double)value * u->factor);
+	if (!*unit || strcmp(unit, "count") == 0)
+		snprintf(buf, CLI_VALUE_LEN, "%" PRId64, value);
+	else
+		snprintf(buf, CLI_VALUE_LEN, "%" PRId64 " %.40s", value, unit);
+	return buf;
+}

@@ -135,4 +135,48 @@ typedef pprof_profile *(*cli_map_fn)(void *ctx, const char *name, unsigned long 
 int cli_map_inputs(int argc, char **argv, const cli_options *o, const cli_read_options *ro,
                    cli_map_fn fn, void *ctx);
 
+/* ---- input, with each profile's sizes ---------------------------------- */
+
+/* Where a profile of the inputs came from, and what it took. */
+typedef struct {
+	const char *name;         /* the input's name in messages */
+	unsigned long index;      /* the profile's 1-based position in the input */
+	uint64_t compressed;      /* input bytes read while reading it: exact for
+	                             an input of one profile; with several gzip
+	                             members in one input, read-ahead may move
+	                             bytes between members (the sum is exact) */
+	uint64_t uncompressed;    /* its size uncompressed */
+} cli_profile_info;
+
+typedef int (*cli_profile_info_fn)(void *ctx, const cli_profile_info *info, pprof_profile *p);
+
+/* cli_read_inputs, telling fn each profile's sizes too. */
+int cli_read_inputs_info(int argc, char **argv, const cli_read_options *ro,
+                         cli_profile_info_fn fn, void *ctx, unsigned long *skipped);
+
+/* ---- values for people ------------------------------------------------- */
+
+/* Room for any formatted value below. */
+#define CLI_VALUE_LEN 64
+
+/*
+ * value (in unit, a sample or period type's unit such as "nanoseconds" or
+ * "bytes") for people, with three significant digits: "1.25s", "340ms",
+ * "3.4MiB", "512B". Counts and unknown units print whole: "194",
+ * "12 objects". Returns buf (CLI_VALUE_LEN bytes).
+ */
+const char *cli_format_human(char *buf, int64_t value, const char *unit);
+
+/* The unit pprof scales value (in unit) to, with to_unit "minimum" or "auto"
+ * for the best fit (google/pprof measurement.Scale); "" when there is none
+ * worth showing (counts). *scaled gets the scaled value. */
+const char *cli_pprof_scale(int64_t value, const char *unit, const char *to_unit,
+                            double *scaled);
+/* The value as pprof prints it in reports (measurement.ScaledLabel): scaled,
+ * "%.2f" without a ".00", unit appended: "1.50kB", "10ms", "0". */
+const char *cli_pprof_label(char *buf, int64_t value, const char *unit, const char *to_unit);
+/* value's share of total as pprof prints it (measurement.Percentage):
+ * "17.01%", "  100%", " 0.75%" ... */
+const char *cli_pprof_percent(char *buf, int64_t value, int64_t total);
+
 #endif /* PPROF_CLI_H */

@@ -1125,7 +1125,8 @@ static bool build_samples(const pprof_merger *m, pp_arena *a, pb_profile *pb)
 	pb->sample = pp_arena_alloc(a, m->samples.n * sizeof(*pb->sample));
 	if (!pb->sample)
 		return false;
-	memcpy(pb->sample, m->samples.v, m->samples.n * sizeof(*pb->sample));
+	if (m->samples.n)
+		memcpy(pb->sample, m->samples.v, m->samples.n * sizeof(*pb->sample));
 	pb->n_sample = m->samples.n;
 	return true;
 }

@@ -88,7 +88,8 @@ static bool reader_read_more(pprof_reader *r)
 
 	if (r->in_eof)
 		return true;
-	memmove(r->readbuf, r->in, r->in_len);
+	if (r->in_len)
+		memmove(r->readbuf, r->in, r->in_len);
 	r->in = r->readbuf;
 	do
 		n = read(r->fd, r->readbuf + r->in_len, READ_SIZE - r->in_len);

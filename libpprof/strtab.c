@@ -22,7 +22,8 @@ static bool str_eq(const void *ctx, uint32_t idx)
 bool pp_strtab_init(pp_strtab *t)
 {
 	memset(t, 0, sizeof(*t));
-	if (!pp_grow(&t->offsets, &t->offsets_cap, 2, sizeof(*t->offsets)))
+	if (!pp_grow(&t->offsets, &t->offsets_cap, 2, sizeof(*t->offsets)) ||
+	    !pp_grow(&t->pool, &t->pool_cap, 1, 1))
 		return false;
 	t->offsets[0] = t->offsets[1] = 0;
 	t->count = 1;  /* the empty string, index 0, never in the hash set */

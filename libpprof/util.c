@@ -52,8 +52,8 @@ bool pp_grow(void *ptr, size_t *cap, size_t need, size_t elsize)
 	size_t n = *cap ? *cap : 16;
 	void *grown;
 
-	if (need <= *cap)
-		return true;
+	if (need <= *cap && *items)
+		return true;   /* an array is allocated even for 0 items: no NULL to memcpy */
 	while (n < need) {
 		if (n > SIZE_MAX / 2 / elsize)
 			return false;

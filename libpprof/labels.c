@@ -1,0 +1,562 @@
+/*
+ * labels.c - label edits (DESIGN section 8, pprof-tag): an ordered list of
+ * changes to the labels of every sample and to the comments of a profile,
+ * with the semantics of google/pprof's Profile methods (SetLabel,
+ * RemoveLabel, SetNumLabel, RemoveNumLabel).
+ *
+ * The edits are applied to a decoded profile in place: their strings are
+ * found in (or appended to) its string table; each label an edit adds is
+ * made once, in the profile's arena, and shared by every sample that gets
+ * it; each sample's label pointers are edited in a scratch list and, when
+ * they changed, copied to a new array in the arena. Labels are compared by
+ * the bytes of their strings, so a string table with duplicates does no
+ * harm. The profile is then merged on its own, so that samples whose labels
+ * became equal are one sample, as pprof would have them.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+typedef enum {
+	EDIT_SET, EDIT_ADD, EDIT_SET_IF_MISSING, EDIT_NUM, EDIT_DELETE, EDIT_RENAME,
+	EDIT_KEEP, EDIT_COMMENT
+} edit_kind;
+
+/* One edit. Its strings are strs[first .. first + n) of the list: key and
+ * value (set, add, set-if-missing), key and unit (num), key (delete), from
+ * and to (rename), the keys (keep), or the text (comment). */
+typedef struct {
+	edit_kind kind;
+	size_t first, n;
+	int64_t num;
+	pb_label *made;   /* while applying: the label the edit adds, or NULL */
+} edit;
+
+/* A growable array: items, count, capacity. */
+#define VEC(type) struct { type *v; size_t n, cap; }
+#define VEC_RESERVE(vec, need) pp_grow(&(vec).v, &(vec).cap, (need), sizeof(*(vec).v))
+
+typedef VEC(pb_label *) label_list;
+
+struct pprof_label_edits {
+	VEC(edit) edits;
+	VEC(char *) strs;      /* the edits' strings, owned */
+	VEC(int64_t) ids;      /* while applying: each string's index in the profile */
+	label_list work;       /* the labels of the sample being edited */
+	pprof_merger *merger;
+	char err[PP_ERRLEN];
+};
+
+/* How pprof reads a label (see pprof.h), as bits to test against masks. */
+enum { KIND_NONE = 1, KIND_STR = 2, KIND_NUM = 4, KIND_ANY = 7 };
+
+/* ---- strings of a decoded profile ------------------------------------- */
+
+/* The index of an entry of p's string table equal to s, or -1. */
+static int64_t find_string(const pprof_profile *p, const char *s)
+{
+	size_t i, len = strlen(s);
+
+	for (i = 0; i < p->pb->n_string_table; i++) {
+		const ProtobufCBinaryData *t = &p->pb->string_table[i];
+		if (t->len == len && (len == 0 || memcmp(t->data, s, len) == 0))
+			return (int64_t)i;
+	}
+	return -1;
+}
+
+/* Sets ids[i] to an existing index of strs[i], or to the index it will get
+ * when appended (equal new strings share one); returns how many are new. */
+static size_t number_strings(const pprof_profile *p, const char *const *strs, size_t n,
+                             int64_t *ids)
+{
+	int64_t next = (int64_t)p->pb->n_string_table;
+	size_t i, j;
+
+	for (i = 0; i < n; i++) {
+		ids[i] = find_string(p, strs[i]);
+		for (j = 0; j < i && ids[i] < 0; j++)
+			if (ids[j] >= (int64_t)p->pb->n_string_table && strcmp(strs[j], strs[i]) == 0)
+				ids[i] = ids[j];
+		if (ids[i] < 0)
+			ids[i] = next++;
+	}
+	return (size_t)(next - (int64_t)p->pb->n_string_table);
+}
+
+bool pp_profile_add_strings(pprof_profile *p, const char *const *strs, size_t n, int64_t *ids)
+{
+	pb_profile *pb = p->pb;
+	size_t old = pb->n_string_table, added = number_strings(p, strs, n, ids), i, k = 0;
+	ProtobufCBinaryData *table;
+
+	if (added == 0)
+		return true;
+	table = pp_arena_alloc(p->arena, (old + added) * sizeof(*table));
+	if (!table)
+		return false;
+	memcpy(table, pb->string_table, old * sizeof(*table));
+	for (i = 0; i < n; i++) {
+		size_t len = strlen(strs[i]);
+		uint8_t *copy;
+		if (ids[i] != (int64_t)(old + k))
+			continue;   /* an old string, or a new one copied already */
+		copy = pp_arena_alloc(p->arena, len + 1);
+		if (!copy)
+			return false;
+		memcpy(copy, strs[i], len + 1);
+		table[old + k].data = copy;
+		table[old + k].len = len;
+		k++;
+	}
+	pb->string_table = table;
+	pb->n_string_table = old + added;
+	return true;
+}
+
+/* Whether strings a and b of p are equal. */
+static bool same_string(const pprof_profile *p, int64_t a, int64_t b)
+{
+	const ProtobufCBinaryData *x, *y;
+
+	if (a == b)
+		return true;
+	x = pp_profile_string(p, a);
+	y = pp_profile_string(p, b);
+	return x->len == y->len && (x->len == 0 || memcmp(x->data, y->data, x->len) == 0);
+}
+
+/* Whether a key is one of pprof's own ("pprof::base"). */
+static bool reserved(const void *key, size_t len)
+{
+	return len >= 7 && memcmp(key, "pprof::", 7) == 0;
+}
+
+/* ---- building the list ------------------------------------------------ */
+
+pprof_label_edits *pprof_label_edits_new(void)
+{
+	pprof_label_edits *e = calloc(1, sizeof(*e));
+
+	if (e && !(e->merger = pprof_merger_new())) {
+		free(e);
+		return NULL;
+	}
+	return e;
+}
+
+void pprof_label_edits_free(pprof_label_edits *e)
+{
+	size_t i;
+
+	if (!e)
+		return;
+	for (i = 0; i < e->strs.n; i++)
+		free(e->strs.v[i]);
+	free(e->strs.v);
+	free(e->edits.v);
+	free(e->ids.v);
+	free(e->work.v);
+	pprof_merger_free(e->merger);
+	free(e);
+}
+
+const char *pprof_label_edits_error(const pprof_label_edits *e) { return e->err; }
+size_t pprof_label_edits_count(const pprof_label_edits *e) { return e->edits.n; }
+
+/* Appends a copy of s to the edits' strings. */
+static bool push_string(pprof_label_edits *e, const char *s)
+{
+	size_t len = strlen(s);
+	char *copy;
+
+	if (!VEC_RESERVE(e->strs, e->strs.n + 1) || !(copy = malloc(len + 1)))
+		return false;
+	memcpy(copy, s, len + 1);
+	e->strs.v[e->strs.n++] = copy;
+	return true;
+}
+
+/* Appends an edit with n strings; when out of memory, adds nothing. */
+static int push_edit(pprof_label_edits *e, edit_kind kind, const char *const *strs, size_t n,
+                     int64_t num)
+{
+	size_t i, first = e->strs.n;
+	edit *ed;
+
+	if (!VEC_RESERVE(e->edits, e->edits.n + 1))
+		goto nomem;
+	for (i = 0; i < n; i++)
+		if (!push_string(e, strs[i]))
+			goto nomem;
+	ed = &e->edits.v[e->edits.n++];
+	ed->kind = kind;
+	ed->first = first;
+	ed->n = n;
+	ed->num = num;
+	ed->made = NULL;
+	return PPROF_OK;
+nomem:
+	while (e->strs.n > first)
+		free(e->strs.v[--e->strs.n]);
+	pp_seterr(e->err, "out of memory");
+	return PPROF_ERR_NOMEM;
+}
+
+/* PPROF_OK for a key an edit may name; else PPROF_ERR_ARG, saying why. */
+static int check_key(pprof_label_edits *e, const char *key)
+{
+	if (!key || !*key) {
+		pp_seterr(e->err, "empty key");
+		return PPROF_ERR_ARG;
+	}
+	if (reserved(key, strlen(key))) {
+		pp_seterr(e->err, "key '%s' is reserved: keys starting with pprof:: are pprof's own",
+		          key);
+		return PPROF_ERR_ARG;
+	}
+	return PPROF_OK;
+}
+
+/* Checks and appends an edit that gives key the string value. */
+static int string_edit(pprof_label_edits *e, edit_kind kind, const char *key, const char *value)
+{
+	const char *strs[2] = { key, value };
+	int rc = check_key(e, key);
+
+	if (rc != PPROF_OK)
+		return rc;
+	if (!value || !*value) {
+		pp_seterr(e->err, "empty value for key '%s': pprof reads a label with an empty "
+		          "value as no label", key);
+		return PPROF_ERR_ARG;
+	}
+	return push_edit(e, kind, strs, 2, 0);
+}
+
+int pprof_label_edits_set(pprof_label_edits *e, const char *key, const char *value)
+{
+	return string_edit(e, EDIT_SET, key, value);
+}
+
+int pprof_label_edits_add(pprof_label_edits *e, const char *key, const char *value)
+{
+	return string_edit(e, EDIT_ADD, key, value);
+}
+
+int pprof_label_edits_set_if_missing(pprof_label_edits *e, const char *key, const char *value)
+{
+	return string_edit(e, EDIT_SET_IF_MISSING, key, value);
+}
+
+int pprof_label_edits_num(pprof_label_edits *e, const char *key, int64_t num, const char *unit)
+{
+	const char *strs[2] = { key, unit ? unit : "" };
+	int rc = check_key(e, key);
+
+	if (rc != PPROF_OK)
+		return rc;
+	if (num == 0 && !*strs[1]) {
+		pp_seterr(e->err, "numeric label '%s' of 0 needs a unit: pprof reads 0 without a "
+		          "unit as no label", key);
+		return PPROF_ERR_ARG;
+	}
+	return push_edit(e, EDIT_NUM, strs, 2, num);
+}
+
+int pprof_label_edits_delete(pprof_label_edits *e, const char *key)
+{
+	int rc = check_key(e, key);
+
+	return rc != PPROF_OK ? rc : push_edit(e, EDIT_DELETE, &key, 1, 0);
+}
+
+int pprof_label_edits_rename(pprof_label_edits *e, const char *from, const char *to)
+{
+	const char *strs[2] = { from, to };
+	int rc = check_key(e, from);
+
+	if (rc == PPROF_OK)
+		rc = check_key(e, to);
+	return rc != PPROF_OK ? rc : push_edit(e, EDIT_RENAME, strs, 2, 0);
+}
+
+int pprof_label_edits_keep(pprof_label_edits *e, const char *const *keys, size_t n)
+{
+	size_t i;
+	int rc;
+
+	for (i = 0; i < n; i++)
+		if ((rc = check_key(e, keys[i])) != PPROF_OK)
+			return rc;
+	return push_edit(e, EDIT_KEEP, keys, n, 0);
+}
+
+int pprof_label_edits_comment(pprof_label_edits *e, const char *text)
+{
+	if (!text || !*text) {
+		pp_seterr(e->err, "empty comment");
+		return PPROF_ERR_ARG;
+	}
+	return push_edit(e, EDIT_COMMENT, &text, 1, 0);
+}
+
+/* ---- editing one sample's labels -------------------------------------- */
+
+static unsigned kind_of(const pb_label *l)
+{
+	if (l->str)
+		return KIND_STR;
+	return l->num || l->num_unit ? KIND_NUM : KIND_NONE;
+}
+
+/* Whether label l has key and is of one of kinds. */
+static bool is(const pprof_profile *p, const pb_label *l, int64_t key, unsigned kinds)
+{
+	return (kind_of(l) & kinds) && same_string(p, l->key, key);
+}
+
+/* Whether w has a label with key of one of kinds. */
+static bool has_key(const label_list *w, const pprof_profile *p, int64_t key, unsigned kinds)
+{
+	size_t i;
+
+	for (i = 0; i < w->n; i++)
+		if (is(p, w->v[i], key, kinds))
+			return true;
+	return false;
+}
+
+/* Whether w has the string label l (same key and value). */
+static bool has_string(const label_list *w, const pprof_profile *p, const pb_label *l)
+{
+	size_t i;
+
+	for (i = 0; i < w->n; i++)
+		if (is(p, w->v[i], l->key, KIND_STR) && same_string(p, w->v[i]->str, l->str))
+			return true;
+	return false;
+}
+
+/* Removes from w the labels with key of one of kinds. */
+static void drop(label_list *w, const pprof_profile *p, int64_t key, unsigned kinds)
+{
+	size_t i, kept = 0;
+
+	for (i = 0; i < w->n; i++)
+		if (!is(p, w->v[i], key, kinds))
+			w->v[kept++] = w->v[i];
+	w->n = kept;
+}
+
+/* Appends l to w (which has room: see edit_sample). */
+static void push(label_list *w, pb_label *l)
+{
+	w->v[w->n++] = l;
+}
+
+/* Per kind: labels with key from get key to, replacing those with key to.
+ * The renamed labels are new ones in p's arena (others may share the old). */
+static bool rename_key(label_list *w, pprof_profile *p, int64_t from, int64_t to)
+{
+	static const unsigned kinds[] = { KIND_STR, KIND_NUM };
+	size_t k, i;
+
+	for (k = 0; k < 2 && !same_string(p, from, to); k++) {
+		if (!has_key(w, p, from, kinds[k]))
+			continue;
+		drop(w, p, to, kinds[k]);
+		for (i = 0; i < w->n; i++) {
+			pb_label *copy;
+			if (!is(p, w->v[i], from, kinds[k]))
+				continue;
+			if (!(copy = pp_arena_alloc(p->arena, sizeof(*copy))))
+				return false;
+			*copy = *w->v[i];
+			copy->key = to;
+			w->v[i] = copy;
+		}
+	}
+	return true;
+}
+
+/* Keeps in w only the labels whose key is one of keys[0..n), or reserved. */
+static void keep_keys(label_list *w, const pprof_profile *p, const int64_t *keys, size_t n)
+{
+	size_t i, j, kept = 0;
+
+	for (i = 0; i < w->n; i++) {
+		const ProtobufCBinaryData *key = pp_profile_string(p, w->v[i]->key);
+		bool keep = reserved(key->data, key->len);
+		for (j = 0; j < n && !keep; j++)
+			keep = same_string(p, w->v[i]->key, keys[j]);
+		if (keep)
+			w->v[kept++] = w->v[i];
+	}
+	w->n = kept;
+}
+
+/* Applies one edit to the labels in w. */
+static bool apply_edit(pprof_label_edits *e, pprof_profile *p, const edit *ed)
+{
+	label_list *w = &e->work;
+	const int64_t *ids = e->ids.v + ed->first;
+
+	switch (ed->kind) {
+	case EDIT_SET:
+		drop(w, p, ids[0], KIND_STR);
+		push(w, ed->made);
+		break;
+	case EDIT_ADD:
+		if (!has_string(w, p, ed->made))
+			push(w, ed->made);
+		break;
+	case EDIT_SET_IF_MISSING:
+		if (!has_key(w, p, ids[0], KIND_STR | KIND_NUM))
+			push(w, ed->made);
+		break;
+	case EDIT_NUM:
+		drop(w, p, ids[0], KIND_NUM);
+		push(w, ed->made);
+		break;
+	case EDIT_DELETE:
+		drop(w, p, ids[0], KIND_ANY);
+		break;
+	case EDIT_RENAME:
+		return rename_key(w, p, ids[0], ids[1]);
+	case EDIT_KEEP:
+		keep_keys(w, p, ids, ed->n);
+		break;
+	case EDIT_COMMENT:
+		break;
+	}
+	return true;
+}
+
+/* Applies the edits to sample s; gives it a new label array if they changed
+ * its labels. Each edit adds at most one label. */
+static bool edit_sample(pprof_label_edits *e, pprof_profile *p, pb_sample *s)
+{
+	label_list *w = &e->work;
+	size_t i, size = s->n_label * sizeof(*s->label);
+	pb_label **labels;
+
+	if (!VEC_RESERVE(*w, s->n_label + e->edits.n + 1))
+		return false;
+	if (size)
+		memcpy(w->v, s->label, size);
+	w->n = s->n_label;
+	for (i = 0; i < e->edits.n; i++)
+		if (!apply_edit(e, p, &e->edits.v[i]))
+			return false;
+	if (w->n == s->n_label && (size == 0 || memcmp(w->v, s->label, size) == 0))
+		return true;
+	labels = pp_arena_alloc(p->arena, w->n * sizeof(*labels));
+	if (!labels)
+		return false;
+	memcpy(labels, w->v, w->n * sizeof(*labels));
+	s->label = labels;
+	s->n_label = w->n;
+	return true;
+}
+
+/* ---- applying the list ------------------------------------------------ */
+
+/* Makes the label an edit adds to samples, if any, in p's arena. */
+static bool make_label(pprof_label_edits *e, pprof_profile *p, edit *ed)
+{
+	const int64_t *ids = e->ids.v + ed->first;
+
+	ed->made = NULL;
+	if (ed->kind != EDIT_SET && ed->kind != EDIT_ADD && ed->kind != EDIT_SET_IF_MISSING &&
+	    ed->kind != EDIT_NUM)
+		return true;
+	if (!(ed->made = pp_arena_alloc(p->arena, sizeof(*ed->made))))
+		return false;
+	perftools__profiles__label__init(ed->made);
+	ed->made->key = ids[0];
+	if (ed->kind == EDIT_NUM) {
+		ed->made->num = ed->num;
+		ed->made->num_unit = ids[1];
+	} else {
+		ed->made->str = ids[1];
+	}
+	return true;
+}
+
+/* Finds or adds the edits' strings in p and makes the labels they add. */
+static bool prepare(pprof_label_edits *e, pprof_profile *p)
+{
+	size_t i;
+
+	if (!VEC_RESERVE(e->ids, e->strs.n + 1) ||
+	    !pp_profile_add_strings(p, (const char *const *)e->strs.v, e->strs.n, e->ids.v))
+		return false;
+	for (i = 0; i < e->edits.n; i++)
+		if (!make_label(e, p, &e->edits.v[i]))
+			return false;
+	return true;
+}
+
+/* Appends the comments of the edits to p's. */
+static bool add_comments(pprof_label_edits *e, pprof_profile *p)
+{
+	pb_profile *pb = p->pb;
+	size_t i, n = 0;
+	int64_t *comments;
+
+	for (i = 0; i < e->edits.n; i++)
+		n += e->edits.v[i].kind == EDIT_COMMENT;
+	if (n == 0)
+		return true;
+	if (!(comments = pp_arena_alloc(p->arena, (pb->n_comment + n) * sizeof(*comments))))
+		return false;
+	if (pb->n_comment)
+		memcpy(comments, pb->comment, pb->n_comment * sizeof(*comments));
+	for (i = 0; i < e->edits.n; i++)
+		if (e->edits.v[i].kind == EDIT_COMMENT)
+			comments[pb->n_comment++] = e->ids.v[e->edits.v[i].first];
+	pb->comment = comments;
+	return true;
+}
+
+/* Applies the edits to every sample of p, and its comments. */
+static bool edit_profile(pprof_label_edits *e, pprof_profile *p)
+{
+	size_t i;
+
+	if (!prepare(e, p))
+		return false;
+	for (i = 0; i < p->pb->n_sample; i++)
+		if (!edit_sample(e, p, p->pb->sample[i]))
+			return false;
+	return add_comments(e, p);
+}
+
+/* Merges the edited p on its own into *out. After a failure the merger is
+ * replaced (made again by the next apply if that fails too), so that the
+ * next profile starts from an empty one. */
+static int remerge(pprof_label_edits *e, const pprof_profile *p, pprof_profile **out)
+{
+	int rc = pprof_merger_add(e->merger, p, 0);
+
+	if (rc == PPROF_OK)
+		rc = pprof_merger_finish(e->merger, out);
+	if (rc == PPROF_OK)
+		return rc;
+	pp_seterr(e->err, "%s", pprof_merger_error(e->merger));
+	pprof_merger_free(e->merger);
+	e->merger = pprof_merger_new();
+	return rc;
+}
+
+int pprof_label_edits_apply(pprof_label_edits *e, pprof_profile *p, pprof_profile **out)
+{
+	*out = NULL;
+	if ((!e->merger && !(e->merger = pprof_merger_new())) || !edit_profile(e, p)) {
+		pp_seterr(e->err, "out of memory");
+		return PPROF_ERR_NOMEM;
+	}
+	return remerge(e, p, out);
+}

@@ -1,0 +1,486 @@
+# Shell tests of pprof-stat as a user runs it: the text report, --top, --cum,
+# --sample-type, --by, --json (parsed with jq), --folded, --check, --each,
+# the stream model (stdin, "-", gzip members, merging), sizes, bad input and
+# exit statuses, colour, write errors, --help and --version.
+# Comparisons of the numbers with `go tool pprof` are in tests/interop/stat.sh;
+# here the outputs are checked for their form, against each other (the JSON
+# and the text, --each and the merge, the stream and the files) and against
+# facts known from how the inputs were made (wc -c, zcat, a profile built
+# below with known stacks and labels).
+. "$top_srcdir/tests/lib.sh"
+
+: "${PPROF_STAT:?}" "${PPROF_MERGE:?}"
+ps() { "$PPROF_STAT" "$@"; }
+pm() { "$PPROF_MERGE" "$@"; }
+command -v jq >/dev/null || skip 'no jq'
+
+cp "$data"/cpu-[1234].pb.gz "$data"/heap-[12].pb.gz "$data"/goroutine.pb.gz . || exit 99
+a=cpu-1.pb.gz b=cpu-2.pb.gz c=cpu-3.pb.gz d=cpu-4.pb.gz heap=heap-1.pb.gz
+
+# jqv FILTER FILE: jq's raw output of FILTER on FILE (empty when jq fails).
+jqv() { jq -r "$1" "$2" 2>/dev/null; }
+
+# rows FILE: the rows of the top table in a text report (after its header).
+rows() { sed -n '/^ *flat  flat%/,/^$/p' "$1" | sed '1d;/^$/d'; }
+
+# ---- a profile with known contents, made here ------------------------------
+# odd.pb: samples/count and alloc/bytes; functions "main", "f;semi" (a ';' in
+# a name), "g", and one with no name; location 3 is g inlined into main
+# (lines g, main); location 4 has no lines, in a mapping of /usr/lib/libc.so.6;
+# location 5 has no lines and no mapping. Stacks (leaf first) and values:
+#   [1 f;semi, 2 main]   3 16   labels who="a\"b\\c<LF>d<TAB><01>"  n=5 (no unit)
+#   [3 g+main]           4 32   labels who=x, who=x
+#   [1 f;semi, 2 main]   2  0   labels who=y
+#   [4 libc, 3 g+main]   1  8   n=7 bytes
+#   [5, 6 nameless, 2 main] 5 0 who=<invalid UTF-8 \377>
+#   []                   9  9   (no stack)
+have_perl=false
+if command -v perl >/dev/null; then
+	have_perl=true
+	perl -e '
+		sub v { my $n = shift; my $s = ""; while ($n >= 128) { $s .= chr(($n & 127) | 128); $n >>= 7 } $s . chr($n) }
+		sub ld { my ($f, $b) = @_; v($f << 3 | 2) . v(length $b) . $b }
+		sub vi { my ($f, $n) = @_; v($f << 3) . v($n) }
+		sub packed { my $f = shift; ld($f, join "", map { v($_) } @_) }
+		my @s = ("", "samples", "count", "alloc", "bytes", "who", "a\"b\\c\nd\t\001",
+		         "n", "main", "f;semi", "g", "x", "y", "/usr/lib/libc.so.6", "\377", "space");
+		my %i; @i{@s} = (0 .. $#s);
+		sub str { my $k = shift; $i{$k} }
+		sub lab_s { ld(3, vi(1, str($_[0])) . vi(2, str($_[1]))) }
+		sub lab_n { ld(3, vi(1, str($_[0])) . vi(3, $_[1]) . ($_[2] ? vi(4, str($_[2])) : "")) }
+		sub sample { my ($locs, $vals, @labels) = @_; ld(2, packed(1, @$locs) . packed(2, @$vals) . join("", @labels)) }
+		my $p = ld(1, vi(1, str("samples")) . vi(2, str("count")))
+		      . ld(1, vi(1, str("alloc")) . vi(2, str("bytes")));
+		$p .= sample([1, 2], [3, 16], lab_s("who", "a\"b\\c\nd\t\001"), lab_n("n", 5));
+		$p .= sample([3], [4, 32], lab_s("who", "x"), lab_s("who", "x"));
+		$p .= sample([1, 2], [2, 0], lab_s("who", "y"));
+		$p .= sample([4, 3], [1, 8], lab_n("n", 7, "bytes"));
+		$p .= sample([5, 6, 2], [5, 0], lab_s("who", "\377"));
+		$p .= sample([], [9, 9]);
+		$p .= ld(3, vi(1, 1) . vi(2, 0x7f0000) . vi(3, 0x7f1000) . vi(5, str("/usr/lib/libc.so.6")));
+		$p .= ld(4, vi(1, 1) . ld(4, vi(1, 2) . vi(2, 10)));
+		$p .= ld(4, vi(1, 2) . ld(4, vi(1, 1) . vi(2, 20)));
+		$p .= ld(4, vi(1, 3) . ld(4, vi(1, 3) . vi(2, 31)) . ld(4, vi(1, 1) . vi(2, 21)));
+		$p .= ld(4, vi(1, 4) . vi(2, 1) . vi(3, 0x7f0100));
+		$p .= ld(4, vi(1, 5) . vi(3, 0x1234));
+		$p .= ld(4, vi(1, 6) . ld(4, vi(1, 4) . vi(2, 1)));
+		$p .= ld(5, vi(1, 1) . vi(2, str("main")) . vi(5, 19));
+		$p .= ld(5, vi(1, 2) . vi(2, str("f;semi")) . vi(5, 9));
+		$p .= ld(5, vi(1, 3) . vi(2, str("g")) . vi(5, 30));
+		$p .= ld(5, vi(1, 4) . vi(5, 77));
+		$p .= ld(6, $_) for @s;
+		print $p . ld(11, vi(1, str("space")) . vi(2, str("bytes"))) . vi(12, 1);
+	' > odd.pb
+fi
+
+# ---- the text report -------------------------------------------------------
+
+t 'text report of one profile'
+expect_exit 0 ps "$a"
+cp "$out" a.txt
+check_empty 'stderr' "$err"
+check_grep 'profiles' '^Profiles: +1$' a.txt
+check_grep 'sample types, the default marked' \
+	'^Sample types: +samples/count, cpu/nanoseconds \(default\)$' a.txt
+check_grep 'period' '^Period: +10ms \(cpu/nanoseconds\)$' a.txt
+check_grep 'time' '^Time: +2026-11-22 [0-9]{2}:[0-9]{2}:[0-9]{2} UTC$' a.txt
+check_grep 'duration' '^Duration: +1\.[0-9]+s$' a.txt
+for field in Samples Locations Functions Mappings Strings; do
+	check_grep "$field" "^$field: +[0-9]+\$" a.txt
+done
+check_grep 'sizes' '^Size: +12\.1KiB compressed, 24\.6KiB uncompressed$' a.txt
+check_grep 'totals heading' '^Totals:$' a.txt
+check_grep 'samples total' '^  samples +[0-9]+$' a.txt
+check_grep 'cpu total in seconds' '^  cpu +[0-9.]+s$' a.txt
+check_grep 'label key endpoint' '^  endpoint +4 values, on [0-9]+ of [0-9]+ samples$' a.txt
+check_grep 'label key worker' '^  worker +4 values, on [0-9]+ of [0-9]+ samples$' a.txt
+check_grep 'top heading' '^Top 10 by flat cpu:$' a.txt
+check_grep 'pprof legend' '^Showing nodes accounting for [0-9.]+m?s, [0-9.]+% of [0-9.]+m?s total$' a.txt
+check_grep 'table header' '^      flat  flat%   sum%        cum   cum%$' a.txt
+check_eq 'ten rows' 10 "$(rows a.txt | wc -l)"
+check_no_grep 'no escape codes when not a terminal' $'\e' a.txt
+expect_exit 0 ps "$a"
+check_same 'deterministic' a.txt "$out"
+
+t 'the text matches the JSON'
+expect_exit 0 ps --json "$a"
+cp "$out" a.json
+check_grep 'sample count' "^Samples: +$(jqv .samples.count a.json)\$" a.txt
+check_grep 'location count' "^Locations: +$(jqv .locations a.json)\$" a.txt
+check_grep 'function count' "^Functions: +$(jqv .functions a.json)\$" a.txt
+check_grep 'string count' "^Strings: +$(jqv .strings a.json)\$" a.txt
+check_grep 'samples total' "^  samples +$(jqv .samples.total.samples a.json)\$" a.txt
+check_eq 'the same rows, in order' "$(rows a.txt | awk '{print $6}')" \
+	"$(jqv '.top.rows[].name' a.json)"
+check_eq 'compressed size is the file size' "$(wc -c < "$a")" "$(jqv .size.compressed a.json)"
+check_eq 'uncompressed size' "$(zcat "$a" | wc -c)" "$(jqv .size.uncompressed a.json)"
+
+t '--top and --cum'
+expect_exit 0 ps --top 3 "$a"
+check_eq '--top 3' 3 "$(rows "$out" | wc -l)"
+check_grep 'heading' '^Top 3 by flat cpu:$' "$out"
+check_grep 'legend says 3 of how many' '^Showing top 3 nodes out of [0-9]+$' "$out"
+expect_exit 0 ps --top 0 --json "$a"
+check_eq '--top 0: every node' "$(jqv .top.nodes "$out")" "$(jqv '.top.rows | length' "$out")"
+expect_exit 0 ps --top 0 "$a"
+check_no_grep '--top 0: no "Showing top" line' '^Showing top' "$out"
+check_eq '--top 0: every row' "$(jqv .top.nodes a.json)" "$(rows "$out" | wc -l)"
+expect_exit 0 ps --top 1000 "$a"
+check_eq '--top over the number of nodes' "$(jqv .top.nodes a.json)" "$(rows "$out" | wc -l)"
+expect_exit 0 ps --json --top 0 "$a"
+check_eq 'rows sorted by |flat|' true \
+	"$(jqv '[.top.rows[].flat | fabs] | . == (sort | reverse)' "$out")"
+expect_exit 0 ps --json --top 0 --cum "$a"
+check_eq '--cum: rows sorted by |cum|' true \
+	"$(jqv '[.top.rows[].cum | fabs] | . == (sort | reverse)' "$out")"
+check_eq '--cum: sort named' cum "$(jqv .top.sort "$out")"
+expect_exit 0 ps --cum "$a"
+check_grep '--cum heading' '^Top 10 by cum cpu:$' "$out"
+check_grep 'an inlined function is marked' ' main\.mix64 \(inline\)$' a.txt
+
+t '--sample-type'
+expect_exit 0 ps --sample-type samples "$a"
+check_grep 'by name' '^Top 10 by flat samples:$' "$out"
+expect_exit 0 ps --sample-type 0 "$a"
+check_grep 'by index' '^Top 10 by flat samples:$' "$out"
+expect_exit 0 ps --sample-type 1 --json "$a"
+check_eq 'index 1 is cpu' cpu "$(jqv .top.sample_type "$out")"
+expect_exit 1 ps --sample-type nosuch "$a"
+check_grep 'unknown name' "^pprof-stat: no sample type 'nosuch' \\(there are: samples cpu\\)\$" "$err"
+check_empty 'nothing on stdout' "$out"
+expect_exit 1 ps --sample-type 2 "$a"
+check_grep 'index out of range' "no sample type '2'" "$err"
+expect_exit 1 ps --each --sample-type alloc_space "$heap" "$a"
+check_grep '--each: the profile without it is named' \
+	"^pprof-stat: cpu-1\\.pb\\.gz: profile 1: no sample type 'alloc_space'" "$err"
+
+t 'heap profile: four sample types, the last is the default'
+expect_exit 0 ps --json "$heap"
+cp "$out" heap.json
+check_eq 'four sample types' 4 "$(jqv '.sample_types | length' heap.json)"
+check_eq 'default' inuse_space "$(jqv '.sample_types[] | select(.default) | .type' heap.json)"
+check_eq 'top on the default' inuse_space "$(jqv .top.sample_type heap.json)"
+check_eq 'totals object' alloc_objects,alloc_space,inuse_objects,inuse_space \
+	"$(jqv '.samples.total | keys_unsorted | join(",")' heap.json)"
+check_eq 'numeric label key bytes' '0 bytes' \
+	"$(jqv '.labels[] | select(.key == "bytes") | "\(.strings) \(.unit)"' heap.json)"
+expect_exit 0 ps "$heap"
+check_grep 'text: sizes in binary units' '^  alloc_space +[0-9.]+(KiB|MiB)$' "$out"
+check_grep 'text: counts whole' '^  alloc_objects +[0-9]+$' "$out"
+check_grep 'text: numeric label key' '^  bytes +[0-9]+ numbers \(bytes\), on [0-9]+ of [0-9]+ samples$' "$out"
+expect_exit 0 ps --sample-type inuse_objects --json "$heap"
+check_eq 'another one by name' inuse_objects "$(jqv .top.sample_type "$out")"
+
+# ---- the stream ------------------------------------------------------------
+
+t 'merging a stream'
+expect_exit 0 ps --json "$a" "$b" "$c" "$d"
+cp "$out" abcd.json
+check_eq 'profiles merged' 4 "$(jqv .profiles abcd.json)"
+check_eq 'compressed size: the sum of the files' "$(cat "$a" "$b" "$c" "$d" | wc -c)" \
+	"$(jqv .size.compressed abcd.json)"
+check_eq 'uncompressed size: the sum' "$(zcat "$a" "$b" "$c" "$d" | wc -c)" \
+	"$(jqv .size.uncompressed abcd.json)"
+expect_exit 0 ps --json --each "$a" "$b" "$c" "$d"
+cp "$out" each.json
+check_eq 'totals of the merge are the sums of the profiles' \
+	"$(jq -s -c '[.[].sample_types[].total] as $t | [([.[].sample_types[0].total] | add), ([.[].sample_types[1].total] | add)]' each.json)" \
+	"$(jqv '[.sample_types[].total] | tostring' abcd.json)"
+pm "$a" "$b" "$c" "$d" > abcd.pb.gz
+expect_exit 0 ps --json abcd.pb.gz
+check_eq 'counts of the merge are those of pprof-merge'"'"'s result' \
+	"$(jqv '[.samples.count, .locations, .functions, .mappings] | tostring' "$out")" \
+	"$(jqv '[.samples.count, .locations, .functions, .mappings] | tostring' abcd.json)"
+check_eq 'and so is the top' "$(jqv .top "$out")" "$(jqv .top abcd.json)"
+expect_exit 0 ps "$a" "$b" "$c" "$d"
+check_grep 'text: profiles' '^Profiles: +4 \(merged\)$' "$out"
+
+t 'one profile is reported as it is'
+expect_exit 0 ps --json --each "$a"
+check_eq 'the same counts as --each' \
+	"$(jqv '[.samples.count, .locations, .functions, .strings] | tostring' "$out")" \
+	"$(jqv '[.samples.count, .locations, .functions, .strings] | tostring' a.json)"
+
+t 'stdin, "-" and gzip members'
+expect_exit 0 ps --json < "$a"
+check_same 'stdin is the file' a.json "$out"
+expect_exit 0 ps --json - < "$a"
+check_same '"-" is stdin' a.json "$out"
+cat "$a" "$b" "$c" "$d" | expect_exit 0 ps --json
+check_same 'a stream of members on stdin' abcd.json "$out"
+cat "$c" "$d" | expect_exit 0 ps --json "$a" "$b" -
+check_same 'files and stdin' abcd.json "$out"
+zcat "$a" > a.pb
+expect_exit 0 ps --json a.pb
+check_eq 'uncompressed input: sizes equal' "$(wc -c < a.pb) $(wc -c < a.pb)" \
+	"$(jqv '"\(.size.compressed) \(.size.uncompressed)"' "$out")"
+check_eq 'uncompressed input: the same top' "$(jqv .top a.json)" "$(jqv .top "$out")"
+
+t '--each'
+cat "$a" "$b" > ab.pb.gz
+expect_exit 0 ps --each ab.pb.gz "$heap"
+cp "$out" each.txt
+check_eq 'one heading per profile' \
+	'==> ab.pb.gz: profile 1 <==,==> ab.pb.gz: profile 2 <==,==> heap-1.pb.gz: profile 1 <==' \
+	"$(grep '^==>' each.txt | paste -sd, -)"
+check 'reports separated by a blank line' \
+	awk '/^==>/ && NR > 1 && prev != "" { bad = 1 } { prev = $0 } END { exit bad }' each.txt
+expect_exit 0 ps --each --json ab.pb.gz "$heap"
+check_eq 'one JSON document per profile' 3 "$(jq -s length "$out")"
+check_eq 'input and position' 'ab.pb.gz 1,ab.pb.gz 2,heap-1.pb.gz 1' \
+	"$(jq -r '"\(.input) \(.profile)"' "$out" | paste -sd, -)"
+check_eq 'members add up to the input size' "$(wc -c < ab.pb.gz)" \
+	"$(jq -s '[.[:2][].size.compressed] | add' "$out")"
+check_eq 'each member inflates to its own size' "$(zcat "$a" | wc -c) $(zcat "$b" | wc -c)" \
+	"$(jq -s -r '[.[:2][].size.uncompressed] | map(tostring) | join(" ")' "$out")"
+check_eq 'no "input" without --each' null "$(jqv .input a.json)"
+
+# ---- --by ------------------------------------------------------------------
+
+t '--by a string label'
+expect_exit 0 ps --json --by endpoint "$a"
+cp "$out" by.json
+check_eq 'no top with --by' null "$(jqv .top by.json)"
+check_eq 'four values' 4 "$(jqv '.by.values | length' by.json)"
+check_eq 'the weights add up to the total' "$(jqv .by.total by.json)" \
+	"$(jqv '[.by.values[].weight] | add' by.json)"
+check_eq 'labelled + unlabelled = the sample type total' "$(jqv .samples.total.cpu by.json)" \
+	"$(jqv '.by.total + .by.unlabelled' by.json)"
+check_eq 'sorted by weight' true "$(jqv '[.by.values[].weight] | . == (sort | reverse)' by.json)"
+check_eq 'the values are those of the label key' \
+	"$(jqv '.by.values[].value' by.json | sort | paste -sd, -)" \
+	'/api/checkout,/api/login,/api/report,/api/search'
+expect_exit 0 ps --by endpoint "$a"
+check_grep 'heading' '^cpu by endpoint: [0-9.]+m?s in 4 values; [0-9.]+m?s in [0-9]+ samples without endpoint$' "$out"
+check_grep 'table header' '^       cpu      %  endpoint$' "$out"
+check_eq 'text rows in the JSON order' "$(jqv '.by.values[].value' by.json)" \
+	"$(sed -n '/%  endpoint$/,$p' "$out" | sed 1d | awk '{print $3}')"
+expect_exit 0 ps --json --by worker --sample-type samples "$a"
+check_eq '--sample-type applies' samples "$(jqv .by.sample_type "$out")"
+check_eq 'samples weigh their count' "$(jqv .samples.total.samples "$out")" \
+	"$(jqv '.by.total + .by.unlabelled' "$out")"
+
+t '--by a numeric label'
+expect_exit 0 ps --json --by bytes --sample-type alloc_space "$heap"
+check 'values are numbers' test "$(jqv '[.by.values[].value | type] | unique | join(",")' "$out")" = number
+check_eq 'their unit' bytes "$(jqv .by.value_unit "$out")"
+expect_exit 0 ps --by bytes --sample-type alloc_space "$heap"
+check_grep 'shown in pprof units' '  (1MB|512kB)$' "$out"
+
+t '--by a key no sample has'
+expect_exit 0 ps --by nosuchkey "$a"
+check_grep 'a warning' "^pprof-stat: warning: no sample has label key 'nosuchkey'\$" "$err"
+check_grep 'everything unlabelled' 'in 0 values; .* in 148 samples without nosuchkey' "$out"
+
+# ---- the profile made here: names, labels, JSON escaping --------------------
+
+if $have_perl; then
+	t 'odd profile: folded stacks'
+	expect_exit 0 ps --folded --sample-type samples odd.pb
+	# Location 6 is a nameless function in no mapping, location 5 has no
+	# lines and no mapping: both are "<unknown>" (two nodes, one name).
+	printf '%s\n' 'main;<unknown>;<unknown> 5' 'main;f:semi 5' 'main;g 4' 'main;g;[libc.so.6] 1' \
+		> odd.expected
+	check_same 'stacks: root first, inlined g under main, names of nameless frames' \
+		odd.expected "$out"
+	expect_exit 0 ps --folded --sample-type alloc odd.pb
+	printf '%s\n' 'main;f:semi 16' 'main;g 32' 'main;g;[libc.so.6] 8' > odd.expected
+	check_same 'zero sums left out; the stackless sample has no line' odd.expected "$out"
+
+	t 'odd profile: top table'
+	expect_exit 0 ps --json --top 0 --sample-type samples odd.pb
+	cp "$out" odd.json
+	check_eq 'names, flat and cum' \
+		'<unknown> 5 5,f;semi 5 5,g 4 5,[libc.so.6] 1 1,<unknown> 0 5,main 0 15' \
+		"$(jqv '.top.rows | map("\(.name) \(.flat) \(.cum)") | join(",")' odd.json)"
+	check_eq 'g is inlined' inline "$(jqv '.top.rows[] | select(.name == "g") | .inline' odd.json)"
+	check_eq 'total includes the stackless sample' 24 "$(jqv .top.total odd.json)"
+	check_eq 'shown' 15 "$(jqv .top.shown odd.json)"
+
+	t 'odd profile: JSON escaping'
+	check_eq 'label key who: 4 distinct strings on 4 samples' '4 4' \
+		"$(jqv '.labels[] | select(.key == "who") | "\(.strings) \(.samples)"' odd.json)"
+	check_eq 'n: 2 numbers, unit from the label that has one' '2 bytes' \
+		"$(jqv '.labels[] | select(.key == "n") | "\(.numbers) \(.unit)"' odd.json)"
+	expect_exit 0 ps --json --by who --sample-type samples odd.pb
+	cp "$out" who.json
+	check 'jq parses it' eval 'jq -e . who.json > /dev/null'
+	check_eq 'quote, backslash, newline, tab, control character' true \
+		"$(jqv 'any(.by.values[].value; . == "a\"b\\c\nd\t\u0001")' who.json)"
+	check_eq 'invalid UTF-8 becomes U+FFFD' true \
+		"$(jqv 'any(.by.values[].value; . == "\ufffd")' who.json)"
+	check_eq 'a label repeated on a sample weighs twice' 8 \
+		"$(jqv '.by.values[] | select(.value == "x") | .weight' who.json)"
+	check_eq '... but the sample counts once' 1 \
+		"$(jqv '.by.values[] | select(.value == "x") | .samples' who.json)"
+	check_eq 'unlabelled' '10 2' "$(jqv '"\(.by.unlabelled) \(.by.unlabelled_samples)"' who.json)"
+	expect_exit 0 ps --json --by n --sample-type samples odd.pb
+	check_eq 'numeric values' '5:3,7:1' \
+		"$(jqv '.by.values | map("\(.value):\(.weight)") | sort | join(",")' "$out")"
+fi
+
+# ---- --folded ----------------------------------------------------------------
+
+t '--folded'
+expect_exit 0 ps --folded "$a"
+cp "$out" a.folded
+check_empty 'stderr' "$err"
+check_eq 'every line is "frames VALUE"' 0 "$(grep -Ecv '^[^ ].* -?[0-9]+$' a.folded)"
+check 'sorted in byte order' env LC_ALL=C sort -c a.folded
+check_eq 'one line per stack' "$(wc -l < a.folded)" "$(sed 's/ [^ ]*$//' a.folded | sort -u | wc -l)"
+check_eq 'values add up to the cpu total' "$(jqv .samples.total.cpu a.json)" \
+	"$(awk '{ s += $NF } END { printf "%.0f", s }' a.folded)"
+check_grep 'inlined frames expanded, root first' ';main\.checksum;main\.score;main\.mix64 [0-9]+$' a.folded
+check_no_grep 'no ";" kept inside a name' 'struct \{[^}]*;' a.folded
+expect_exit 0 ps --folded --sample-type samples "$a"
+check_eq '--sample-type samples: values add up to its total' "$(jqv .samples.total.samples a.json)" \
+	"$(awk '{ s += $NF } END { printf "%.0f", s }' "$out")"
+expect_exit 0 ps --folded "$a" "$b" "$c" "$d"
+check_eq 'a stream is merged' "$(jqv .samples.total.cpu abcd.json)" \
+	"$(awk '{ s += $NF } END { printf "%.0f", s }' "$out")"
+expect_exit 0 ps --folded "$data/synth-100k.pb.gz"
+check_eq 'a large profile: values add up' "$(ps --json "$data/synth-100k.pb.gz" | jq .samples.total.cpu)" \
+	"$(awk '{ s += $NF } END { printf "%.0f", s }' "$out")"
+check 'a large profile: sorted' env LC_ALL=C sort -c "$out"
+
+# ---- --check ---------------------------------------------------------------
+
+echo 'this is not a profile' > junk
+echo 'this is not a profile' | gzip > junk.pb.gz
+head -c "$(($(wc -c < "$a") / 2))" "$a" > trunc.pb.gz
+cat "$a" "$b" junk.pb.gz > junk3.pb.gz
+: > empty
+
+t '--check'
+expect_exit 0 ps --check "$a" "$heap" goroutine.pb.gz
+check_empty 'valid: nothing on stdout' "$out"
+check_empty 'valid: nothing on stderr' "$err"
+cat "$a" "$b" | expect_exit 0 ps --check
+check_empty 'a valid stream' "$out"
+expect_exit 0 ps --check "$a" "$heap"
+check_empty 'profiles that do not merge are still valid' "$err"
+expect_exit 1 ps --check junk
+check_grep 'junk' '^pprof-stat: junk: profile 1: ' "$err"
+check_empty 'nothing on stdout' "$out"
+expect_exit 1 ps --check "$a" junk.pb.gz trunc.pb.gz missing.pb.gz "$b"
+check_grep 'every broken input is named: junk' '^pprof-stat: junk\.pb\.gz: profile 1: ' "$err"
+check_grep 'truncated' '^pprof-stat: trunc\.pb\.gz: profile 1: .*truncated' "$err"
+check_grep 'missing' '^pprof-stat: missing\.pb\.gz: .*No such file' "$err"
+check_eq 'three messages' 3 "$(wc -l < "$err")"
+expect_exit 1 ps --check junk3.pb.gz
+check_grep 'the third member' '^pprof-stat: junk3\.pb\.gz: profile 3: ' "$err"
+expect_exit 1 ps --check empty
+check_grep 'an empty input' '^pprof-stat: empty: empty input' "$err"
+expect_exit 1 ps --check --max-size 1K "$a"
+check_grep '--max-size' '^pprof-stat: cpu-1\.pb\.gz: profile 1: .*limit' "$err"
+
+# ---- errors ----------------------------------------------------------------
+
+# expect_data_error ERE CMD...: CMD exits 1 with a message matching ERE.
+expect_data_error() {
+	local re=$1
+	shift
+	expect_exit 1 "$@"
+	check_grep "message from $*" "$re" "$err"
+}
+
+t 'bad input'
+expect_data_error '^pprof-stat: missing\.pb\.gz: .*No such file' ps missing.pb.gz
+expect_data_error '^pprof-stat: junk: profile 1: ' ps junk
+expect_data_error '^pprof-stat: \(stdin\): profile 1: ' ps < junk.pb.gz
+expect_data_error '^pprof-stat: trunc\.pb\.gz: profile 1: .*truncated' ps --json trunc.pb.gz
+expect_data_error '^pprof-stat: junk3\.pb\.gz: profile 3: ' ps --folded junk3.pb.gz
+expect_data_error '^pprof-stat: \(stdin\): empty input' ps < /dev/null
+expect_data_error '^pprof-stat: empty: empty input' ps "$a" empty
+expect_data_error '^pprof-stat: heap-1\.pb\.gz: profile 1: incompatible' ps "$a" "$heap"
+check_empty 'nothing on stdout when the merge fails' "$out"
+expect_data_error '^pprof-stat: cpu-1\.pb\.gz: profile 1: .*limit' ps --max-size 10K "$a"
+expect_exit 0 ps --max-size 1M "$a"
+check_same '--max-size over the size' a.txt "$out"
+expect_exit 0 ps --each "$a" "$heap"
+check_empty '--each: profiles need not merge' "$err"
+expect_exit 1 ps --each "$a" junk.pb.gz
+check_grep '--each: the reports before the broken input are written' '^==> cpu-1\.pb\.gz' "$out"
+
+t 'an empty profile'
+pm --allow-empty < /dev/null > empty.pb.gz
+expect_exit 0 ps empty.pb.gz
+check_grep 'no sample types' '^Sample types: +\(none\)$' "$out"
+check_no_grep 'no table' '^Showing nodes' "$out"
+expect_exit 0 ps --json empty.pb.gz
+check_eq 'JSON without top' 'null 0' "$(jqv '"\(.top) \(.sample_types | length)"' "$out")"
+expect_exit 0 ps --folded empty.pb.gz
+check_empty 'no stacks' "$out"
+expect_exit 1 ps --sample-type cpu empty.pb.gz
+check_grep 'no such sample type' "no sample type 'cpu' \\(there are: none\\)" "$err"
+
+# expect_usage_error CMD...: CMD exits 2, writes nothing to stdout and a
+# message pointing to --help.
+expect_usage_error() {
+	expect_exit 2 "$@"
+	check_empty "nothing on stdout from $*" "$out"
+	check_grep "hint from $*" '--help' "$err"
+}
+
+t 'usage errors'
+expect_usage_error ps --no-such-option "$a"
+expect_usage_error ps -x "$a"
+for n in x -1 1x '' 99999999999999999999999; do
+	expect_usage_error ps --top "$n" "$a"
+done
+expect_usage_error ps --top
+expect_usage_error ps --json --folded "$a"
+expect_usage_error ps --check --json "$a"
+expect_usage_error ps --by endpoint --folded "$a"
+expect_usage_error ps --by endpoint --check "$a"
+expect_usage_error ps --max-size 1x "$a"
+
+# ---- terminals, colour and write errors -------------------------------------
+
+t 'colour'
+if script -qec true /dev/null >/dev/null 2>&1 </dev/null; then
+	expect_exit 0 env -u NO_COLOR script -qec "'$PPROF_STAT' '$a'" /dev/null </dev/null
+	check_grep 'bold headings on a terminal' $'\e\\[1mTotals:\e\\[0m' "$out"
+	expect_exit 0 env NO_COLOR=1 script -qec "'$PPROF_STAT' '$a'" /dev/null </dev/null
+	check_no_grep 'none with NO_COLOR' $'\e' "$out"
+	expect_exit 0 env -u NO_COLOR script -qec "'$PPROF_STAT' --json '$a'" /dev/null </dev/null
+	check_no_grep 'none in JSON' $'\e' "$out"
+	expect_exit 0 env -u NO_COLOR script -qec "'$PPROF_STAT' --folded '$a'" /dev/null </dev/null
+	check_no_grep 'none in folded stacks' $'\e' "$out"
+else
+	echo "note: no working script(1); colour checks skipped"
+fi
+
+t 'write errors'
+expect_exit 1 eval 'ps "$a" > /dev/full'
+check_grep 'a message' '^pprof-stat: .*(write|space)' "$err"
+expect_exit 1 eval 'ps --folded "$data/synth-100k.pb.gz" > /dev/full'
+check_grep 'a message (--folded)' '^pprof-stat: .*(write|space)' "$err"
+ps --folded "$data/synth-100k.pb.gz" 2> pipe.err | head -c 1 > /dev/null
+status=("${PIPESTATUS[@]}")
+check_eq 'exit status when the reader of the pipe goes away' 1 "${status[0]}"
+check_grep 'a message about the pipe' '^pprof-stat: ' pipe.err
+
+# ---- --help and --version ---------------------------------------------------
+
+t '--help'
+expect_exit 0 ps --help
+check_empty 'stderr' "$err"
+for opt in --top --cum --sample-type --by --json --folded --check --each --max-size \
+		--help --version; do
+	check_grep "mentions $opt" "(^|[ ,])$opt([ =,]|\$)" "$out"
+done
+for opt in $(grep -oE 'Fl -[a-z-]+' "$top_srcdir/man/pprof-stat.1" | sort -u | sed 's/^Fl /-/'); do
+	case $opt in --base|--diff-base) continue ;; esac   # pprof-merge's, in the text
+	check_grep "mentions $opt of the man page" "(^|[ ,])$opt([ =,]|\$)" "$out"
+done
+expect_exit 1 eval 'ps --help > /dev/full'
+check_grep '--help to a full disk is an error' '^pprof-stat: ' "$err"
+
+t '--version'
+expect_exit 0 ps --version
+version=$(sed -n 's/^#define PACKAGE_VERSION "\(.*\)"$/\1/p' "$top_builddir/config.h")
+check_eq 'first line' "pprof-stat (pprof-tools) $version" "$(head -n 1 "$out")"
+check_grep 'library versions' "libpprof ${version//./\\.}, zlib [0-9.]+, protobuf-c [0-9.]+" "$out"
+
+finish

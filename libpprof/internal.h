@@ -167,4 +167,12 @@ bool pp_encode(const pb_profile *pb, pp_stage *s);
  * NULL with err and *code set. */
 pprof_profile *pp_decode(const uint8_t *data, size_t size, char *err, int *code);
 
+/* ---- labels.c: label edits ------------------------------------------- */
+
+/* Sets ids[i] to the index in p's string table of the C string strs[i]:
+ * that of an equal string, else of a copy appended to the table (in p's
+ * arena, NUL-terminated like decoded strings). The table is searched, so
+ * this is for a few strings per profile. False when out of memory. */
+bool pp_profile_add_strings(pprof_profile *p, const char *const *strs, size_t n, int64_t *ids);
+
 #endif /* PPROF_INTERNAL_H */

@@ -295,6 +295,66 @@ int pprof_report_folded(pprof_report *r, size_t sample_type, pprof_stack_fn fn, 
 
 /* ---- end of reports --------------------------------------------------- */
 
+/* ---- Label edits (pprof-tag) ------------------------------------------ */
+/*
+ * An ordered list of changes to the labels of every sample of a profile, and
+ * to its comments, applied as google/pprof's Profile methods would apply them
+ * (SetLabel, RemoveLabel, SetNumLabel, ...). A sample's labels are as pprof
+ * reads them: a label with a string is a string label; one without, with a
+ * number or a unit, is a numeric label; others are no labels. Keys that start
+ * with "pprof::" are pprof's own: edits refuse them, and no edit changes or
+ * drops such a label.
+ *
+ * The calls that add an edit copy their strings and return PPROF_OK,
+ * PPROF_ERR_NOMEM, or PPROF_ERR_ARG for an empty or reserved key and for
+ * what profile.proto cannot hold (a label with an empty string; 0 without a
+ * unit; an empty comment); the handle's error text says which.
+ */
+typedef struct pprof_label_edits pprof_label_edits;
+
+pprof_label_edits *pprof_label_edits_new(void);
+const char *pprof_label_edits_error(const pprof_label_edits *e);
+void pprof_label_edits_free(pprof_label_edits *e);
+
+/* The string values of key become value alone (pprof's SetLabel); numeric
+ * labels with the key stay. */
+int pprof_label_edits_set(pprof_label_edits *e, const char *key, const char *value);
+/* Appends value to the string values of key, unless it is one already. */
+int pprof_label_edits_add(pprof_label_edits *e, const char *key, const char *value);
+/* Sets key to value on the samples that have no label with key, string or
+ * numeric. */
+int pprof_label_edits_set_if_missing(pprof_label_edits *e, const char *key,
+                                     const char *value);
+/* The numeric values of key become num alone, in unit ("" or NULL for none)
+ * (pprof's SetNumLabel); string labels with the key stay. */
+int pprof_label_edits_num(pprof_label_edits *e, const char *key, int64_t num,
+                          const char *unit);
+/* Removes the labels with key, string and numeric (RemoveLabel and
+ * RemoveNumLabel). */
+int pprof_label_edits_delete(pprof_label_edits *e, const char *key);
+/* Renames key from to key to. Per kind (string, numeric): if a sample has
+ * labels of that kind with key from, they replace those with key to. */
+int pprof_label_edits_rename(pprof_label_edits *e, const char *from, const char *to);
+/* Removes the labels whose key is none of the n keys (and not reserved). */
+int pprof_label_edits_keep(pprof_label_edits *e, const char *const *keys, size_t n);
+/* Adds a comment to the profile (kept once, where it is there already). */
+int pprof_label_edits_comment(pprof_label_edits *e, const char *text);
+
+/* Edits added so far. */
+size_t pprof_label_edits_count(const pprof_label_edits *e);
+
+/*
+ * Applies the edits, in the order they were added, to p, then merges p on
+ * its own into *out (a new profile owned by the caller), so that samples
+ * whose labels became the same are one, their values summed, as pprof merges
+ * them; ids and strings are renumbered as pprof_merger_finish does. p is
+ * changed in place: it stays a valid profile, the caller's to free, but may
+ * hold several samples with the same stack and labels (and, after a failure,
+ * only some of the edits). Fails only with PPROF_ERR_NOMEM.
+ */
+int pprof_label_edits_apply(pprof_label_edits *e, pprof_profile *p, pprof_profile **out);
+/* ---- end of label edits ------------------------------------------------ */
+
 #ifdef __cplusplus
 }
 #endif

@@ -11,6 +11,8 @@
 
 #include "testlib.h"
 
+Suite *labels_suite(void);   /* check_labels.c */
+
 int main(void)
 {
 	SRunner *sr = srunner_create(reader_suite());
@@ -19,6 +21,7 @@ int main(void)
 	srunner_add_suite(sr, validate_suite());
 	srunner_add_suite(sr, merge_suite());
 	srunner_add_suite(sr, writer_suite());
+	srunner_add_suite(sr, labels_suite());
 	srunner_run_all(sr, getenv("CK_VERBOSITY") ? CK_ENV : CK_VERBOSE);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

@@ -391,8 +391,9 @@ PbProfile *pb_small(int64_t v1, int64_t v2)
 	pb_loc(p, 1, 1, 10);
 	pb_loc(p, 2, 2, 20);
 	pb_loc(p, 3, 3, 30);
-	pb_sample(p, LOCS(2, 1), VALS(v1, v1 * 10));
-	pb_sample(p, LOCS(3, 1), VALS(v2, v2 * 10));
+	/* unsigned: the wrap-around tests pass INT64_MAX */
+	pb_sample(p, LOCS(2, 1), VALS(v1, (int64_t)((uint64_t)v1 * 10)));
+	pb_sample(p, LOCS(3, 1), VALS(v2, (int64_t)((uint64_t)v2 * 10)));
 	return p;
 }
 

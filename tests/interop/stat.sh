@@ -1,0 +1,280 @@
+# Interoperability of pprof-stat with google/pprof: every number pprof-stat
+# reports must be the one `go tool pprof -symbolize=none` (DESIGN.md section
+# 5) computes from the same inputs. Skipped when there is no Go or no jq.
+#
+# Compared, for each set of inputs (one profile or several, which both tools
+# merge) and every sample type:
+#   the top table    ours from its legend ("Showing nodes accounting for")
+#                    to the last row, byte for byte, against `-top` with the
+#                    same -nodecount (10, 30 and all) and -cum or not;
+#   the totals       .sample_types[].total of --json against the sums of the
+#                    sample rows of `-raw`;
+#   --by KEY         for string keys, the rows' percentages and values in
+#                    order against the KEY block of `-tags`, and the number
+#                    of values against .labels; for every key, the exact
+#                    weights of --json against sums over the samples of
+#                    `-raw` (-tags shows them rounded to one decimal);
+#   --folded         against the stacks of `-traces` summed per stack, with
+#                    -unit=ns or -unit=b where the sample type has such a
+#                    unit so that pprof prints exact values, and with ';' in
+#                    names written ':' as pprof-stat documents.
+# Normalisation: none besides that ';'. Both tools break ties of the tables
+# by name, so the row order is compared too.
+. "$top_srcdir/tests/lib.sh"
+
+: "${PPROF_STAT:?}" "${PPROF_MERGE:?}"
+find_go || skip 'no go command (set GO to one)'
+command -v jq >/dev/null || skip 'no jq'
+echo "using $GO: $("$GO" version)"
+
+ps() { "$PPROF_STAT" "$@"; }
+pprof() { "$GO" tool pprof -symbolize=none "$@"; }
+
+# The same odd profile as tests/cli/stat.sh makes (nameless functions,
+# locations without lines or mapping, ';' in a name, an inlined frame,
+# repeated labels, a sample without a stack).
+odd=
+if command -v perl >/dev/null; then
+	odd=odd.pb
+	perl -e '
+		sub v { my $n = shift; my $s = ""; while ($n >= 128) { $s .= chr(($n & 127) | 128); $n >>= 7 } $s . chr($n) }
+		sub ld { my ($f, $b) = @_; v($f << 3 | 2) . v(length $b) . $b }
+		sub vi { my ($f, $n) = @_; v($f << 3) . v($n) }
+		sub packed { my $f = shift; ld($f, join "", map { v($_) } @_) }
+		my @s = ("", "samples", "count", "alloc", "bytes", "who", "a\"b\\c\nd\t\001",
+		         "n", "main", "f;semi", "g", "x", "y", "/usr/lib/libc.so.6", "\377", "space");
+		my %i; @i{@s} = (0 .. $#s);
+		sub str { my $k = shift; $i{$k} }
+		sub lab_s { ld(3, vi(1, str($_[0])) . vi(2, str($_[1]))) }
+		sub lab_n { ld(3, vi(1, str($_[0])) . vi(3, $_[1]) . ($_[2] ? vi(4, str($_[2])) : "")) }
+		sub sample { my ($locs, $vals, @labels) = @_; ld(2, packed(1, @$locs) . packed(2, @$vals) . join("", @labels)) }
+		my $p = ld(1, vi(1, str("samples")) . vi(2, str("count")))
+		      . ld(1, vi(1, str("alloc")) . vi(2, str("bytes")));
+		$p .= sample([1, 2], [3, 16], lab_s("who", "a\"b\\c\nd\t\001"), lab_n("n", 5));
+		$p .= sample([3], [4, 32], lab_s("who", "x"), lab_s("who", "x"));
+		$p .= sample([1, 2], [2, 0], lab_s("who", "y"));
+		$p .= sample([4, 3], [1, 8], lab_n("n", 7, "bytes"));
+		$p .= sample([5, 6, 2], [5, 0], lab_s("who", "\377"));
+		$p .= sample([], [9, 9]);
+		$p .= ld(3, vi(1, 1) . vi(2, 0x7f0000) . vi(3, 0x7f1000) . vi(5, str("/usr/lib/libc.so.6")));
+		$p .= ld(4, vi(1, 1) . ld(4, vi(1, 2) . vi(2, 10)));
+		$p .= ld(4, vi(1, 2) . ld(4, vi(1, 1) . vi(2, 20)));
+		$p .= ld(4, vi(1, 3) . ld(4, vi(1, 3) . vi(2, 31)) . ld(4, vi(1, 1) . vi(2, 21)));
+		$p .= ld(4, vi(1, 4) . vi(2, 1) . vi(3, 0x7f0100));
+		$p .= ld(4, vi(1, 5) . vi(3, 0x1234));
+		$p .= ld(4, vi(1, 6) . ld(4, vi(1, 4) . vi(2, 1)));
+		$p .= ld(5, vi(1, 1) . vi(2, str("main")) . vi(5, 19));
+		$p .= ld(5, vi(1, 2) . vi(2, str("f;semi")) . vi(5, 9));
+		$p .= ld(5, vi(1, 3) . vi(2, str("g")) . vi(5, 30));
+		$p .= ld(5, vi(1, 4) . vi(5, 77));
+		$p .= ld(6, $_) for @s;
+		print $p . ld(11, vi(1, str("space")) . vi(2, str("bytes"))) . vi(12, 1);
+	' > odd.pb
+fi
+
+# A merge with bases (negative values, pprof::base labels), made by
+# pprof-merge: both tools then read the same file.
+"$PPROF_MERGE" --diff-base "$data/cpu-1.pb.gz" "$data/cpu-2.pb.gz" "$data/cpu-3.pb.gz" \
+	> diff.pb.gz || exit 99
+
+# legend_and_table: the lines from pprof's legend on (stdin to stdout).
+legend_and_table() {
+	sed -n '/^Showing nodes accounting for/,$p'
+}
+
+# sample_types FILE...: the names of the sample types of the inputs' merge.
+sample_types() {
+	pprof -raw "$@" 2>/dev/null | sed -n '/^Samples:/{n;s|/[^ ]*||g;p;}'
+}
+
+# raw_totals FILE...: "type/unit=total ..." from the sample rows of -raw.
+raw_totals() {
+	pprof -raw "$@" 2>/dev/null | awk '
+		/^Samples:/ { getline; n = split($0, type); in_samples = 1; next }
+		/^[A-Z]/ { in_samples = 0 }
+		in_samples && /^ *-?[0-9]+( +-?[0-9]+)*:/ {
+			sub(/:.*/, ""); for (i = 1; i <= NF; i++) sum[i] += $i
+		}
+		END { for (i = 1; i <= n; i++) printf "%s%s=%.0f", (i > 1 ? " " : ""), type[i], sum[i]; print "" }'
+}
+
+# raw_by_label INDEX KEY FILE...: "value weight" per value of label KEY (and
+# "(none) weight" for samples without it), summed from the samples of -raw
+# for the sample type at INDEX, sorted. -raw prints labels as key:[v1 v2]
+# and numeric ones with units as key:[n1 unit n2 unit]; values must have no
+# spaces.
+raw_by_label() {
+	local index=$1 key=$2
+	shift 2
+	pprof -raw "$@" 2>/dev/null | awk -v col="$((index + 1))" -v key="$key" '
+		function flush() { if (have_sample && !labelled) sum["(none)"] += w; have_sample = 0 }
+		function add(v) { if (!(numeric && v !~ /^-?[0-9]+$/)) sum[v] += w }
+		/^Samples:/ { getline; in_samples = 1; next }
+		/^[A-Z]/ { flush(); in_samples = 0 }
+		!in_samples { next }
+		/^ *-?[0-9]+( +-?[0-9]+)*:/ { flush(); sub(/:.*/, ""); w = $col; have_sample = 1; labelled = 0; next }
+		{
+			for (i = 1; i <= NF; i++) {
+				if (index($i, key ":[") != 1) continue
+				v = substr($i, length(key) + 3); labelled = 1
+				numeric = v ~ /^-?[0-9]+\]?$/
+				for (; i <= NF; v = $(++i)) { if (sub(/\]$/, "", v)) { add(v); break } add(v) }
+			}
+		}
+		END { flush(); for (v in sum) printf "%s %.0f\n", v, sum[v] }' | LC_ALL=C sort
+}
+
+# tags_block KEY: the rows of KEY's block of `-tags` (stdin) as "pct value",
+# "- value" when pprof shows no percentage (a total <= 0), as we do.
+tags_block() {
+	awk -v key="$1" '
+		$0 ~ "^ *" key ": Total " { inside = 1; next }
+		inside && /^ *$/ { exit }
+		inside && sub(/^ *[^ ]+ \( */, "") { sub(/\): /, " "); print; next }
+		inside { sub(/^ *[^ ]+: /, "- "); print }   # no percentage: total <= 0'
+}
+
+# our_by_rows: the rows of a --by text report (stdin) as "pct value".
+our_by_rows() {
+	sed -En '/^ *[^ ]+ +% +/,$p' | sed 1d | sed -E 's/^ *[^ ]+ +([^ ]+) +/\1 /'
+}
+
+# traces_folded: the -traces report (stdin) as collapsed stacks, summed.
+traces_folded() {
+	awk '
+		function flush(  s, i) {
+			if (!n) return
+			s = f[n]; for (i = n - 1; i >= 1; i--) s = s ";" f[i]
+			sum[s] += v; n = 0
+		}
+		/^-----------\+-/ { flush(); inside = 1; next }
+		!inside || substr($0, 11, 1) == ":" { next }
+		{   # "%10s   %s": a value (wider than 10 with -unit) on the leaf only
+			if (substr($0, 1, 13) ~ /^ +$/) {
+				name = substr($0, 14)
+			} else {
+				flush(); name = $0; sub(/^ */, "", name)
+				v = name + 0; sub(/^[^ ]+   /, "", name)
+			}
+			sub(/ \(inline\)$/, "", name); gsub(/;/, ":", name)
+			f[++n] = name
+		}
+		END { flush(); for (s in sum) if (sum[s] != 0) printf "%s %.0f\n", s, sum[s] }' | LC_ALL=C sort
+}
+
+# exact_unit UNIT: a pprof -unit that prints values of UNIT exactly.
+exact_unit() {
+	case $1 in
+	nanoseconds) echo -unit=ns ;;
+	bytes) echo -unit=b ;;
+	esac
+}
+
+# compare_tops NAME TYPE FILE...: the top tables agree for sample type TYPE.
+compare_tops() {
+	local name=$1 type=$2 n sort
+	shift 2
+	for n in 10 30 0; do
+		for sort in flat cum; do
+			local tag=$name.$type.$n.$sort ours=() theirs=()
+			[ "$sort" = cum ] && ours+=(--cum) theirs+=(-cum)
+			[ "$n" = 0 ] || theirs+=(-nodecount="$n")
+			ps --top "$n" "${ours[@]}" --sample-type "$type" "$@" | legend_and_table > "$tag.ours"
+			pprof -top "${theirs[@]}" -sample_index="$type" "$@" 2>/dev/null |
+				legend_and_table > "$tag.theirs"
+			check 'pprof printed a table' test -s "$tag.theirs"
+			check_same "top $n by $sort $type: ours vs pprof's" "$tag.theirs" "$tag.ours"
+		done
+	done
+}
+
+# compare_folded NAME INDEX UNIT FILE...: collapsed stacks agree.
+compare_folded() {
+	local name=$1 index=$2 unit=$3
+	shift 3
+	ps --folded --sample-type "$index" "$@" > "$name.$index.folded.ours"
+	# shellcheck disable=SC2046  # the -unit option, or none
+	pprof -traces -sample_index="$index" $(exact_unit "$unit") "$@" 2>/dev/null |
+		traces_folded > "$name.$index.folded.theirs"
+	check_same "folded stacks of sample type $index: ours vs pprof -traces" \
+		"$name.$index.folded.theirs" "$name.$index.folded.ours"
+}
+
+# compare_by NAME INDEX KEY FILE...: the breakdown by KEY agrees.
+compare_by() {
+	local name=$1 index=$2 key=$3 json tag=$1.$2.$3
+	shift 3
+	ps --json --by "$key" --sample-type "$index" "$@" > "$tag.json"
+	jq -r '(.by.values[] | "\(.value) \(.weight)"), "(none) \(.by.unlabelled)"' "$tag.json" |
+		LC_ALL=C sort > "$tag.weights.ours"
+	raw_by_label "$index" "$key" "$@" > "$tag.weights.theirs"
+	# pprof has no "(none)" line when every sample has the key.
+	grep -q '^(none) ' "$tag.weights.theirs" || echo '(none) 0' >> "$tag.weights.theirs"
+	LC_ALL=C sort -o "$tag.weights.theirs" "$tag.weights.theirs"
+	check_same "--by $key, sample type $index: weights vs pprof -raw" \
+		"$tag.weights.theirs" "$tag.weights.ours"
+	if [ "$(jq -r '.labels[] | select(.key == "'"$key"'") | .numbers' "$tag.json")" = 0 ]; then
+		ps --by "$key" --sample-type "$index" "$@" | our_by_rows > "$tag.rows.ours"
+		pprof -tags -sample_index="$index" "$@" 2>/dev/null | tags_block "$key" > "$tag.rows.theirs"
+		check_same "--by $key, sample type $index: rows vs pprof -tags" \
+			"$tag.rows.theirs" "$tag.rows.ours"
+		check_eq "number of values of $key vs pprof -tags" "$(wc -l < "$tag.rows.theirs")" \
+			"$(jq '.labels[] | select(.key == "'"$key"'") | .strings' "$tag.json")"
+	fi
+}
+
+# compare NAME FILE...: everything, for every sample type of the inputs.
+compare() {
+	local name=$1 index=0 type unit key
+	shift
+	expect_exit 0 ps --json "$@"
+	cp "$out" "$name.json"
+	check_eq 'totals: ours vs pprof -raw' "$(raw_totals "$@")" \
+		"$(jq -r '[.sample_types[] | "\(.type)/\(.unit)=\(.total)"] | join(" ")' "$name.json")"
+	for type in $(sample_types "$@"); do
+		unit=$(jq -r ".sample_types[$index].unit" "$name.json")
+		compare_tops "$name" "$type" "$@"
+		compare_folded "$name" "$index" "$unit" "$@"
+		for key in $(jq -r '.labels[].key' "$name.json"); do
+			compare_by "$name" "$index" "$key" "$@"
+		done
+		index=$((index + 1))
+	done
+}
+
+# ---- profiles -----------------------------------------------------------------
+
+for f in cpu-1 cpu-2 cpu-3 cpu-4 cpu-5 cpu-6 go119-cpu heap-1 heap-2 goroutine synth-small-1; do
+	t "$f"
+	compare "$f" "$data/$f.pb.gz"
+done
+
+t 'CPU profiles cpu-1..6, merged by both tools'
+compare cpu "$data"/cpu-[1-6].pb.gz
+
+t 'heap profiles, merged by both tools'
+compare heap "$data/heap-1.pb.gz" "$data/heap-2.pb.gz"
+
+t 'a --diff-base merge: negative values and base samples'
+compare diff diff.pb.gz
+
+t 'a large synthetic profile (nodes dropped, numeric labels with units)'
+compare_tops synth cpu "$data/synth-100k.pb.gz"
+expect_exit 0 ps --json "$data/synth-100k.pb.gz"
+check_eq 'totals: ours vs pprof -raw' "$(raw_totals "$data/synth-100k.pb.gz")" \
+	"$(jq -r '[.sample_types[] | "\(.type)/\(.unit)=\(.total)"] | join(" ")' "$out")"
+compare_folded synth 1 nanoseconds "$data/synth-100k.pb.gz"
+
+if [ -n "$odd" ]; then
+	t 'a profile of odd names, frames and labels'
+	expect_exit 0 ps --json "$odd"
+	check_eq 'totals: ours vs pprof -raw' "$(raw_totals "$odd")" \
+		"$(jq -r '[.sample_types[] | "\(.type)/\(.unit)=\(.total)"] | join(" ")' "$out")"
+	for type in samples alloc; do
+		compare_tops odd "$type" "$odd"
+	done
+	compare_folded odd 0 count "$odd"
+	compare_folded odd 1 bytes "$odd"
+fi
+
+finish

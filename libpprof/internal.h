@@ -175,4 +175,15 @@ pprof_profile *pp_decode(const uint8_t *data, size_t size, char *err, int *code)
  * this is for a few strings per profile. False when out of memory. */
 bool pp_profile_add_strings(pprof_profile *p, const char *const *strs, size_t n, int64_t *ids);
 
+/* ---- filter.c and pgo.c: filters --------------------------------------- */
+
+/*
+ * Reduces p, in place and in its arena, to what `go build -pgo` reads
+ * (DESIGN section 9; pgo.c says why nothing the compiler uses changes).
+ * Adds locations (leaf copies) with new ids, which p's id maps do not know:
+ * merge a view of p->pb adopted anew. PPROF_ERR_DATA, with err, when Go
+ * could not use the profile.
+ */
+int pp_pgo_reduce(pprof_profile *p, char *err);
+
 #endif /* PPROF_INTERNAL_H */

@@ -355,6 +355,87 @@ size_t pprof_label_edits_count(const pprof_label_edits *e);
 int pprof_label_edits_apply(pprof_label_edits *e, pprof_profile *p, pprof_profile **out);
 /* ---- end of label edits ------------------------------------------------ */
 
+/* ---- Filters ---------------------------------------------------------- */
+/*
+ * What pprof-filter does to each profile of a stream: google/pprof's filters
+ * (`go tool pprof` options of the same names, in the order pprof applies
+ * them), then edits of our own, then a merge of the result on its own (as
+ * pprof_merger does), which drops what nothing references any more, adds up
+ * samples that became the same and numbers ids afresh.
+ *
+ * Regular expressions are POSIX extended ones (regcomp, REG_EXTENDED), found
+ * anywhere in the text as pprof's RE2 ones are. A name filter matches a
+ * location when one of its lines' function names or file names does, or its
+ * mapping's file name does; hide, show, show-from and prune-from remove lines
+ * of a location (inlined frames) as pprof does.
+ */
+
+typedef struct pprof_filter pprof_filter;
+
+/* The options of a filter, in the order they apply. */
+enum {
+	PPROF_FILTER_FOCUS,        /* keep samples with a matching location */
+	PPROF_FILTER_IGNORE,       /* drop samples with a matching location */
+	PPROF_FILTER_HIDE,         /* remove matching frames */
+	PPROF_FILTER_SHOW,         /* keep only matching frames */
+	PPROF_FILTER_SHOW_FROM,    /* remove frames above the rootmost match */
+	PPROF_FILTER_TAG_FOCUS,    /* keep samples with a matching label: */
+	PPROF_FILTER_TAG_IGNORE,   /*   KEY=REGEX[,REGEX], REGEX[,REGEX] (on
+	                              "key:value"), or a numeric range with units
+	                              (KEY=1mb:, :64kb, 2kb:4kb, 10ms) */
+	PPROF_FILTER_TAG_SHOW,     /* keep only label keys that match */
+	PPROF_FILTER_TAG_HIDE,     /* remove label keys that match */
+	PPROF_FILTER_PRUNE_FROM,   /* remove frames below the leafmost match */
+	PPROF_FILTER_RENAME,       /* "REGEX=REPLACEMENT" on function names, \1..\9
+	                              for groups; may be given several times */
+	PPROF_FILTER_SAMPLE_TYPE,  /* keep one value column: a type name or a
+	                              0-based index, as pprof's -sample_index */
+	PPROF_FILTER_N_OPTIONS
+};
+
+/* Flags for pprof_filter_set_flags. */
+enum {
+	PPROF_FILTER_DROP_LABELS = 1u << 0,     /* remove every label */
+	PPROF_FILTER_DROP_ADDRESSES = 1u << 1,  /* remove mappings and addresses */
+	PPROF_FILTER_PGO = 1u << 2              /* keep only what go build -pgo
+	                                           reads (last of all steps) */
+};
+
+/* A filter that changes nothing but merges; NULL when out of memory. */
+pprof_filter *pprof_filter_new(void);
+void pprof_filter_free(pprof_filter *f);
+const char *pprof_filter_error(const pprof_filter *f);
+
+/*
+ * Sets one option (a PPROF_FILTER_* option) to the text arg, copied; a later
+ * call replaces an earlier one, except for PPROF_FILTER_RENAME, which adds.
+ * PPROF_ERR_ARG for an invalid regular expression or range, with the reason
+ * in the filter's error text; the filter is then unchanged.
+ */
+int pprof_filter_set(pprof_filter *f, int option, const char *arg);
+
+/* Multiplies every value by factor (rounding to the nearest integer, halves
+ * away from zero) before samples are merged; PPROF_ERR_ARG unless finite. */
+int pprof_filter_set_scale(pprof_filter *f, double factor);
+
+/* Sets the PPROF_FILTER_DROP_* and PPROF_FILTER_PGO flags (replacing them). */
+void pprof_filter_set_flags(pprof_filter *f, unsigned flags);
+
+/*
+ * Filters *p: on PPROF_OK, *p is a new profile (the old one is freed).
+ * On failure *p is unchanged and the error text says why: PPROF_ERR_DATA
+ * when the profile has no such sample type, or cannot be reduced for PGO
+ * (no samples/count or cpu/nanoseconds sample type, or samples but no
+ * function with a start line); PPROF_ERR_NOMEM.
+ */
+int pprof_filter_apply(pprof_filter *f, pprof_profile **p);
+
+/* After pprof_filter_apply: how many options matched nothing in that
+ * profile (pprof's "... expression matched no samples"), and the i-th of
+ * them: its option, and *arg its text as set. */
+size_t pprof_filter_unmatched_count(const pprof_filter *f);
+int pprof_filter_unmatched(const pprof_filter *f, size_t i, const char **arg);
+
 #ifdef __cplusplus
 }
 #endif

@@ -12,6 +12,7 @@
 #include "testlib.h"
 
 Suite *labels_suite(void);   /* check_labels.c */
+Suite *filter_suite(void);   /* check_filter.c */
 
 int main(void)
 {
@@ -21,6 +22,7 @@ int main(void)
 	srunner_add_suite(sr, validate_suite());
 	srunner_add_suite(sr, merge_suite());
 	srunner_add_suite(sr, writer_suite());
+	srunner_add_suite(sr, filter_suite());
 	srunner_add_suite(sr, labels_suite());
 	srunner_run_all(sr, getenv("CK_VERBOSITY") ? CK_ENV : CK_VERBOSE);
 	failed = srunner_ntests_failed(sr);

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "cli_internal.h"
 
 /* The program's name for messages. */
 static const char *prog_name = "pprof-tools";
@@ -322,37 +323,59 @@ const char *cli_input_name(const char *path)
 	return strcmp(path, "-") == 0 ? "(stdin)" : path;
 }
 
-/* Reads the profiles of one input; returns the exit status. */
-static int read_one_input(const char *path, const cli_read_options *ro, cli_profile_fn fn,
-                          void *ctx)
+int cli_parse_jobs(const char *arg)
 {
-	const char *name = cli_input_name(path);
+	char *end;
+	long n = strtol(arg, &end, 10);
+
+	if (end == arg || *end || n < 1 || n > 64)
+		cli_usage_error("invalid number of jobs '%s': use 1 to 64", arg);
+	return (int)n;
+}
+
+int cli_default_jobs(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+	return n < 1 ? 1 : n > 8 ? 8 : (int)n;
+}
+
+int cli_read_one_input(const char *path, const cli_read_options *ro, cli_profile_fn fn,
+                       void *ctx, char *message)
+{
+	cli_profile_info info = { cli_input_name(path), 0, 0, 0 };
 	int fd = strcmp(path, "-") == 0 ? STDIN_FILENO : open(path, O_RDONLY);
+	uint64_t in = 0, out = 0;
 	pprof_reader *r;
 	pprof_profile *p;
 	int rc, status = EXIT_OK;
 
+	message[0] = '\0';
 	if (fd < 0) {
-		cli_warn("%s: %s", name, strerror(errno));
+		snprintf(message, CLI_MESSAGE_LEN, "%s: %s", info.name, strerror(errno));
 		return EXIT_DATA;
 	}
 	r = pprof_reader_new_fd(fd);
 	if (!r) {
-		cli_warn("%s: out of memory", name);
+		snprintf(message, CLI_MESSAGE_LEN, "%s: out of memory", info.name);
 		status = EXIT_DATA;
 		goto done;
 	}
 	pprof_reader_set_max_size(r, ro->max_size);
 	while ((rc = pprof_reader_next(r, &p)) == PPROF_OK) {
-		status = fn(ctx, name, pprof_reader_count(r), p);
-		if (status != EXIT_OK)
-			goto done;
+		info.index = pprof_reader_count(r);
+		info.compressed = pprof_reader_bytes_in(r) - in;
+		info.uncompressed = pprof_reader_bytes_out(r) - out;
+		in += info.compressed;
+		out += info.uncompressed;
+		if ((status = fn(ctx, &info, p)) != EXIT_OK)
+			goto done;   /* fn said why */
 	}
 	if (rc != PPROF_END) {
-		cli_warn("%s: %s", name, pprof_reader_error(r));
+		snprintf(message, CLI_MESSAGE_LEN, "%s: %s", info.name, pprof_reader_error(r));
 		status = EXIT_DATA;
 	} else if (pprof_reader_count(r) == 0 && !ro->allow_empty) {
-		cli_warn("%s: empty input", name);
+		snprintf(message, CLI_MESSAGE_LEN, "%s: empty input", info.name);
 		status = EXIT_DATA;
 	}
 done:
@@ -362,20 +385,36 @@ done:
 	return status;
 }
 
+/* Whether "-" (stdin) is among the inputs more than once: such inputs must
+ * be read one after the other. */
+static bool stdin_repeated(int argc, char **argv)
+{
+	int i, n = 0;
+
+	for (i = 0; i < argc; i++)
+		n += strcmp(argv[i], "-") == 0;
+	return n > 1;
+}
+
 int cli_read_inputs(int argc, char **argv, const cli_read_options *ro, cli_profile_fn fn,
                     void *ctx, unsigned long *skipped)
 {
 	static char *stdin_only[] = { "-", NULL };
+	char message[CLI_MESSAGE_LEN];
 	int i, status;
 
 	if (argc == 0) {
 		argc = 1;
 		argv = stdin_only;
 	}
+	if (ro->jobs > 1 && !stdin_repeated(argc, argv))
+		return cli_read_inputs_parallel(argc, argv, ro, fn, ctx, skipped);
 	for (i = 0; i < argc; i++) {
-		status = read_one_input(argv[i], ro, fn, ctx);
+		status = cli_read_one_input(argv[i], ro, fn, ctx, message);
 		if (status == EXIT_OK)
 			continue;
+		if (message[0])
+			cli_warn("%s", message);
 		if (!ro->keep_going)
 			return status;
 		(*skipped)++;
@@ -394,11 +433,11 @@ typedef struct {
 	const char *out_name;
 } map_state;
 
-static int map_one(void *ctx, const char *name, unsigned long index, pprof_profile *p)
+static int map_one(void *ctx, const cli_profile_info *info, pprof_profile *p)
 {
 	map_state *st = ctx;
 	int status = EXIT_OK;
-	pprof_profile *result = st->fn(st->ctx, name, index, p, &status);
+	pprof_profile *result = st->fn(st->ctx, info->name, info->index, p, &status);
 
 	if (!result)
 		return status;
@@ -432,75 +471,6 @@ int cli_map_inputs(int argc, char **argv, const cli_options *o, const cli_read_o
 		return status;
 	}
 	return cli_output_commit(st.out);
-}
-
-/* ---- input, with each profile's sizes ---------------------------------- */
-
-/* Reads the profiles of one input, telling fn their sizes; returns the exit
- * status. The same as read_one_input otherwise. */
-static int read_one_input_info(const char *path, const cli_read_options *ro,
-                               cli_profile_info_fn fn, void *ctx)
-{
-	cli_profile_info info = { cli_input_name(path), 0, 0, 0 };
-	int fd = strcmp(path, "-") == 0 ? STDIN_FILENO : open(path, O_RDONLY);
-	uint64_t in = 0, out = 0;
-	pprof_reader *r;
-	pprof_profile *p;
-	int rc, status = EXIT_OK;
-
-	if (fd < 0) {
-		cli_warn("%s: %s", info.name, strerror(errno));
-		return EXIT_DATA;
-	}
-	r = pprof_reader_new_fd(fd);
-	if (!r) {
-		cli_warn("%s: out of memory", info.name);
-		status = EXIT_DATA;
-		goto done;
-	}
-	pprof_reader_set_max_size(r, ro->max_size);
-	while ((rc = pprof_reader_next(r, &p)) == PPROF_OK) {
-		info.index = pprof_reader_count(r);
-		info.compressed = pprof_reader_bytes_in(r) - in;
-		info.uncompressed = pprof_reader_bytes_out(r) - out;
-		in += info.compressed;
-		out += info.uncompressed;
-		if ((status = fn(ctx, &info, p)) != EXIT_OK)
-			goto done;
-	}
-	if (rc != PPROF_END) {
-		cli_warn("%s: %s", info.name, pprof_reader_error(r));
-		status = EXIT_DATA;
-	} else if (pprof_reader_count(r) == 0 && !ro->allow_empty) {
-		cli_warn("%s: empty input", info.name);
-		status = EXIT_DATA;
-	}
-done:
-	pprof_reader_free(r);
-	if (fd != STDIN_FILENO)
-		close(fd);
-	return status;
-}
-
-int cli_read_inputs_info(int argc, char **argv, const cli_read_options *ro,
-                         cli_profile_info_fn fn, void *ctx, unsigned long *skipped)
-{
-	static char *stdin_only[] = { "-", NULL };
-	int i, status;
-
-	if (argc == 0) {
-		argc = 1;
-		argv = stdin_only;
-	}
-	for (i = 0; i < argc; i++) {
-		status = read_one_input_info(argv[i], ro, fn, ctx);
-		if (status == EXIT_OK)
-			continue;
-		if (!ro->keep_going)
-			return status;
-		(*skipped)++;
-	}
-	return EXIT_OK;
 }
 
 /* ---- values for people ------------------------------------------------- */

@@ -91,17 +91,27 @@ void cli_output_abort(cli_output *out);
 
 /* ---- input ------------------------------------------------------------ */
 
-/* Called with each profile of the inputs; returns EXIT_OK to go on, or
- * another status to stop. The callback owns p. name is the input's name
- * and index the profile's 1-based position in that input. */
-typedef int (*cli_profile_fn)(void *ctx, const char *name, unsigned long index,
-                              pprof_profile *p);
+/* Where a profile of the inputs came from, and what it took. */
+typedef struct {
+	const char *name;         /* the input's name in messages */
+	unsigned long index;      /* the profile's 1-based position in the input */
+	uint64_t compressed;      /* input bytes read while reading it: exact for
+	                             an input of one profile; with several gzip
+	                             members in one input, read-ahead may move
+	                             bytes between members (the sum is exact) */
+	uint64_t uncompressed;    /* its size uncompressed */
+} cli_profile_info;
 
-/* How cli_read_inputs treats problems. */
+/* Called with each profile of the inputs; returns EXIT_OK to go on, or
+ * another status to stop. The callback owns p. */
+typedef int (*cli_profile_fn)(void *ctx, const cli_profile_info *info, pprof_profile *p);
+
+/* How cli_read_inputs reads. */
 typedef struct {
 	uint64_t max_size;
 	bool keep_going;     /* warn about a broken input and go on */
-	bool allow_empty;    /* an empty stdin is no error */
+	bool allow_empty;    /* an empty input is no error */
+	int jobs;            /* threads reading ahead; 0 or 1: none */
 } cli_read_options;
 
 /*
@@ -109,10 +119,16 @@ typedef struct {
  * "-" is stdin) in order, calling fn for each. A broken input is an error
  * naming it ("prog: FILE: profile N: what"), so is an empty one. Returns
  * the exit status; with keep_going, broken inputs are warnings and *skipped
- * counts them.
+ * counts them. With jobs > 1, worker threads read and decode ahead; fn still
+ * sees the same profiles in the same order, in the calling thread.
  */
 int cli_read_inputs(int argc, char **argv, const cli_read_options *ro, cli_profile_fn fn,
                     void *ctx, unsigned long *skipped);
+
+/* Parses a -j argument: a number of threads from 1 to 64. */
+int cli_parse_jobs(const char *arg);
+/* The default for -j: the number of online CPUs, at most 8. */
+int cli_default_jobs(void);
 
 /* The name of an input in messages: "(stdin)" for "-". */
 const char *cli_input_name(const char *path);
@@ -134,25 +150,6 @@ typedef pprof_profile *(*cli_map_fn)(void *ctx, const char *name, unsigned long 
  */
 int cli_map_inputs(int argc, char **argv, const cli_options *o, const cli_read_options *ro,
                    cli_map_fn fn, void *ctx);
-
-/* ---- input, with each profile's sizes ---------------------------------- */
-
-/* Where a profile of the inputs came from, and what it took. */
-typedef struct {
-	const char *name;         /* the input's name in messages */
-	unsigned long index;      /* the profile's 1-based position in the input */
-	uint64_t compressed;      /* input bytes read while reading it: exact for
-	                             an input of one profile; with several gzip
-	                             members in one input, read-ahead may move
-	                             bytes between members (the sum is exact) */
-	uint64_t uncompressed;    /* its size uncompressed */
-} cli_profile_info;
-
-typedef int (*cli_profile_info_fn)(void *ctx, const cli_profile_info *info, pprof_profile *p);
-
-/* cli_read_inputs, telling fn each profile's sizes too. */
-int cli_read_inputs_info(int argc, char **argv, const cli_read_options *ro,
-                         cli_profile_info_fn fn, void *ctx, unsigned long *skipped);
 
 /* ---- values for people ------------------------------------------------- */
 

@@ -10,7 +10,7 @@
 static const char usage_text[] =
 	"Usage: pprof-merge [-o FILE] [-0..-9 | --level N] [--uncompressed] [-f]\n"
 	"                   [--base FILE | --diff-base FILE] [--keep-going] [--allow-empty]\n"
-	"                   [--max-size BYTES] [FILE...]\n"
+	"                   [--max-size BYTES] [-j N] [FILE...]\n"
 	"Merge the profiles of the FILEs (or stdin; - is stdin) into one profile,\n"
 	"as 'go tool pprof -proto' does, and write it gzip'd to stdout.\n"
 	"A gzip'd FILE may hold several profiles, one per gzip member.\n"
@@ -27,6 +27,8 @@ static const char usage_text[] =
 	"      --allow-empty      an empty input gives an empty profile, not an error\n"
 	"      --max-size BYTES   refuse profiles larger than this uncompressed\n"
 	"                         (default 2G; suffixes K, M, G)\n"
+	"  -j, --jobs N           read and decode inputs in N threads (default: the\n"
+	"                         number of CPUs, at most 8); same output for any N\n"
 	"      --help             show this help\n"
 	"      --version          show versions\n"
 	"\n"
@@ -40,6 +42,7 @@ static const struct option long_options[] = {
 	{ "diff-base", required_argument, NULL, OPT_DIFF_BASE },
 	{ "keep-going", no_argument, NULL, 'k' },
 	{ "allow-empty", no_argument, NULL, OPT_ALLOW_EMPTY },
+	{ "jobs", required_argument, NULL, 'j' },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -77,7 +80,8 @@ static void parse_options(int argc, char **argv, merge_options *o)
 
 	cli_options_init(&o->out);
 	o->in.keep_going = o->in.allow_empty = false;
-	while ((c = getopt_long(argc, argv, CLI_OUTPUT_SHORTOPTS "k", long_options, NULL)) != -1) {
+	o->in.jobs = cli_default_jobs();
+	while ((c = getopt_long(argc, argv, CLI_OUTPUT_SHORTOPTS "kj:", long_options, NULL)) != -1) {
 		if (cli_options_handle(&o->out, c, optarg, usage_text))
 			continue;
 		switch (c) {
@@ -87,6 +91,7 @@ static void parse_options(int argc, char **argv, merge_options *o)
 			break;
 		case 'k': o->in.keep_going = true; break;
 		case OPT_ALLOW_EMPTY: o->in.allow_empty = true; break;
+		case 'j': o->in.jobs = cli_parse_jobs(optarg); break;
 		default: cli_usage_error("unknown option");
 		}
 	}
@@ -95,7 +100,7 @@ static void parse_options(int argc, char **argv, merge_options *o)
 
 /* Merges one profile of the stream; a mismatch is an error or, with
  * --keep-going, a skipped profile. */
-static int merge_one(void *ctx, const char *name, unsigned long index, pprof_profile *p)
+static int merge_one(void *ctx, const cli_profile_info *info, pprof_profile *p)
 {
 	merge_state *st = ctx;
 	int rc = pprof_merger_add(st->merger, p, st->flags);
@@ -103,7 +108,7 @@ static int merge_one(void *ctx, const char *name, unsigned long index, pprof_pro
 	pprof_profile_free(p);
 	if (rc == PPROF_OK)
 		return EXIT_OK;
-	cli_warn("%s: profile %lu: %s%s", name, index, pprof_merger_error(st->merger),
+	cli_warn("%s: profile %lu: %s%s", info->name, info->index, pprof_merger_error(st->merger),
 	         st->keep_going && rc == PPROF_ERR_MISMATCH ? " (skipped)" : "");
 	return st->keep_going && rc == PPROF_ERR_MISMATCH ? EXIT_OK : EXIT_DATA;
 }

@@ -830,7 +830,7 @@ static int merge(stat_state *st, const cli_profile_info *info, pprof_profile *p)
 	return EXIT_DATA;
 }
 
-/* cli_profile_info_fn: takes each profile of the stream. */
+/* cli_profile_fn: takes each profile of the stream. */
 static int take(void *ctx, const cli_profile_info *info, pprof_profile *p)
 {
 	stat_state *st = ctx;
@@ -909,7 +909,7 @@ int main(int argc, char **argv)
 		pprof_merger_free(st.merger);
 		return EXIT_DATA;
 	}
-	status = cli_read_inputs_info(argc - optind, argv + optind, &o.in, take, &st, &skipped);
+	status = cli_read_inputs(argc - optind, argv + optind, &o.in, take, &st, &skipped);
 	if (status == EXIT_OK && skipped)
 		status = EXIT_DATA;   /* --check found a broken input */
 	if (status == EXIT_OK && o.mode != MODE_CHECK && !o.each)

@@ -1,0 +1,21 @@
+/* cli_internal.h - what cli.c and readahead.c share, and no program sees. */
+#ifndef PPROF_CLI_INTERNAL_H
+#define PPROF_CLI_INTERNAL_H
+
+#include "cli.h"
+
+/* Room for one message about an input. */
+#define CLI_MESSAGE_LEN 1024
+
+/* Reads the profiles of one input, calling fn for each; returns the exit
+ * status. A problem of the input is described in message (CLI_MESSAGE_LEN
+ * bytes, "" when there is none or fn reported it), not printed, so a worker
+ * thread can leave it for the reader of its profiles. */
+int cli_read_one_input(const char *path, const cli_read_options *ro, cli_profile_fn fn,
+                       void *ctx, char *message);
+
+/* cli_read_inputs with ro->jobs worker threads (readahead.c). */
+int cli_read_inputs_parallel(int argc, char **argv, const cli_read_options *ro,
+                             cli_profile_fn fn, void *ctx, unsigned long *skipped);
+
+#endif /* PPROF_CLI_INTERNAL_H */

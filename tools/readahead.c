@@ -1,0 +1,194 @@
+/*
+ * readahead.c - reading the inputs with worker threads (-j N). Workers take
+ * whole inputs in order, read and decode their profiles ahead, and hand them
+ * over in input order, so the caller does the same work in the same order
+ * for any N and writes the same bytes. Memory stays bounded whatever the
+ * number of inputs: at most N inputs are taken ahead of the one being
+ * consumed, each with at most QUEUE_LEN decoded profiles waiting.
+ */
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "cli_internal.h"
+
+#define QUEUE_LEN 2
+
+typedef struct pool pool;
+
+/* One input: its decoded profiles waiting, and how reading it ended. */
+typedef struct {
+	pool *pool;
+	const char *path;
+	pprof_profile *queue[QUEUE_LEN];
+	cli_profile_info info[QUEUE_LEN];
+	size_t head, count;
+	bool done;
+	int status;
+	char message[CLI_MESSAGE_LEN];   /* printed by the consumer, in order */
+} input_slot;
+
+struct pool {
+	const cli_read_options *ro;
+	input_slot *inputs;
+	int n;
+	int next;      /* the next input a worker takes */
+	int current;   /* the input being consumed */
+	int window;    /* how far ahead of current workers may go */
+	bool stop;     /* the consumer gave up */
+	pthread_mutex_t lock;
+	pthread_cond_t changed;   /* broadcast on every change of the above */
+};
+
+/* A worker's cli_profile_fn: queues the profile, waiting for room. */
+static int enqueue(void *ctx, const cli_profile_info *info, pprof_profile *p)
+{
+	input_slot *in = ctx;
+	pool *pl = in->pool;
+	size_t tail;
+
+	pthread_mutex_lock(&pl->lock);
+	while (in->count == QUEUE_LEN && !pl->stop)
+		pthread_cond_wait(&pl->changed, &pl->lock);
+	if (pl->stop) {
+		pthread_mutex_unlock(&pl->lock);
+		pprof_profile_free(p);
+		return EXIT_DATA;   /* ends this worker's input; nobody reads it */
+	}
+	tail = (in->head + in->count) % QUEUE_LEN;
+	in->queue[tail] = p;
+	in->info[tail] = *info;
+	in->count++;
+	pthread_cond_broadcast(&pl->changed);
+	pthread_mutex_unlock(&pl->lock);
+	return EXIT_OK;
+}
+
+/* Takes the next input within the window; NULL when there is none or the
+ * consumer gave up. Called with the lock held. */
+static input_slot *take_input(pool *pl)
+{
+	while (!pl->stop && pl->next < pl->n && pl->next >= pl->current + pl->window)
+		pthread_cond_wait(&pl->changed, &pl->lock);
+	if (pl->stop || pl->next >= pl->n)
+		return NULL;
+	return &pl->inputs[pl->next++];
+}
+
+static void *worker(void *arg)
+{
+	pool *pl = arg;
+	input_slot *in;
+
+	pthread_mutex_lock(&pl->lock);
+	while ((in = take_input(pl))) {
+		pthread_mutex_unlock(&pl->lock);
+		int status = cli_read_one_input(in->path, pl->ro, enqueue, in, in->message);
+		pthread_mutex_lock(&pl->lock);
+		in->status = status;
+		in->done = true;
+		pthread_cond_broadcast(&pl->changed);
+	}
+	pthread_mutex_unlock(&pl->lock);
+	return NULL;
+}
+
+/* Passes the profiles of input k to fn as they come; returns fn's first
+ * failure, or EXIT_OK when the input is drained. */
+static int consume_input(pool *pl, int k, cli_profile_fn fn, void *ctx)
+{
+	input_slot *in = &pl->inputs[k];
+	int status = EXIT_OK;
+
+	pthread_mutex_lock(&pl->lock);
+	pl->current = k;
+	pthread_cond_broadcast(&pl->changed);
+	while (status == EXIT_OK) {
+		while (in->count == 0 && !in->done)
+			pthread_cond_wait(&pl->changed, &pl->lock);
+		if (in->count == 0)
+			break;
+		pprof_profile *p = in->queue[in->head];
+		cli_profile_info info = in->info[in->head];
+		in->head = (in->head + 1) % QUEUE_LEN;
+		in->count--;
+		pthread_cond_broadcast(&pl->changed);
+		pthread_mutex_unlock(&pl->lock);
+		status = fn(ctx, &info, p);
+		pthread_mutex_lock(&pl->lock);
+	}
+	pthread_mutex_unlock(&pl->lock);
+	return status;
+}
+
+/* Stops the workers and frees what they left queued. */
+static void pool_stop(pool *pl, pthread_t *threads, int n_threads)
+{
+	int i;
+
+	pthread_mutex_lock(&pl->lock);
+	pl->stop = true;
+	pthread_cond_broadcast(&pl->changed);
+	pthread_mutex_unlock(&pl->lock);
+	for (i = 0; i < n_threads; i++)
+		pthread_join(threads[i], NULL);
+	for (i = 0; i < pl->n; i++)
+		while (pl->inputs[i].count > 0) {
+			input_slot *in = &pl->inputs[i];
+			pprof_profile_free(in->queue[in->head]);
+			in->head = (in->head + 1) % QUEUE_LEN;
+			in->count--;
+		}
+}
+
+/* Consumes every input in order; returns the exit status. */
+static int consume_all(pool *pl, cli_profile_fn fn, void *ctx, unsigned long *skipped)
+{
+	int k, status;
+
+	for (k = 0; k < pl->n; k++) {
+		status = consume_input(pl, k, fn, ctx);
+		if (status != EXIT_OK)
+			return status;   /* fn said why */
+		status = pl->inputs[k].status;
+		if (status == EXIT_OK)
+			continue;
+		if (pl->inputs[k].message[0])
+			cli_warn("%s", pl->inputs[k].message);
+		if (!pl->ro->keep_going)
+			return status;
+		(*skipped)++;
+	}
+	return EXIT_OK;
+}
+
+int cli_read_inputs_parallel(int argc, char **argv, const cli_read_options *ro,
+                             cli_profile_fn fn, void *ctx, unsigned long *skipped)
+{
+	int n_threads = ro->jobs < argc ? ro->jobs : argc, started, i, status;
+	pool pl = { ro, calloc((size_t)argc, sizeof(input_slot)), argc, 0, 0, n_threads,
+	            false, PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER };
+	pthread_t *threads = calloc((size_t)n_threads, sizeof(*threads));
+
+	if (!pl.inputs || !threads) {
+		free(pl.inputs);
+		free(threads);
+		cli_warn("out of memory");
+		return EXIT_DATA;
+	}
+	for (i = 0; i < argc; i++) {
+		pl.inputs[i].pool = &pl;
+		pl.inputs[i].path = argv[i];
+	}
+	for (started = 0; started < n_threads; started++)
+		if (pthread_create(&threads[started], NULL, worker, &pl) != 0)
+			break;
+	status = started ? consume_all(&pl, fn, ctx, skipped) : EXIT_DATA;
+	if (!started)
+		cli_warn("cannot start a thread");
+	pool_stop(&pl, threads, started);
+	free(pl.inputs);
+	free(threads);
+	return status;
+}

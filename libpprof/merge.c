@@ -845,6 +845,11 @@ int pprof_merger_add(pprof_merger *m, const pprof_profile *p, unsigned flags)
 	merge_input in = { m, p, flags, 0, 0 };
 	int rc;
 
+	if (!m->arena) {   /* a finish ran out of memory: start afresh */
+		merger_clear(m);
+		if (!merger_start(m))
+			goto nomem;
+	}
 	if (!reset_xlat(m, p->pb))
 		goto nomem;
 	if (m->count == 0) {

@@ -25,6 +25,7 @@ static char temp_path[4096];
 void cli_init(const char *prog)
 {
 	prog_name = prog;
+	opterr = 0;   /* cli_bad_option says it, with the program's name */
 	signal(SIGPIPE, SIG_IGN);
 }
 
@@ -58,6 +59,17 @@ void cli_usage_error(const char *fmt, ...)
 	va_end(ap);
 	fprintf(stderr, "Try '%s --help' for more information.\n", prog_name);
 	exit(EXIT_USAGE);
+}
+
+void cli_bad_option(int c, char **argv)
+{
+	const char *arg = argv[optind - 1];
+
+	if (c == ':')
+		cli_usage_error("option '%s' requires an argument", arg);
+	if (optopt && strncmp(arg, "--", 2) != 0)
+		cli_usage_error("unknown option '-%c'", optopt);
+	cli_usage_error("unknown option '%s'", arg);
 }
 
 /* Flushes and checks stdout, then exits: --help into a full disk is a failure. */
@@ -431,6 +443,9 @@ typedef struct {
 	cli_output *out;
 	pprof_writer *writer;
 	const char *out_name;
+	bool raw;                /* --uncompressed: room for one profile only */
+	unsigned long read;      /* profiles read */
+	unsigned long written;
 } map_state;
 
 static int map_one(void *ctx, const cli_profile_info *info, pprof_profile *p)
@@ -439,8 +454,15 @@ static int map_one(void *ctx, const cli_profile_info *info, pprof_profile *p)
 	int status = EXIT_OK;
 	pprof_profile *result = st->fn(st->ctx, info->name, info->index, p, &status);
 
+	st->read++;
 	if (!result)
 		return status;
+	if (st->raw && st->written++ > 0) {
+		cli_warn("%s: profile %lu: --uncompressed writes one profile, and this is the "
+		         "second (raw protobufs cannot be concatenated)", info->name, info->index);
+		pprof_profile_free(result);
+		return EXIT_DATA;
+	}
 	if (pprof_writer_put(st->writer, result) != PPROF_OK) {
 		cli_warn("%s: %s", st->out_name, pprof_writer_error(st->writer));
 		status = EXIT_DATA;
@@ -452,7 +474,8 @@ static int map_one(void *ctx, const cli_profile_info *info, pprof_profile *p)
 int cli_map_inputs(int argc, char **argv, const cli_options *o, const cli_read_options *ro,
                    cli_map_fn fn, void *ctx)
 {
-	map_state st = { fn, ctx, NULL, NULL, o->path ? o->path : "(stdout)" };
+	map_state st = { fn, ctx, NULL, NULL, o->path ? o->path : "(stdout)",
+	                 o->level == PPROF_UNCOMPRESSED, 0, 0 };
 	unsigned long skipped = 0;
 	int status;
 
@@ -466,6 +489,10 @@ int cli_map_inputs(int argc, char **argv, const cli_options *o, const cli_read_o
 		return EXIT_DATA;
 	}
 	status = cli_read_inputs(argc, argv, ro, map_one, &st, &skipped);
+	if (status == EXIT_OK && skipped && st.read == 0) {
+		cli_warn("no profile could be read");
+		status = EXIT_DATA;
+	}
 	if (status != EXIT_OK) {
 		cli_output_abort(st.out);
 		return status;

@@ -26,6 +26,11 @@ void cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* "prog: message", a hint to try --help, and exit with EXIT_USAGE. */
 void cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
 
+/* The usage error for what getopt_long returned as '?' or ':' (an unknown
+ * option, or one without its argument): names the option; exits 2. Short
+ * option strings start with ':' so the two cases differ. */
+void cli_bad_option(int c, char **argv) __attribute__((noreturn));
+
 /* Prints "prog (pprof-tools) VERSION" and the library versions; exits 0. */
 void cli_version(void) __attribute__((noreturn));
 /* Prints text to stdout and exits 0 (or 1 if stdout fails). */
@@ -54,7 +59,7 @@ enum {
 	{ "max-size", required_argument, NULL, OPT_MAX_SIZE },                \
 	{ "help", no_argument, NULL, OPT_HELP },                              \
 	{ "version", no_argument, NULL, OPT_VERSION }
-#define CLI_OUTPUT_SHORTOPTS "o:f0123456789"
+#define CLI_OUTPUT_SHORTOPTS ":o:f0123456789"   /* ':' first: see cli_bad_option */
 
 void cli_options_init(cli_options *o);
 /* Handles one of the shared options (getopt_long's result c and optarg);

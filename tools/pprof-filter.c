@@ -262,7 +262,7 @@ static void parse_options(int argc, char **argv, filter_options *o)
 	cli_options_init(&o->out);
 	while ((c = getopt_long(argc, argv, CLI_OUTPUT_SHORTOPTS "k", long_options, NULL)) != -1)
 		if (!cli_options_handle(&o->out, c, optarg, usage_text) && !handle_option(o, c, optarg))
-			cli_usage_error("unknown option");
+			cli_bad_option(c, argv);
 	if (o->has_since && o->has_until && o->since >= o->until)
 		cli_usage_error("--since must be before --until");
 	o->in.max_size = o->out.max_size;

@@ -92,7 +92,7 @@ static void parse_options(int argc, char **argv, merge_options *o)
 		case 'k': o->in.keep_going = true; break;
 		case OPT_ALLOW_EMPTY: o->in.allow_empty = true; break;
 		case 'j': o->in.jobs = cli_parse_jobs(optarg); break;
-		default: cli_usage_error("unknown option");
+		default: cli_bad_option(c, argv);
 		}
 	}
 	o->in.max_size = o->out.max_size;

@@ -131,7 +131,7 @@ static void parse_options(int argc, char **argv, stat_options *o)
 	o->mode = MODE_TEXT;
 	o->top = 10;
 	o->in.max_size = PPROF_DEFAULT_MAX_SIZE;
-	while ((c = getopt_long(argc, argv, "", long_options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":", long_options, NULL)) != -1) {
 		switch (c) {
 		case OPT_TOP: o->top = parse_count(optarg); break;
 		case OPT_CUM: o->cum = true; break;
@@ -144,7 +144,7 @@ static void parse_options(int argc, char **argv, stat_options *o)
 		case OPT_MAX_SIZE: o->in.max_size = cli_parse_size("--max-size", optarg); break;
 		case OPT_HELP: cli_help(usage_text);
 		case OPT_VERSION: cli_version();
-		default: cli_usage_error("unknown option");
+		default: cli_bad_option(c, argv);
 		}
 	}
 	if (o->by && (o->mode == MODE_FOLDED || o->mode == MODE_CHECK))

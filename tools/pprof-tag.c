@@ -237,7 +237,7 @@ static void parse_options(int argc, char **argv, tag_options *o)
 		case OPT_KEEP: add_keep_edit(o->edits, optarg); break;
 		case OPT_DELETE: case OPT_COMMENT: add_single_edit(o->edits, c, optarg); break;
 		case 'k': o->in.keep_going = true; break;
-		default: cli_usage_error("unknown option");
+		default: cli_bad_option(c, argv);
 		}
 	}
 	if (pprof_label_edits_count(o->edits) == 0)
@@ -246,11 +246,9 @@ static void parse_options(int argc, char **argv, tag_options *o)
 	o->in.max_size = o->out.max_size;
 }
 
-/* What tag_one needs: the edits, and how many profiles came so far. */
+/* What tag_one needs. */
 typedef struct {
 	pprof_label_edits *edits;
-	bool raw;               /* --uncompressed: room for one profile only */
-	unsigned long count;
 } tag_state;
 
 /* Edits one profile of the stream (cli_map_fn). */
@@ -261,13 +259,6 @@ static pprof_profile *tag_one(void *ctx, const char *name, unsigned long index,
 	pprof_profile *out = NULL;
 	int rc;
 
-	if (st->raw && st->count++ > 0) {
-		cli_warn("%s: profile %lu: --uncompressed writes one profile, and this is the "
-		         "second (raw protobufs cannot be concatenated)", name, index);
-		pprof_profile_free(p);
-		*status = EXIT_DATA;
-		return NULL;
-	}
 	rc = pprof_label_edits_apply(st->edits, p, &out);
 	pprof_profile_free(p);
 	if (rc == PPROF_OK)
@@ -280,7 +271,7 @@ static pprof_profile *tag_one(void *ctx, const char *name, unsigned long index,
 int main(int argc, char **argv)
 {
 	tag_options o = { 0 };
-	tag_state st = { NULL, false, 0 };
+	tag_state st = { NULL };
 	int status;
 
 	cli_init("pprof-tag");
@@ -291,7 +282,6 @@ int main(int argc, char **argv)
 	}
 	parse_options(argc, argv, &o);
 	st.edits = o.edits;
-	st.raw = o.out.level == PPROF_UNCOMPRESSED;
 	status = cli_map_inputs(argc - optind, argv + optind, &o.out, &o.in, tag_one, &st);
 	pprof_label_edits_free(o.edits);
 	return status;

@@ -265,6 +265,36 @@ for size in x 1x 10Q -5 '' 1KX; do
 	expect_usage_error pm --max-size "$size" "$a"
 done
 expect_usage_error pm --base "$a" --diff-base "$b" "$c"
+expect_exit 2 pm --no-such-option "$a"
+check_eq 'an unknown option is named, once' \
+	"pprof-merge: unknown option '--no-such-option'" "$(head -n 1 "$err")"
+check_eq 'the message is followed by the hint only' 2 "$(wc -l < "$err")"
+expect_exit 2 pm -o
+check_grep 'a missing argument is named' "^pprof-merge: option '-o' requires an argument" "$err"
+for jobs in 0 65 x ''; do
+	expect_usage_error pm -j "$jobs" "$a"
+done
+
+# ---- -j --------------------------------------------------------------------
+
+t '-j: the same bytes for any number of threads'
+pm -j 1 "$a" "$b" "$c" "$d" - < "$a" > j1.pb.gz
+for jobs in 2 3 8; do
+	expect_exit 0 pm -j "$jobs" "$a" "$b" "$c" "$d" - < "$a"
+	check_same "-j $jobs gives what -j 1 gives" j1.pb.gz "$out"
+done
+pm -j 1 "$a" > a1.pb.gz
+expect_exit 0 pm -j 2 --allow-empty - - < "$a"
+check_same 'stdin given twice: read once, then empty, as with -j 1' a1.pb.gz "$out"
+t '-j: messages in input order, and --keep-going'
+expect_exit 1 pm -j 4 "$a" junk.pb.gz missing.pb.gz "$b"
+check_eq 'only the first broken input is reported' 1 "$(grep -c '^pprof-merge: ' "$err")"
+check_grep 'and it is the first one' '^pprof-merge: junk\.pb\.gz: ' "$err"
+check_empty 'nothing is written' "$out"
+expect_exit 0 pm -j 4 -k "$a" junk.pb.gz missing.pb.gz "$b"
+check_same 'broken inputs are skipped as with -j 1' ab.pb.gz "$out"
+check_eq 'the warnings come in input order' \
+	"junk.pb.gz missing.pb.gz" "$(sed -n 's/^pprof-merge: \([^:]*\): .*/\1/p' "$err" | tr '\n' ' ' | sed 's/ $//')"
 
 # ---- --keep-going ----------------------------------------------------------
 

@@ -180,6 +180,7 @@ pprof_filter *pprof_filter_new(void)
 	return calloc(1, sizeof(pprof_filter));
 }
 
+/* Unsets a regex option. */
 static void free_re_option(re_option *o)
 {
 	if (o->text)
@@ -188,6 +189,7 @@ static void free_re_option(re_option *o)
 	o->text = NULL;
 }
 
+/* Unsets a tag filter. */
 static void free_tag_option(tag_option *t)
 {
 	size_t i;
@@ -292,6 +294,7 @@ typedef struct {
 	size_t digits;       /* sign and digits: start[0..digits) */
 } range_token;
 
+/* ASCII classes, as RE2's [[:digit:]] and [[:alpha:]]. */
 static bool is_digit(char ch) { return ch >= '0' && ch <= '9'; }
 static bool is_alpha(char ch) { return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z'); }
 
@@ -587,6 +590,7 @@ static const char *cstr(const fctx *c, int64_t i)
 	return s->len ? (const char *)s->data : "";
 }
 
+/* Whether re matches somewhere in s. */
 static bool re_match(const regex_t *re, const char *s)
 {
 	return regexec(re, s, 0, NULL, 0) == 0;
@@ -666,6 +670,7 @@ static bool select_lines(fctx *c, const regex_t *re, pb_location *l, bool want)
 	return true;
 }
 
+/* The LOC_* marks of the location with this id. */
 static uint8_t loc_state(const fctx *c, uint64_t id)
 {
 	return c->loc_state[pp_idmap_get(&c->p->locations, id)];
@@ -1072,6 +1077,7 @@ typedef struct {
 	bool fm, im;
 } tag_pass;
 
+/* Keeps a sample that tagfocus matches and tagignore does not. */
 static int keep_by_tags(fctx *c, pb_sample *s, void *arg)
 {
 	tag_pass *t = arg;
@@ -1268,6 +1274,7 @@ static bool rename_with(fctx *c, const rename_rule *r)
 	return install_strings(c);
 }
 
+/* Applies the rename rules in the order given. */
 static bool rename_functions(fctx *c)
 {
 	size_t i;
@@ -1280,6 +1287,7 @@ static bool rename_functions(fctx *c)
 
 /* ---- edits of our own ------------------------------------------------- */
 
+/* Removes the labels of every sample. */
 static void drop_labels(fctx *c)
 {
 	size_t i;
@@ -1290,6 +1298,7 @@ static void drop_labels(fctx *c)
 	}
 }
 
+/* Removes mappings and addresses; locations keep their lines. */
 static void drop_addresses(fctx *c)
 {
 	size_t i;
@@ -1415,6 +1424,7 @@ static bool ctx_init(fctx *c, pprof_filter *f, pprof_profile *p)
 	       (c->key_unit || !(f->tag[0].numeric || f->tag[1].numeric));
 }
 
+/* Frees the tables of c (not the profile). */
 static void ctx_free(fctx *c)
 {
 	free(c->fn_memo);

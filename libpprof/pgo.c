@@ -74,11 +74,13 @@ static bool find_column(const pprof_profile *p, size_t *column)
 	return false;
 }
 
+/* The function of a line (ids are valid). */
 static const pb_function *line_function(const pprof_profile *p, const pb_line *ln)
 {
 	return p->pb->function[pp_idmap_get(&p->functions, ln->function_id)];
 }
 
+/* The location with this id (it exists). */
 static const pb_location *location_by_id(const pprof_profile *p, uint64_t id)
 {
 	return p->pb->location[pp_idmap_get(&p->locations, id)];
@@ -110,6 +112,7 @@ static bool same_bytes(const ProtobufCBinaryData *a, const ProtobufCBinaryData *
 	return a == b || (a->len == b->len && (a->len == 0 || memcmp(a->data, b->data, a->len) == 0));
 }
 
+/* Whether two keys are one node of Go's graph (addresses aside). */
 static bool same_node(const node_key *a, const node_key *b)
 {
 	static const ProtobufCBinaryData empty = { 0, NULL };

@@ -198,6 +198,7 @@ static bool parse_unix(const char *s, int64_t *ns)
 	return true;
 }
 
+/* A --since or --until argument in nanoseconds; a usage error if bad. */
 static int64_t parse_time(const char *opt, const char *arg)
 {
 	int64_t ns;
@@ -210,6 +211,7 @@ static int64_t parse_time(const char *opt, const char *arg)
 
 /* ---- options ---------------------------------------------------------- */
 
+/* A --scale argument: a finite number; a usage error if not. */
 static double parse_scale(const char *arg)
 {
 	char *end;
@@ -255,6 +257,7 @@ static bool handle_option(filter_options *o, int c, const char *arg)
 	return true;
 }
 
+/* Parses the command line into o and its filter. */
 static void parse_options(int argc, char **argv, filter_options *o)
 {
 	int c;

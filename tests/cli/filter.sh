@@ -395,6 +395,12 @@ check '-9 is another compression' eval '! cmp -s nine.pb.gz a.merged'
 check 'of the same profile' cmp -s <(zcat nine.pb.gz) <(zcat a.merged)
 expect_exit 0 pf --level 1 --uncompressed "$a"
 check '--uncompressed: the raw profile' cmp -s "$out" <(zcat a.merged)
+expect_exit 1 pf --uncompressed "$a" "$b"
+check_grep '--uncompressed: one profile only' "^pprof-filter: $b: profile 1: --uncompressed" "$err"
+if $have_perl; then
+	expect_exit 0 pf --uncompressed --since 1795345200 times.pb.gz
+	check '--uncompressed: one profile left by --since' cmp -s "$out" <(zcat t2.out)
+fi
 
 t 'input errors'
 echo 'not a profile' > junk

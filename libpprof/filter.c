@@ -27,106 +27,12 @@
 
 #include "internal.h"
 
-/* ---- units, as google/pprof's measurement package knows them ---------- */
-
-typedef struct {
-	const char *name;          /* canonical */
-	const char *aliases[3];
-	double factor;             /* in the family's base unit */
-} unit_def;
-
-typedef struct {
-	const unit_def *units;
-	size_t n;
-	unit_def fallback;         /* DefaultUnit */
-} unit_family;
-
-static const unit_def byte_units[] = {
-	{ "B", { "b", "byte" }, 1 },
-	{ "kB", { "kb", "kbyte", "kilobyte" }, 1024.0 },
-	{ "MB", { "mb", "mbyte", "megabyte" }, 1048576.0 },
-	{ "GB", { "gb", "gbyte", "gigabyte" }, 1073741824.0 },
-	{ "TB", { "tb", "tbyte", "terabyte" }, 1099511627776.0 },
-	{ "PB", { "pb", "pbyte", "petabyte" }, 1125899906842624.0 },
-};
-static const unit_def time_units[] = {
-	{ "ns", { "ns", "nanosecond" }, 1 },
-	{ "us", { "\xce\xbcs", "us", "microsecond" }, 1e3 },
-	{ "ms", { "ms", "millisecond" }, 1e6 },
-	{ "s", { "s", "sec", "second" }, 1e9 },
-	{ "hrs", { "hour", "hr" }, 3.6e12 },
-};
-static const unit_def gcu_units[] = {
-	{ "n*GCU", { "nanogcu" }, 1e-9 }, { "u*GCU", { "microgcu" }, 1e-6 },
-	{ "m*GCU", { "milligcu" }, 1e-3 }, { "GCU", { "gcu" }, 1 },
-	{ "k*GCU", { "kilogcu" }, 1e3 }, { "M*GCU", { "megagcu" }, 1e6 },
-	{ "G*GCU", { "gigagcu" }, 1e9 }, { "T*GCU", { "teragcu" }, 1e12 },
-	{ "P*GCU", { "petagcu" }, 1e15 },
-};
-#define N_OF(a) (sizeof(a) / sizeof(*(a)))
-static const unit_family unit_families[] = {
-	{ byte_units, N_OF(byte_units), { "B", { NULL }, 1 } },
-	{ time_units, N_OF(time_units), { "s", { NULL }, 1e9 } },
-	{ gcu_units, N_OF(gcu_units), { "GCU", { NULL }, 1 } },
-};
-
-/* The unit of family f that unit names (sniffUnit: ASCII lower case, one
- * trailing "s" dropped from names longer than 2 bytes), or NULL. */
-static const unit_def *sniff_unit(const unit_family *f, const char *unit)
-{
-	char low[32];
-	size_t len = strlen(unit), i, j;
-
-	if (len >= sizeof(low))
-		return NULL;
-	for (i = 0; i <= len; i++)
-		low[i] = unit[i] >= 'A' && unit[i] <= 'Z' ? (char)(unit[i] + 32) : unit[i];
-	if (len > 2 && low[len - 1] == 's')
-		low[len - 1] = '\0';
-	for (i = 0; i < f->n; i++)
-		for (j = 0; j < 3 && f->units[i].aliases[j]; j++)
-			if (strcmp(low, f->units[i].aliases[j]) == 0)
-				return &f->units[i];
-	return NULL;
-}
-
-/* convertUnit: value in unit from as a number of unit to, when from is of
- * family f. The filters never scale to "auto". */
-static bool convert_unit(const unit_family *f, int64_t value, const char *from, const char *to,
-                         double *scaled, const char **unit)
-{
-	const unit_def *u = sniff_unit(f, from), *t;
-
-	if (!u)
-		return false;
-	t = sniff_unit(f, to);
-	if (!t)
-		t = &f->fallback;
-	*scaled = (double)value * u->factor / t->factor;
-	*unit = t->name;
-	return true;
-}
-
-/* measurement.Scale: value (in unit from) in unit to, and the name of the
- * unit it is in then. */
 static double scale_value(int64_t value, const char *from, const char *to, const char **unit)
 {
-	static const char *const plain[] = { "count", "sample", "unit", "minimum", "auto" };
 	double v;
-	size_t i;
 
-	if (value < 0 && value != INT64_MIN) {
-		v = scale_value(-value, from, to, unit);
-		return -v;
-	}
-	for (i = 0; i < N_OF(unit_families); i++)
-		if (convert_unit(&unit_families[i], value, from, to, &v, unit))
-			return v;
-	*unit = to;
-	for (i = 0; i < N_OF(plain); i++)
-		if (strcmp(to, plain[i]) == 0)
-			*unit = "";
-	return (double)value;
+	*unit = pprof_unit_scale(value, from, to, &v);
+	return v;
 }
 
 /* ---- the filter and its options --------------------------------------- */

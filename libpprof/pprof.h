@@ -80,6 +80,24 @@ int64_t pprof_profile_duration_nanos(const pprof_profile *p);
 /* The sum over all samples of the i-th value (wrapping as int64, like pprof). */
 int64_t pprof_profile_total(const pprof_profile *p, size_t i);
 
+/* ---- Units, as google/pprof's measurement package knows them ----------- */
+
+/*
+ * value, in unit (a sample type's unit such as "nanoseconds" or "bytes"),
+ * expressed in to_unit ("ms", "MB", ...; "auto" or "minimum" for the largest
+ * unit it is at least 1 of), as pprof's measurement.Scale does: returns the
+ * name of the unit *scaled is in, "" for counts. A static string.
+ */
+const char *pprof_unit_scale(int64_t value, const char *unit, const char *to_unit,
+                             double *scaled);
+
+/* Kinds of unit, for pprof_unit_kind. */
+enum { PPROF_UNIT_OTHER, PPROF_UNIT_BYTES, PPROF_UNIT_TIME, PPROF_UNIT_GCU };
+
+/* The kind of a unit name, and in *factor its size in the kind's base unit
+ * (bytes, nanoseconds, GCU); 1 for other units. */
+int pprof_unit_kind(const char *unit, double *factor);
+
 /* ---- Reading a stream of profiles ------------------------------------- */
 
 typedef struct pprof_reader pprof_reader;

@@ -169,11 +169,6 @@ int cli_map_inputs(int argc, char **argv, const cli_options *o, const cli_read_o
  */
 const char *cli_format_human(char *buf, int64_t value, const char *unit);
 
-/* The unit pprof scales value (in unit) to, with to_unit "minimum" or "auto"
- * for the best fit (google/pprof measurement.Scale); "" when there is none
- * worth showing (counts). *scaled gets the scaled value. */
-const char *cli_pprof_scale(int64_t value, const char *unit, const char *to_unit,
-                            double *scaled);
 /* The value as pprof prints it in reports (measurement.ScaledLabel): scaled,
  * "%.2f" without a ".00", unit appended: "1.50kB", "10ms", "0". */
 const char *cli_pprof_label(char *buf, int64_t value, const char *unit, const char *to_unit);

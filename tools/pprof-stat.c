@@ -176,11 +176,11 @@ static const char *output_unit(const char *unit, int64_t min, int64_t total)
 
 	if (min == 0)
 		min = total;
-	min_unit = cli_pprof_scale(min, unit, "minimum", &ignored);
-	max_unit = cli_pprof_scale(total, unit, "minimum", &ignored);
+	min_unit = pprof_unit_scale(min, unit, "minimum", &ignored);
+	max_unit = pprof_unit_scale(total, unit, "minimum", &ignored);
 	u = min_unit;
 	if (strcmp(min_unit, max_unit) != 0 && (int64_t)((uint64_t)min * 100) < total)
-		u = cli_pprof_scale((int64_t)((uint64_t)min * 100), unit, "minimum", &ignored);
+		u = pprof_unit_scale((int64_t)((uint64_t)min * 100), unit, "minimum", &ignored);
 	return *u ? u : unit;
 }
 

@@ -1138,21 +1138,11 @@ static int64_t add_string(fctx *c)
 	return (int64_t)(c->pb->n_string_table + c->n_added++);
 }
 
-/* Puts the new strings at the end of a new string table. */
+/* Puts the new strings at the end of the string table. */
 static bool install_strings(fctx *c)
 {
-	pb_profile *pb = c->pb;
-	size_t n = pb->n_string_table + c->n_added;
-	ProtobufCBinaryData *t;
-
-	if (!c->n_added)
-		return true;
-	if (!(t = pp_arena_alloc(c->p->arena, n * sizeof(*t))))
+	if (!pp_profile_append_strings(c->p, c->added, c->n_added))
 		return false;
-	memcpy(t, pb->string_table, pb->n_string_table * sizeof(*t));
-	memcpy(t + pb->n_string_table, c->added, c->n_added * sizeof(*t));
-	pb->string_table = t;
-	pb->n_string_table = n;
 	c->n_added = 0;
 	return true;
 }

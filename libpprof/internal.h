@@ -174,6 +174,9 @@ pprof_profile *pp_decode(const uint8_t *data, size_t size, char *err, int *code)
  * arena, NUL-terminated like decoded strings). The table is searched, so
  * this is for a few strings per profile. False when out of memory. */
 bool pp_profile_add_strings(pprof_profile *p, const char *const *strs, size_t n, int64_t *ids);
+/* Appends n strings, their bytes already in p's arena and NUL-terminated, to
+ * p's string table; they get the indices from the old count on. */
+bool pp_profile_append_strings(pprof_profile *p, const ProtobufCBinaryData *strs, size_t n);
 
 /* ---- filter.c and pgo.c: filters --------------------------------------- */
 

@@ -87,16 +87,14 @@ static size_t number_strings(const pprof_profile *p, const char *const *strs, si
 
 bool pp_profile_add_strings(pprof_profile *p, const char *const *strs, size_t n, int64_t *ids)
 {
-	pb_profile *pb = p->pb;
-	size_t old = pb->n_string_table, added = number_strings(p, strs, n, ids), i, k = 0;
-	ProtobufCBinaryData *table;
+	size_t old = p->pb->n_string_table, added = number_strings(p, strs, n, ids), i, k = 0;
+	ProtobufCBinaryData *fresh;
 
 	if (added == 0)
 		return true;
-	table = pp_arena_alloc(p->arena, (old + added) * sizeof(*table));
-	if (!table)
+	fresh = pp_arena_alloc(p->arena, added * sizeof(*fresh));
+	if (!fresh)
 		return false;
-	memcpy(table, pb->string_table, old * sizeof(*table));
 	for (i = 0; i < n; i++) {
 		size_t len = strlen(strs[i]);
 		uint8_t *copy;
@@ -106,13 +104,11 @@ bool pp_profile_add_strings(pprof_profile *p, const char *const *strs, size_t n,
 		if (!copy)
 			return false;
 		memcpy(copy, strs[i], len + 1);
-		table[old + k].data = copy;
-		table[old + k].len = len;
+		fresh[k].data = copy;
+		fresh[k].len = len;
 		k++;
 	}
-	pb->string_table = table;
-	pb->n_string_table = old + added;
-	return true;
+	return pp_profile_append_strings(p, fresh, added);
 }
 
 /* Whether strings a and b of p are equal. */

@@ -266,6 +266,23 @@ fail:
 	return NULL;
 }
 
+bool pp_profile_append_strings(pprof_profile *p, const ProtobufCBinaryData *strs, size_t n)
+{
+	pb_profile *pb = p->pb;
+	ProtobufCBinaryData *table;
+
+	if (n == 0)
+		return true;
+	table = pp_arena_alloc(p->arena, (pb->n_string_table + n) * sizeof(*table));
+	if (!table)
+		return false;
+	memcpy(table, pb->string_table, pb->n_string_table * sizeof(*table));
+	memcpy(table + pb->n_string_table, strs, n * sizeof(*table));
+	pb->string_table = table;
+	pb->n_string_table += n;
+	return true;
+}
+
 /* ---- public accessors ------------------------------------------------- */
 
 pprof_profile *pprof_profile_new_empty(void)

@@ -59,6 +59,21 @@ enum {
 	{ "max-size", required_argument, NULL, OPT_MAX_SIZE },                \
 	{ "help", no_argument, NULL, OPT_HELP },                              \
 	{ "version", no_argument, NULL, OPT_VERSION }
+/* Their lines in --help, and the lines that end every writing program's
+ * --help (with --max-size, which each program places itself). */
+#define CLI_OUTPUT_HELP                                                                 \
+	"  -o, --output FILE      write to FILE (atomically: replaced only on success)\n" \
+	"  -0 .. -9, --level N    zlib compression level (default 6)\n"                    \
+	"      --uncompressed     write raw protobuf (one profile only)\n"                 \
+	"  -f, --force            write compressed data to a terminal\n"
+#define CLI_MAX_SIZE_HELP                                                      \
+	"      --max-size BYTES   refuse profiles larger than this uncompressed\n" \
+	"                         (default 2G; suffixes K, M, G)\n"
+#define CLI_HELP_END                                                                \
+	"      --help             show this help\n"                                   \
+	"      --version          show versions\n"                                    \
+	"\n"                                                                         \
+	"Exit status: 0 success, 1 bad data or I/O error, 2 usage error.\n"
 #define CLI_OUTPUT_SHORTOPTS ":o:f0123456789"   /* ':' first: see cli_bad_option */
 
 void cli_options_init(cli_options *o);

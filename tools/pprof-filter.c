@@ -44,17 +44,10 @@ static const char usage_text[] =
 	"      --scale F          multiply values by F (rounding to nearest)\n"
 	"      --pgo              keep only what 'go build -pgo' reads\n"
 	"Output and input:\n"
-	"  -o, --output FILE      write to FILE (atomically: replaced only on success)\n"
-	"  -0 .. -9, --level N    zlib compression level (default 6)\n"
-	"      --uncompressed     write raw protobuf\n"
-	"  -f, --force            write compressed data to a terminal\n"
+	CLI_OUTPUT_HELP
 	"  -k, --keep-going       skip broken inputs with a warning\n"
-	"      --max-size BYTES   refuse profiles larger than this uncompressed\n"
-	"                         (default 2G; suffixes K, M, G)\n"
-	"      --help             show this help\n"
-	"      --version          show versions\n"
-	"\n"
-	"Exit status: 0 success, 1 bad data or I/O error, 2 usage error.\n";
+	CLI_MAX_SIZE_HELP
+	CLI_HELP_END;
 
 enum {
 	OPT_FILTER = OPT_FIRST_TOOL_OPTION,   /* + PPROF_FILTER_* */

@@ -15,24 +15,17 @@ static const char usage_text[] =
 	"as 'go tool pprof -proto' does, and write it gzip'd to stdout.\n"
 	"A gzip'd FILE may hold several profiles, one per gzip member.\n"
 	"\n"
-	"  -o, --output FILE      write to FILE (atomically: replaced only on success)\n"
-	"  -0 .. -9, --level N    zlib compression level (default 6)\n"
-	"      --uncompressed     write raw protobuf\n"
-	"  -f, --force            write compressed data to a terminal\n"
+	CLI_OUTPUT_HELP
 	"      --base FILE        subtract the profiles of FILE (like pprof -base);\n"
 	"                         may be repeated\n"
 	"      --diff-base FILE   subtract them and label them pprof::base=true\n"
 	"                         (like pprof -diff_base)\n"
 	"  -k, --keep-going       skip broken inputs with a warning\n"
 	"      --allow-empty      an empty input gives an empty profile, not an error\n"
-	"      --max-size BYTES   refuse profiles larger than this uncompressed\n"
-	"                         (default 2G; suffixes K, M, G)\n"
+	CLI_MAX_SIZE_HELP
 	"  -j, --jobs N           read and decode inputs in N threads (default: the\n"
 	"                         number of CPUs, at most 8); same output for any N\n"
-	"      --help             show this help\n"
-	"      --version          show versions\n"
-	"\n"
-	"Exit status: 0 success, 1 bad data or I/O error, 2 usage error.\n";
+	CLI_HELP_END;
 
 enum { OPT_BASE = OPT_FIRST_TOOL_OPTION, OPT_DIFF_BASE, OPT_ALLOW_EMPTY };
 

@@ -34,18 +34,11 @@ static const char usage_text[] =
 	"      --keep KEY[,KEY...]\n"
 	"                         remove the labels of all other keys\n"
 	"      --comment TEXT     add a comment to the profile\n"
-	"  -o, --output FILE      write to FILE (atomically: replaced only on success)\n"
-	"  -0 .. -9, --level N    zlib compression level (default 6)\n"
-	"      --uncompressed     write raw protobuf (one input profile only)\n"
-	"  -f, --force            write compressed data to a terminal\n"
+	CLI_OUTPUT_HELP
 	"  -k, --keep-going       skip broken inputs with a warning\n"
-	"      --max-size BYTES   refuse profiles larger than this uncompressed\n"
-	"                         (default 2G; suffixes K, M, G)\n"
-	"      --help             show this help\n"
-	"      --version          show versions\n"
-	"\n"
-	"Keys starting with pprof:: are pprof's own: refused, and their labels kept.\n"
-	"Exit status: 0 success, 1 bad data or I/O error, 2 usage error.\n";
+	CLI_MAX_SIZE_HELP
+	CLI_HELP_END
+	"Keys starting with pprof:: are pprof's own: refused, and their labels kept.\n";
 
 enum {
 	OPT_SET = OPT_FIRST_TOOL_OPTION, OPT_ADD, OPT_SET_IF_MISSING, OPT_NUM, OPT_DELETE,

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Installs what pprof-tools needs to build and test on Debian 12 (run as root):
 # the toolchain, protobuf-c, zlib, Check, Go (its `go tool pprof` is what the
-# interoperability tests compare with), and mandoc, valgrind and clang for the
-# checks. With --go-backports it also installs Go 1.23 from Debian's
+# interoperability tests compare with), and mandoc, valgrind, clang with
+# libFuzzer and jq for the checks. With --go-backports it also installs Go 1.23 from Debian's
 # bookworm-backports suite (profiles with Function.start_line, `go tool
 # preprofile`); the suite's entry is derived from the machine's own Debian
 # entry, so no host is named here.
@@ -12,7 +12,7 @@ export DEBIAN_FRONTEND=noninteractive
 packages=(
 	build-essential autoconf automake libtool pkg-config
 	protobuf-c-compiler libprotobuf-c-dev zlib1g-dev check
-	golang-go mandoc valgrind clang time bsdutils
+	golang-go mandoc valgrind clang libclang-rt-14-dev time bsdutils jq
 )
 
 apt-get update -qq

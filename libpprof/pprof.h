@@ -180,6 +180,10 @@ typedef struct pprof_writer pprof_writer;
  */
 pprof_writer *pprof_writer_new(pprof_sink sink, void *ctx, int level);
 
+/* Compresses with up to jobs threads (1 to 64; default 1). Each profile is
+ * compressed in independent blocks, so the bytes are the same for any jobs. */
+int pprof_writer_set_jobs(pprof_writer *w, int jobs);
+
 /* Encodes p (deterministically: same profile, same bytes) and sends it on. */
 int pprof_writer_put(pprof_writer *w, const pprof_profile *p);
 

@@ -104,6 +104,7 @@ void cli_options_init(cli_options *o)
 	o->level = 6;   /* what Go's runtime/pprof writes */
 	o->force = false;
 	o->max_size = PPROF_DEFAULT_MAX_SIZE;
+	o->jobs = 1;
 }
 
 uint64_t cli_parse_size(const char *what, const char *arg)
@@ -160,7 +161,7 @@ struct cli_output {
 	FILE *fp;
 	const char *path;      /* -o FILE, or NULL for stdout */
 	pprof_writer *writer;
-	int level;
+	int level, jobs;
 	bool failed;           /* a write failed and was reported */
 };
 
@@ -238,6 +239,7 @@ cli_output *cli_output_open(const cli_options *o, bool binary)
 	}
 	out->path = o->path;
 	out->level = o->level;
+	out->jobs = o->jobs;
 	if (!cli_output_allowed(o, binary)) {
 		free(out);
 		return NULL;
@@ -269,8 +271,13 @@ static int output_sink(void *ctx, const void *data, size_t size)
 
 pprof_writer *cli_output_writer(cli_output *out)
 {
-	if (!out->writer)
+	if (!out->writer) {
 		out->writer = pprof_writer_new(output_sink, out, out->level);
+		if (out->writer && pprof_writer_set_jobs(out->writer, out->jobs) != PPROF_OK) {
+			pprof_writer_free(out->writer);
+			out->writer = NULL;
+		}
+	}
 	return out->writer;
 }
 

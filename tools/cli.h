@@ -43,6 +43,7 @@ typedef struct {
 	int level;              /* zlib level, or PPROF_UNCOMPRESSED */
 	bool force;             /* -f: write binary data to a terminal */
 	uint64_t max_size;      /* --max-size */
+	int jobs;               /* threads compressing the output (-j) */
 } cli_options;
 
 /* Long options every writing program accepts; include with CLI_OUTPUT_LONGOPTS

@@ -23,8 +23,8 @@ static const char usage_text[] =
 	"  -k, --keep-going       skip broken inputs with a warning\n"
 	"      --allow-empty      an empty input gives an empty profile, not an error\n"
 	CLI_MAX_SIZE_HELP
-	"  -j, --jobs N           read and decode inputs in N threads (default: the\n"
-	"                         number of CPUs, at most 8); same output for any N\n"
+	"  -j, --jobs N           read, decode and compress in N threads (default:\n"
+	"                         the number of CPUs, at most 8); same output for any N\n"
 	CLI_HELP_END;
 
 enum { OPT_BASE = OPT_FIRST_TOOL_OPTION, OPT_DIFF_BASE, OPT_ALLOW_EMPTY };
@@ -89,6 +89,7 @@ static void parse_options(int argc, char **argv, merge_options *o)
 		}
 	}
 	o->in.max_size = o->out.max_size;
+	o->out.jobs = o->in.jobs;
 }
 
 /* Merges one profile of the stream; a mismatch is an error or, with

@@ -254,6 +254,33 @@ START_TEST(test_puts_are_members_of_a_stream)
 }
 END_TEST
 
+START_TEST(test_jobs_give_the_same_bytes)
+{
+	/* Many compression blocks (one string bigger than a block, too): any
+	 * number of threads gives the bytes one thread gives, one valid gzip
+	 * member holding the raw encoding, reused writers included. */
+	pprof_profile *p = load(big_profile(30000, 700 * 1024));
+	buf *raw = write_profile(p, PPROF_UNCOMPRESSED);
+	buf *one = buf_new(), *many = buf_new();
+	pprof_writer *w1 = writer(buf_sink, one, 6), *wn = writer(buf_sink, many, 6);
+
+	ck_assert_int_eq(pprof_writer_set_jobs(wn, 3), PPROF_OK);
+	ck_assert_int_eq(pprof_writer_put(w1, p), PPROF_OK);
+	ck_assert_int_eq(pprof_writer_put(wn, p), PPROF_OK);
+	ck_assert_uint_gt(raw->len, 1u << 20);   /* over four blocks: two batches of 3 */
+	assert_same_bytes(many, one);
+	assert_same_bytes(gunzip_one(one), raw);
+	ck_assert_int_eq(pprof_writer_set_jobs(wn, 0), PPROF_ERR_ARG);
+	ck_assert_int_eq(pprof_writer_set_jobs(wn, 65), PPROF_ERR_ARG);
+	/* A second put on the same writers: the same member again. */
+	ck_assert_int_eq(pprof_writer_put(w1, p), PPROF_OK);
+	ck_assert_int_eq(pprof_writer_put(wn, p), PPROF_OK);
+	assert_same_bytes(many, one);
+	ck_assert_uint_eq(one->len % 2, 0);
+	ck_assert_int_eq(memcmp(one->data, one->data + one->len / 2, one->len / 2), 0);
+}
+END_TEST
+
 START_TEST(test_same_profile_same_bytes)
 {
 	/* One writer, the same profile twice: two identical members. */
@@ -475,6 +502,7 @@ Suite *writer_suite(void)
 	tcase_add_test(tc, test_every_level_reads_back);
 	tcase_add_test(tc, test_puts_are_members_of_a_stream);
 	tcase_add_test(tc, test_same_profile_same_bytes);
+	tcase_add_test(tc, test_jobs_give_the_same_bytes);
 	suite_add_tcase(s, tc);
 
 	tc = tl_tcase("errors");

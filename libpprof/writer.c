@@ -24,7 +24,7 @@
 /* One block: its bytes, its deflate output, and what it is primed with. */
 typedef struct {
 	uint8_t *in, *out;
-	size_t in_len, in_cap, out_len, out_cap;
+	size_t in_len, out_len, out_cap;   /* in holds at least BLOCK_SIZE bytes */
 	const uint8_t *dict;   /* the tail of the block before, or NULL */
 	size_t dict_len;
 	bool last;             /* ends the gzip member */
@@ -169,20 +169,21 @@ static void write_batch(pprof_writer *w, int n)
 	w->tail_len = tail;
 }
 
-/* Makes block k the stage's buffer. */
+/* Makes block k the stage's buffer. The stage's capacity is BLOCK_SIZE
+ * whatever the buffer's size, so block boundaries depend on the data only. */
 static void stage_on_block(pprof_writer *w, int k)
 {
 	w->stage.buf = w->blocks[k].in;
-	w->stage.cap = w->blocks[k].in_cap;
+	w->stage.cap = BLOCK_SIZE;
 	w->stage.len = 0;
 }
 
 /* Takes the stage's bytes back into the block they were written to (the
- * encoder may have grown its buffer for a large item). */
+ * encoder grows the buffer, never shrinks it, for an item larger than
+ * BLOCK_SIZE). */
 static void stage_to_block(pprof_writer *w, int k)
 {
 	w->blocks[k].in = w->stage.buf;
-	w->blocks[k].in_cap = w->stage.cap;
 	w->blocks[k].in_len = w->stage.len;
 	w->blocks[k].last = false;
 }
@@ -265,7 +266,6 @@ int pprof_writer_set_jobs(pprof_writer *w, int jobs)
 		blocks[i].in = malloc(BLOCK_SIZE);
 		if (!blocks[i].in)
 			return PPROF_ERR_NOMEM;   /* the blocks so far stay usable */
-		blocks[i].in_cap = BLOCK_SIZE;
 		w->jobs = i + 1;
 	}
 	return PPROF_OK;

@@ -179,8 +179,8 @@ static void stage_on_block(pprof_writer *w, int k)
 }
 
 /* Takes the stage's bytes back into the block they were written to (the
- * encoder grows the buffer, never shrinks it, for an item larger than
- * BLOCK_SIZE). */
+ * encoder reallocates the buffer for an item larger than BLOCK_SIZE, to
+ * that item's size, so it never holds less than BLOCK_SIZE). */
 static void stage_to_block(pprof_writer *w, int k)
 {
 	w->blocks[k].in = w->stage.buf;

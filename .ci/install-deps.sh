@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs what pprof-tools needs to build and test on Debian 12 (run as root):
+# Installs what pprof-tools needs to build and test on Debian 12 (as root, or
+# through sudo):
 # the toolchain, protobuf-c, zlib, Check, Go (its `go tool pprof` is what the
 # interoperability tests compare with), and mandoc, valgrind, clang with
 # libFuzzer and jq for the checks. With --go-backports it also installs Go 1.23 from Debian's
@@ -8,6 +9,9 @@
 # entry, so no host is named here.
 set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
+if [ "$(id -u)" != 0 ]; then
+	exec sudo "$0" "$@"   # root runs it as it is: a bare Debian may have no sudo
+fi
 
 packages=(
 	build-essential autoconf automake libtool pkg-config

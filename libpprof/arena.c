@@ -20,6 +20,8 @@ struct pp_arena {
 	block *head;       /* the block being filled; older ones follow */
 	size_t next_size;  /* size of the next block to allocate */
 	size_t used;
+	size_t limit;      /* on used; 0 for none */
+	bool over_limit;   /* an allocation was refused for the limit */
 };
 
 pp_arena *pp_arena_new(void)
@@ -88,6 +90,10 @@ void *pp_arena_alloc(pp_arena *a, size_t size)
 	if (size > SIZE_MAX - align)
 		return NULL;
 	size = size ? (size + align - 1) & ~(align - 1) : align;
+	if (a->limit && size > a->limit - a->used) {
+		a->over_limit = true;
+		return NULL;
+	}
 	if (size > a->next_size / 4)
 		return arena_alloc_large(a, size);
 	if (!b || b->size - b->used < size) {
@@ -108,6 +114,16 @@ void *pp_arena_alloc(pp_arena *a, size_t size)
 size_t pp_arena_used(const pp_arena *a)
 {
 	return a->used;
+}
+
+void pp_arena_set_limit(pp_arena *a, size_t limit)
+{
+	a->limit = limit > a->used ? limit : a->used;
+}
+
+bool pp_arena_over_limit(const pp_arena *a)
+{
+	return a->over_limit;
 }
 
 static void *arena_pb_alloc(void *data, size_t size)

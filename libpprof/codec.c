@@ -33,6 +33,23 @@ static bool terminate_strings(pp_arena *a, pb_profile *pb)
 	return true;
 }
 
+/*
+ * How much memory decoding size bytes may take. protobuf-c's structs are
+ * larger than their encoding: about 5 times for real profiles, 10 at most
+ * for plausible ones (one-frame samples), but 40 and more for messages made
+ * of nothing (an empty Sample is 2 bytes on the wire and about 80 decoded),
+ * which is how a small input could ask for gigabytes after --max-size let
+ * its bytes through.
+ */
+#define DECODED_RATIO 32
+#define DECODED_BASE (16u << 20)
+
+static size_t decoded_limit(size_t size)
+{
+	return size > (SIZE_MAX - DECODED_BASE) / DECODED_RATIO ? SIZE_MAX
+	                                                         : DECODED_BASE + size * DECODED_RATIO;
+}
+
 pprof_profile *pp_decode(const uint8_t *data, size_t size, char *err, int *code)
 {
 	pp_arena *a = pp_arena_new();
@@ -51,7 +68,15 @@ pprof_profile *pp_decode(const uint8_t *data, size_t size, char *err, int *code)
 		return NULL;
 	}
 	pp_arena_protobuf_allocator(a, &alloc);
+	pp_arena_set_limit(a, decoded_limit(size));
 	pb = perftools__profiles__profile__unpack(&alloc, size, data);
+	if (!pb && pp_arena_over_limit(a)) {
+		pp_seterr(err, "decoded, it would take more than %zu bytes (%d times its size):"
+		          " not a plausible profile", decoded_limit(size), DECODED_RATIO);
+		*code = PPROF_ERR_LIMIT;
+		pp_arena_free(a);
+		return NULL;
+	}
 	if (!pb) {
 		/* protobuf-c does not say why; an arena that could not grow is the
 		 * one cause we can tell apart. */

@@ -47,6 +47,10 @@ void pp_arena_free(pp_arena *a);
 void *pp_arena_alloc(pp_arena *a, size_t size);
 /* Bytes handed out so far. */
 size_t pp_arena_used(const pp_arena *a);
+/* Refuses allocations past limit bytes handed out in all (0: no limit), and
+ * tells whether it had to. */
+void pp_arena_set_limit(pp_arena *a, size_t limit);
+bool pp_arena_over_limit(const pp_arena *a);
 /* The allocator protobuf-c's unpacker uses to allocate in arena a. */
 void pp_arena_protobuf_allocator(pp_arena *a, ProtobufCAllocator *out);
 

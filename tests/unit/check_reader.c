@@ -450,6 +450,27 @@ START_TEST(test_decompression_bomb)
 }
 END_TEST
 
+START_TEST(test_memory_bomb_of_empty_samples)
+{
+	/* 2M empty samples: 4 MiB on the wire, under any size limit, but about
+	 * 160 MiB as protobuf-c structs: refused as implausible, not decoded. */
+	const size_t n = 2u << 20;
+	buf *raw = buf_new();
+	pprof_reader *r;
+	char want[200];
+	size_t i;
+
+	buf_add(raw, "\x32\x00", 2);   /* the string table: "" */
+	for (i = 0; i < n; i++)
+		buf_add(raw, "\x12\x00", 2);
+	r = reader_buf(raw);
+	/* The documented allowance: 16 MiB plus 32 times the encoded size. */
+	snprintf(want, sizeof(want), "profile 1: decoded, it would take more than %zu bytes "
+	         "(32 times its size): not a plausible profile", (size_t)(16u << 20) + 32 * raw->len);
+	ck_assert_str_eq(next_fails(r, PPROF_ERR_LIMIT), want);
+}
+END_TEST
+
 START_TEST(test_limit_stops_reading_early_gzip)
 {
 	/* Stored (level 0) so input bytes track output bytes: a reader that
@@ -578,6 +599,7 @@ Suite *reader_suite(void)
 
 	tc = tl_tcase("limits");
 	tcase_add_test(tc, test_decompression_bomb);
+	tcase_add_test(tc, test_memory_bomb_of_empty_samples);
 	tcase_add_test(tc, test_limit_stops_reading_early_gzip);
 	tcase_add_test(tc, test_limit_stops_reading_early_plain);
 	tcase_add_test(tc, test_max_size_exact_plain);

@@ -111,11 +111,6 @@ void *pp_arena_alloc(pp_arena *a, size_t size)
 	return p;
 }
 
-size_t pp_arena_used(const pp_arena *a)
-{
-	return a->used;
-}
-
 void pp_arena_set_limit(pp_arena *a, size_t limit)
 {
 	a->limit = limit > a->used ? limit : a->used;

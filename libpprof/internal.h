@@ -45,8 +45,6 @@ pp_arena *pp_arena_new(void);
 void pp_arena_free(pp_arena *a);
 /* size bytes aligned for any scalar type; NULL when out of memory. */
 void *pp_arena_alloc(pp_arena *a, size_t size);
-/* Bytes handed out so far. */
-size_t pp_arena_used(const pp_arena *a);
 /* Refuses allocations past limit bytes handed out in all (0: no limit), and
  * tells whether it had to. */
 void pp_arena_set_limit(pp_arena *a, size_t limit);

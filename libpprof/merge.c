@@ -199,12 +199,14 @@ static uint32_t xlat_string(pprof_merger *m, const pprof_profile *p, int64_t i)
 static int compare_strings(const pprof_merger *m, uint32_t a, uint32_t b)
 {
 	size_t la, lb;
-	const char *sa = pp_strtab_get(&m->strings, a, &la);
-	const char *sb = pp_strtab_get(&m->strings, b, &lb);
-	int c = memcmp(sa, sb, la < lb ? la : lb);
+	const char *sa, *sb;
+	int c;
 
-	if (a == b)
+	if (a == b)   /* interned: the same id is the same string */
 		return 0;
+	sa = pp_strtab_get(&m->strings, a, &la);
+	sb = pp_strtab_get(&m->strings, b, &lb);
+	c = memcmp(sa, sb, la < lb ? la : lb);
 	return c ? c : (la > lb) - (la < lb);
 }
 

@@ -29,11 +29,6 @@ void cli_init(const char *prog)
 	signal(SIGPIPE, SIG_IGN);
 }
 
-const char *cli_prog(void)
-{
-	return prog_name;
-}
-
 static void vwarn(const char *fmt, va_list ap)
 {
 	fprintf(stderr, "%s: ", prog_name);

@@ -19,7 +19,6 @@ enum { EXIT_OK = 0, EXIT_DATA = 1, EXIT_USAGE = 2 };
  * writes to a closed pipe fail with EPIPE instead of killing the program, so
  * the failure is reported. */
 void cli_init(const char *prog);
-const char *cli_prog(void);
 
 /* "prog: message" on stderr. */
 void cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -2,9 +2,11 @@
  * fuzz_decode.c - a libFuzzer target for libpprof: the bytes go through the
  * stream reader (gzip members or plain protobuf, with a small size limit),
  * validation, a merge with a fixed real profile (the file named by
- * FUZZ_FIXED_PROFILE, when set) and with itself as a base, and the writer;
- * what the writer makes must read back as valid profiles. Any crash,
- * sanitizer report or failed assertion is a finding.
+ * FUZZ_FIXED_PROFILE, when set) and with itself as a base, label edits and
+ * one of a few fixed filters (picked from the input's length, so a run is
+ * deterministic), and the writer; what the writer makes must read back as
+ * valid profiles. Any crash, sanitizer report or failed assertion is a
+ * finding.
  *
  * Build: ./configure CC=clang --enable-fuzzing && make tests/fuzz/fuzz_decode
  * Run:   make fuzz FUZZ_SECONDS=60   (seeds: tests/data, tests/fuzz/corpus)
@@ -69,6 +71,85 @@ static void check_round_trip(const pprof_profile *p, int level)
 /* The fixed profile every input is merged with; read once. */
 static pprof_profile *fixed;
 
+/* The filters an input goes through, one per input, and the label edits
+ * every decoded profile gets; made once. */
+#define N_FILTERS 4
+static pprof_filter *filters[N_FILTERS];
+static pprof_label_edits *edits;
+
+/* Sets a filter option the target depends on; a refusal is a bug here. */
+static void must_set(pprof_filter *f, int option, const char *arg)
+{
+	if (pprof_filter_set(f, option, arg) != PPROF_OK) {
+		fprintf(stderr, "filter option %d %s: %s\n", option, arg, pprof_filter_error(f));
+		abort();
+	}
+}
+
+/* Four filters that between them use every option and flag: name regexes
+ * (which match names of the real profiles and of the corpus), label
+ * filters by string and by numeric range, renames, scaling and PGO. */
+static void make_filters(void)
+{
+	for (int i = 0; i < N_FILTERS; i++)
+		if (!(filters[i] = pprof_filter_new()))
+			abort();
+	must_set(filters[0], PPROF_FILTER_FOCUS, "main|runtime");
+	must_set(filters[0], PPROF_FILTER_IGNORE, "gc[A-Z]");
+	must_set(filters[0], PPROF_FILTER_HIDE, "^runtime\\.");
+	must_set(filters[0], PPROF_FILTER_TAG_FOCUS, "a=.,b");
+	must_set(filters[0], PPROF_FILTER_SAMPLE_TYPE, "0");
+	must_set(filters[1], PPROF_FILTER_SHOW, "\\.");
+	must_set(filters[1], PPROF_FILTER_SHOW_FROM, "main");
+	must_set(filters[1], PPROF_FILTER_PRUNE_FROM, "(sync|time)\\.");
+	must_set(filters[1], PPROF_FILTER_TAG_IGNORE, "bytes=1kb:64mb");
+	must_set(filters[1], PPROF_FILTER_TAG_SHOW, "^[a-m]");
+	must_set(filters[1], PPROF_FILTER_RENAME, "^([a-z]+)\\.(.*)$=\\2.\\1");
+	must_set(filters[1], PPROF_FILTER_RENAME, "a=");
+	if (pprof_filter_set_scale(filters[1], -0.5) != PPROF_OK)
+		abort();
+	must_set(filters[2], PPROF_FILTER_TAG_HIDE, "x");
+	must_set(filters[2], PPROF_FILTER_TAG_FOCUS, ":10ms");
+	must_set(filters[2], PPROF_FILTER_SAMPLE_TYPE, "cpu");
+	pprof_filter_set_flags(filters[2], PPROF_FILTER_DROP_LABELS | PPROF_FILTER_DROP_ADDRESSES);
+	pprof_filter_set_flags(filters[3], PPROF_FILTER_PGO);
+}
+
+/* Label edits of every kind, reserved keys aside. */
+static void make_edits(void)
+{
+	static const char *const keep[] = { "a", "b", "n", "host", "bytes" };
+
+	edits = pprof_label_edits_new();
+	if (!edits || pprof_label_edits_set(edits, "a", "x") != PPROF_OK ||
+	    pprof_label_edits_add(edits, "b", "y") != PPROF_OK ||
+	    pprof_label_edits_set_if_missing(edits, "host", "h") != PPROF_OK ||
+	    pprof_label_edits_num(edits, "n", -3, "bytes") != PPROF_OK ||
+	    pprof_label_edits_rename(edits, "bytes", "b") != PPROF_OK ||
+	    pprof_label_edits_delete(edits, "c") != PPROF_OK ||
+	    pprof_label_edits_keep(edits, keep, sizeof(keep) / sizeof(keep[0])) != PPROF_OK ||
+	    pprof_label_edits_comment(edits, "fuzz") != PPROF_OK)
+		abort();
+}
+
+/* Edits the labels of p, filters the result with the filter picked for
+ * this input and checks what comes out encodes and reads back. */
+static void edit_and_filter(pprof_profile *p, pprof_filter *f)
+{
+	pprof_profile *edited;
+	int rc;
+
+	if (pprof_label_edits_apply(edits, p, &edited) != PPROF_OK)
+		abort();   /* fails only for want of memory */
+	check_round_trip(edited, PPROF_UNCOMPRESSED);
+	rc = pprof_filter_apply(f, &edited);
+	if (rc == PPROF_OK)
+		check_round_trip(edited, PPROF_UNCOMPRESSED);
+	else if (rc != PPROF_ERR_DATA || pprof_filter_error(f)[0] == '\0')
+		abort();   /* a profile may lack the sample type; nothing else */
+	pprof_profile_free(edited);
+}
+
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	const char *path = getenv("FUZZ_FIXED_PROFILE");
@@ -79,6 +160,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 
 	(void)argc;
 	(void)argv;
+	make_filters();
+	make_edits();
 	if (!f)
 		return 0;
 	n = fread(bytes, 1, sizeof(bytes), f);
@@ -97,6 +180,7 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 	pprof_reader *r = pprof_reader_new_buffer(data, size);
 	pprof_merger *m = pprof_merger_new();
 	pprof_profile *p, *merged = NULL;
+	pprof_filter *f = filters[size % N_FILTERS];
 	int rc;
 
 	if (!r || !m)
@@ -109,12 +193,14 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 		if (pprof_merger_add(m, p, 0) == PPROF_OK)
 			pprof_merger_add(m, p, PPROF_MERGE_SUBTRACT | PPROF_MERGE_MARK_BASE);
 		check_round_trip(p, PPROF_UNCOMPRESSED);
+		edit_and_filter(p, f);
 		pprof_profile_free(p);
 	}
 	if (rc != PPROF_END && pprof_reader_error(r)[0] == '\0')
 		abort();   /* every error must say what is wrong */
 	if (pprof_merger_finish(m, &merged) == PPROF_OK) {
 		check_round_trip(merged, 1);
+		edit_and_filter(merged, f);
 		pprof_profile_free(merged);
 	}
 	pprof_merger_free(m);

@@ -18,7 +18,7 @@ static const char usage_text[] =
 	"does with the options of the same names, and write the results, one gzip\n"
 	"member each, to stdout. Regular expressions are POSIX extended ones.\n"
 	"\n"
-	"As go tool pprof (applied in its order):\n"
+	"As go tool pprof (applied in its order; --show_from, --prune_from work too):\n"
 	"      --focus RE         keep samples with a frame that matches RE\n"
 	"      --ignore RE        drop samples with a frame that matches RE\n"
 	"      --hide RE          remove frames that match RE\n"

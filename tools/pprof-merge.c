@@ -9,8 +9,8 @@
 
 static const char usage_text[] =
 	"Usage: pprof-merge [-o FILE] [-0..-9 | --level N] [--uncompressed] [-f]\n"
-	"                   [--base FILE | --diff-base FILE] [--keep-going] [--allow-empty]\n"
-	"                   [--max-size BYTES] [-j N] [FILE...]\n"
+	"                   [--base FILE | --diff-base FILE] [--keep-going]\n"
+	"                   [--allow-empty] [--max-size BYTES] [-j N] [FILE...]\n"
 	"Merge the profiles of the FILEs (or stdin; - is stdin) into one profile,\n"
 	"as 'go tool pprof -proto' does, and write it gzip'd to stdout.\n"
 	"A gzip'd FILE may hold several profiles, one per gzip member.\n"

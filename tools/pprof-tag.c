@@ -12,11 +12,12 @@
 #include "cli.h"
 
 static const char usage_text[] =
-	"Usage: pprof-tag [--set KEY=VALUE] [--add KEY=VALUE] [--set-if-missing KEY=VALUE]\n"
-	"                 [--num KEY=NUMBER[UNIT]] [--delete KEY] [--rename OLD=NEW]\n"
-	"                 [--keep KEY[,KEY...]] [--comment TEXT] [-o FILE]\n"
-	"                 [-0..-9 | --level N] [--uncompressed] [-f] [--keep-going]\n"
-	"                 [--max-size BYTES] [FILE...]\n"
+	"Usage: pprof-tag [--set KEY=VALUE] [--add KEY=VALUE]\n"
+	"                 [--set-if-missing KEY=VALUE] [--num KEY=NUMBER[UNIT]]\n"
+	"                 [--delete KEY] [--rename OLD=NEW] [--keep KEY[,KEY...]]\n"
+	"                 [--comment TEXT] [-o FILE] [-0..-9 | --level N]\n"
+	"                 [--uncompressed] [-f] [--keep-going] [--max-size BYTES]\n"
+	"                 [FILE...]\n"
 	"Change the labels of every sample of each profile of the FILEs (or stdin;\n"
 	"- is stdin), in the order the options are given, and write the profiles\n"
 	"gzip'd to stdout, one gzip member each. Samples whose labels become the\n"

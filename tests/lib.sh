@@ -33,6 +33,47 @@ n_checks=0
 n_failed=0
 test_name=$suite
 
+# PPROF_VALGRIND, when set (make check-valgrind sets it to a valgrind command
+# line), runs every program of the tests under it: PPROF_MERGE and the others
+# then name wrappers that run the program (through libtool, which finds the
+# uninstalled libpprof) under that command, with valgrind's report in a log
+# of its own so that stderr stays what the program wrote. A run with a
+# valgrind error exits 99, which no check expects, and finish fails when a
+# log reports an error (so a run expected to fail cannot hide one).
+vg_dir=$top_builddir/tests/$suite.valgrind
+# vg_wrap: points each PPROF_* program variable to a wrapper in $vg_dir.
+vg_wrap() {
+	local var real
+	rm -rf "$vg_dir" && mkdir -p "$vg_dir" || exit 99
+	for var in PPROF_MERGE PPROF_FILTER PPROF_STAT PPROF_TAG; do
+		real=${!var:-}
+		[ -n "$real" ] || continue
+		printf '#!/bin/sh\nexec %q --mode=execute %s --error-exitcode=99 --log-file=%q %q "$@"\n' \
+			"$top_builddir/libtool" "$PPROF_VALGRIND" "$vg_dir/%p.log" "$real" \
+			> "$vg_dir/${real##*/}" && chmod +x "$vg_dir/${real##*/}" || exit 99
+		printf -v "$var" '%s' "$vg_dir/${real##*/}"
+		export "${var?}"
+	done
+}
+# vg_check: a failed check for each valgrind log that reports an error.
+vg_check() {
+	local log runs=0 bad=0
+	[ -d "$vg_dir" ] || return 0
+	t valgrind
+	for log in "$vg_dir"/*.log; do
+		[ -e "$log" ] || continue
+		runs=$((runs + 1))
+		# (valgrind -q writes nothing but errors, and no summary)
+		if grep -Eq 'ERROR SUMMARY: [1-9]' "$log" ||
+			{ [ -s "$log" ] && ! grep -q 'ERROR SUMMARY: 0 ' "$log"; }; then
+			bad=$((bad + 1))
+			fail "no errors in $log" "$(grep -E '^==[0-9]+== ' "$log" | head -40)"
+		fi
+	done
+	[ "$bad" -ne 0 ] || pass "no errors in $runs runs under valgrind"
+}
+[ -z "${PPROF_VALGRIND:-}" ] || vg_wrap
+
 # t NAME: names the checks that follow in failure messages.
 t() {
 	test_name=$1
@@ -156,9 +197,10 @@ find_go() {
 
 # finish: prints the summary and exits 0 when all checks passed, else 1.
 finish() {
+	vg_check
 	echo "1..$n_checks"
 	if [ "$n_failed" -eq 0 ]; then
-		cd / && rm -rf "$scratch"
+		cd / && rm -rf "$scratch" "$vg_dir"
 		exit 0
 	fi
 	echo "# $suite: $n_failed of $n_checks checks failed; see $scratch"

@@ -1,0 +1,111 @@
+# Shell tests of output safety under signals: with -o FILE, a program that
+# gets SIGINT, SIGTERM or SIGHUP in the middle of its work dies of that
+# signal, leaves FILE byte for byte as it was and leaves no temporary file;
+# a program whose output pipe closes reports it and exits 1 instead of dying
+# silently. (pprof-merge to a closed pipe, /dev/full and write errors with
+# -o are tested in merge.sh.)
+#
+# To be in the middle of its work deterministically, a program reads its last
+# input from a fifo that this script holds open: it blocks in read() until
+# the signal comes. pprof-merge opens FILE's temporary file only when the
+# merge is done, so it has none then; pprof-filter and pprof-tag open theirs
+# before reading, and the script waits until it exists before signalling, so
+# the signal handler's cleanup is what is tested.
+. "$top_srcdir/tests/lib.sh"
+
+: "${PPROF_MERGE:?}" "${PPROF_FILTER:?}" "${PPROF_TAG:?}" "${PPROF_STAT:?}"
+
+cp "$data"/cpu-1.pb.gz "$data"/cpu-2.pb.gz . || exit 99
+a=cpu-1.pb.gz b=cpu-2.pb.gz
+# Half of a member: the reader has begun a profile and waits for the rest.
+head -c "$(($(wc -c < "$b") / 2))" "$b" > half.pb.gz
+
+command -v mkfifo >/dev/null || skip 'no mkfifo'
+env --default-signal=INT true 2>/dev/null || skip 'env has no --default-signal'
+
+# temp_files DIR: the names of the temporary files beside DIR/out.pb.gz.
+temp_files() {
+	ls -A "$1" | grep -v '^out\.pb\.gz$'
+}
+
+# wait_for_temp DIR: waits (up to 20 s) until a temporary file exists in DIR.
+wait_for_temp() {
+	local i
+	for ((i = 0; i < 400; i++)); do
+		[ -z "$(temp_files "$1")" ] || return 0
+		sleep 0.05
+	done
+	return 1
+}
+
+# interrupt SIGNAL TEMP CMD...: runs CMD (whose last argument is the fifo
+# dir/fifo) in the background with -o dir/out.pb.gz already there, feeds it
+# a whole profile and half of another through the fifo, sends SIGNAL while
+# it waits for the rest (once its temporary file exists when TEMP is yes),
+# and checks the outcome.
+interrupt() {
+	local sig=$1 temp=$2 pid status
+	shift 2
+	rm -rf dir && mkdir dir && mkfifo dir/fifo || exit 99
+	echo 'the old contents' > dir/out.pb.gz
+	cp dir/out.pb.gz old.copy
+	# Background jobs of a script ignore SIGINT; the program must not.
+	env --default-signal=INT "$@" 2> sig.err &
+	pid=$!
+	exec 3> dir/fifo   # returns once the program has opened the fifo
+	cat "$a" half.pb.gz >&3
+	if [ "$temp" = yes ]; then
+		check "$sig $1: the temporary file exists before the signal" wait_for_temp dir
+	fi
+	kill -s "$sig" "$pid"
+	wait "$pid" 2>/dev/null   # (bash's "Hangup" notice)
+	status=$?
+	exec 3>&-
+	check_eq "$sig $1: exit status is death by the signal" \
+		$((128 + $(kill -l "$sig"))) "$status"
+	check_same "$sig $1: FILE unchanged" old.copy dir/out.pb.gz
+	check_eq "$sig $1: no temporary file left" '' "$(temp_files dir | grep -v '^fifo$')"
+}
+
+for sig in INT TERM HUP; do
+	t "pprof-merge -o FILE, $sig while reading"
+	interrupt "$sig" no "$PPROF_MERGE" -o dir/out.pb.gz "$b" dir/fifo
+	t "pprof-merge -j 2 -o FILE, $sig while reading"
+	interrupt "$sig" no "$PPROF_MERGE" -j 2 -o dir/out.pb.gz "$b" dir/fifo
+	t "pprof-filter -o FILE, $sig with the first profile written"
+	interrupt "$sig" yes "$PPROF_FILTER" --hide runtime -o dir/out.pb.gz dir/fifo
+	t "pprof-tag -o FILE, $sig with the first profile written"
+	interrupt "$sig" yes "$PPROF_TAG" --set host=h -o dir/out.pb.gz dir/fifo
+done
+
+t 'the same runs without a signal succeed'
+# So the checks above fail for the right reason: given the whole input, each
+# command replaces FILE.
+for cmd in "$PPROF_MERGE" "$PPROF_FILTER --hide runtime" "$PPROF_TAG --set host=h"; do
+	echo 'the old contents' > out.pb.gz
+	expect_exit 0 $cmd -o out.pb.gz "$a" "$b"
+	check "FILE replaced by ${cmd##*/}" gzip -t out.pb.gz
+done
+
+# ---- a closed pipe ----------------------------------------------------------
+
+# Ten copies of each fixture: more output than a pipe buffers.
+for i in 1 2 3 4 5 6 7 8 9 10; do cat "$a" "$b"; done > many.pb.gz
+
+# closed_pipe CMD...: CMD's stdout is a pipe whose reader exits after one
+# byte; CMD must exit 1 (not die of SIGPIPE, not 0) with a message.
+closed_pipe() {
+	local status
+	"$@" 2> pipe.err | head -c 1 > /dev/null
+	status=${PIPESTATUS[0]}
+	check_eq "$* | head -c 1: exit status" 1 "$status"
+	check_grep "$* | head -c 1: a message" '^pprof-[a-z]+: .*([Pp]ipe|write)' pipe.err
+}
+
+t 'a closed pipe'
+closed_pipe "$PPROF_FILTER" -0 many.pb.gz
+closed_pipe "$PPROF_TAG" -0 --set host=h many.pb.gz
+closed_pipe "$PPROF_STAT" --each --folded many.pb.gz
+closed_pipe "$PPROF_STAT" --each --top 1000 many.pb.gz
+
+finish

@@ -1,0 +1,160 @@
+# Scale and overflow: profiles far larger than real ones in one dimension at
+# a time, made here by Perl, go through pprof-merge, pprof-filter and
+# pprof-stat with the results checked against what the generator put in.
+#   deep:    a stack of 10,000 frames (nothing may recurse per frame), and
+#            how go tool pprof reports our merge of it (when there is Go)
+#   strings: 1,000,000 distinct label values (a string table of 1M strings)
+#            and a function name of 16 MiB
+#   many:    10,000,000 samples in one profile, over 1000 stacks
+#            (PPROF_SCALE_SAMPLES sets the number, for slow builds)
+#   wrap:    sums past the int64 range wrap around as in pprof (Go's int64
+#            addition), and a sample whose sums wrap to all zeros is dropped
+. "$top_srcdir/tests/lib.sh"
+
+: "${PPROF_MERGE:?}" "${PPROF_FILTER:?}" "${PPROF_STAT:?}"
+command -v perl >/dev/null || skip 'no perl'
+command -v jq >/dev/null || skip 'no jq'
+pm() { "$PPROF_MERGE" "$@"; }
+
+deep=10000 n_strings=1000000 long_name=$((16 << 20))
+n_samples=${PPROF_SCALE_SAMPLES:-10000000} n_stacks=1000
+
+# gen KIND N: writes one uncompressed profile to stdout (see the header).
+gen() {
+	perl -e '
+		use strict;
+		my ($kind, $n) = @ARGV;
+		sub v { my $n = shift; my $s = ""; while ($n >= 128) { $s .= chr(($n & 127) | 128); $n >>= 7 } $s . chr($n) }
+		sub ld { my ($f, $b) = @_; v($f << 3 | 2) . v(length $b) . $b }
+		sub vi { my ($f, $n) = @_; v($f << 3) . v($n) }
+		sub packed { my $f = shift; ld($f, join "", map { v($_) } @_) }
+		sub sample { my ($locs, $vals, $labels) = @_; ld(2, packed(1, @$locs) . packed(2, @$vals) . ($labels // "")) }
+		# functions f1..fN (names are strings 4..N+3), location i = line of fi
+		sub frames {
+			my $n = shift;
+			join("", map { ld(4, vi(1, $_) . ld(4, vi(1, $_) . vi(2, $_))) } 1 .. $n)
+			. join("", map { ld(5, vi(1, $_) . vi(2, $_ + 3)) } 1 .. $n);
+		}
+		sub strings { join "", map { ld(6, $_) } @_ }
+		my $head = ld(1, vi(1, 1) . vi(2, 2)) . ld(11, vi(1, 1) . vi(2, 2)) . vi(12, 1);
+		my @base = ("", "samples", "count", "request");
+		binmode STDOUT;
+		if ($kind eq "deep") {            # [1..N] = 3 and [N/2..N] = 4
+			print $head, sample([1 .. $n], [3]), sample([$n / 2 .. $n], [4]), frames($n),
+				strings(@base, map { "f$_" } 1 .. $n);
+		} elsif ($kind eq "strings") {    # [1] = i, request=r<i>; f1 is long
+			print $head, frames(1);
+			print sample([1], [$_], ld(3, vi(1, 3) . vi(2, $_ + 4))) for 1 .. $n;
+			print strings(@base, "f" x $ARGV[2]), map { ld(6, "r$_") } 1 .. $n;
+		} elsif ($kind eq "many") {       # sample k: [k % 1000 + 1] = 1
+			my $block = join "", map { sample([$_], [1]) } 1 .. 1000;
+			print $head, $block x ($n / 1000), frames(1000), strings(@base, map { "f$_" } 1 .. 1000);
+		} elsif ($kind eq "wrap") {       # [1] = 2^63-1, [2] = 2^62, [3] = -2^63+1 (as 2^64-2^63+1)
+			print $head, sample([1], [9223372036854775807]), sample([2], [4611686018427387904]),
+				sample([3], [9223372036854775809]), frames(3), strings(@base, "f1", "f2", "f3");
+		}
+	' "$@"
+}
+
+# folded_frames FILE: the number of frames of each line of pprof-stat --folded.
+folded_frames() {
+	"$PPROF_STAT" --folded "$1" | awk '{ sub(/ [-0-9]+$/, ""); print split($0, f, ";") }'
+}
+
+# stat_json FILE FILTER: a jq FILTER applied to pprof-stat --json of FILE.
+stat_json() {
+	"$PPROF_STAT" --json --top 1 "$1" | jq -r "$2"
+}
+
+# ---- a stack of 10,000 frames ---------------------------------------------
+
+t "a stack of $deep frames"
+gen deep "$deep" > deep.pb
+expect_exit 0 pm deep.pb deep.pb
+cp "$out" deep2.pb.gz
+check_eq 'frames of the two samples' "$((deep / 2 + 1)) $deep" "$(folded_frames deep2.pb.gz | sort -n | tr '\n' ' ' | sed 's/ $//')"
+check_eq 'locations' "$deep" "$(stat_json deep2.pb.gz .locations)"
+check_eq 'functions' "$deep" "$(stat_json deep2.pb.gz .functions)"
+check_eq 'total: both samples, twice' $((2 * (3 + 4))) "$(stat_json deep2.pb.gz '.samples.total.samples')"
+check_eq "f1's cum is the first sample's, f$deep's both" "6 14" \
+	"$("$PPROF_STAT" --json --top 100000 deep2.pb.gz |
+		jq -r --arg n "f$deep" '[.top.rows[] | select(.name == "f1" or .name == $n) | .cum] | sort | join(" ")')"
+
+# --hide drops the frames whose number ends in 0 or 5.
+expect_exit 0 "$PPROF_FILTER" --hide '^f[0-9]*[05]$' deep.pb
+kept=$(seq "$deep" | grep -cv '[05]$')
+kept_half=$(seq $((deep / 2)) "$deep" | grep -cv '[05]$')
+check_eq '--hide: frames left' "$kept_half $kept" "$(folded_frames "$out" | sort -n | tr '\n' ' ' | sed 's/ $//')"
+# --prune-from drops the frames below (leafwards of) the match.
+expect_exit 0 "$PPROF_FILTER" --prune-from '^f100$' --focus '^f1$' deep.pb
+check_eq '--prune-from and --focus: one sample from f100 to the root' "$((deep - 99))" "$(folded_frames "$out")"
+
+if find_go; then
+	t "a stack of $deep frames, as go tool pprof sees our merge"
+	"$GO" tool pprof -proto deep.pb deep.pb > deep2.go.pb.gz 2>/dev/null
+	for report in -traces -top; do
+		"$GO" tool pprof -symbolize=none $report -nodecount=100000 -nodefraction=0 \
+			-edgefraction=0 deep2.go.pb.gz > go.txt 2>&1
+		"$GO" tool pprof -symbolize=none $report -nodecount=100000 -nodefraction=0 \
+			-edgefraction=0 deep2.pb.gz > ours.txt 2>&1
+		check "$report of go's merge shows every frame" grep -q "f$deep\$" go.txt
+		check_same "$report: the same as of go tool pprof's own merge" go.txt ours.txt
+	done
+else
+	echo '# no go: the comparison with go tool pprof is skipped'
+fi
+
+# ---- a huge string table ----------------------------------------------------
+
+t "$n_strings distinct label values and a $long_name-byte name"
+gen strings "$n_strings" "$long_name" > strings.pb
+expect_exit 0 pm strings.pb strings.pb
+cp "$out" strings2.pb.gz
+check_eq 'samples: one per label value' "$n_strings" "$(stat_json strings2.pb.gz .samples.count)"
+check_eq 'label values' "$n_strings" "$(stat_json strings2.pb.gz '.labels[0].strings')"
+check 'strings: at least the label values and the name' \
+	test "$(stat_json strings2.pb.gz .strings)" -gt "$n_strings"
+check_eq 'total: twice 1 + ... + N' $((n_strings * (n_strings + 1))) \
+	"$(stat_json strings2.pb.gz .samples.total.samples)"
+check_eq 'the long name is whole' "$long_name" \
+	"$("$PPROF_STAT" --folded strings2.pb.gz | head -n 1 | awk '{ print length($1) }')"
+expect_exit 0 "$PPROF_FILTER" --tagfocus 'request=^r(1|2)[0-9]*$' strings2.pb.gz
+check_eq '--tagfocus on the values' "$(seq "$n_strings" | grep -c '^[12]')" \
+	"$(stat_json "$out" .samples.count)"
+
+# ---- 10 million samples -----------------------------------------------------
+
+t "$n_samples samples in one profile"
+gen many "$n_samples" > many.pb
+expect_exit 0 pm many.pb many.pb
+check_eq 'samples after merging' "$n_stacks" "$(stat_json "$out" .samples.count)"
+check_eq 'total: every sample, twice' $((2 * n_samples)) "$(stat_json "$out" .samples.total.samples)"
+check_eq 'pprof-stat of the input: its total' "$n_samples" "$(stat_json many.pb .samples.total.samples)"
+expect_exit 0 "$PPROF_FILTER" --focus '^f7$' many.pb
+check_eq '--focus: the samples of one stack' $((n_samples / n_stacks)) \
+	"$(stat_json "$out" .samples.total.samples)"
+rm -f many.pb
+
+# ---- int64 overflow ---------------------------------------------------------
+# wrap.pb: f1 = 2^63-1, f2 = 2^62, f3 = -2^63+1. Merged four times:
+# f1 4(2^63-1) = -4 mod 2^64; f2 4*2^62 = 0, so the sample is dropped;
+# f3 4(-2^63+1) = 4. Go's int64 addition wraps the same way.
+
+t 'sums past the int64 range wrap'
+gen wrap > wrap.pb
+expect_exit 0 pm wrap.pb wrap.pb wrap.pb wrap.pb
+cp "$out" wrap4.pb.gz
+check_eq 'the wrapped sums; the sample that sums to 0 is dropped' 'f1 -4,f3 4' \
+	"$("$PPROF_STAT" --folded wrap4.pb.gz | sort | tr '\n' ',' | sed 's/,$//')"
+expect_exit 0 pm wrap.pb wrap.pb
+check_eq 'two: 2^64-2 wraps to -2, 2^63 to -2^63, -2^64+2 to 2' \
+	'f1 -2,f2 -9223372036854775808,f3 2' \
+	"$("$PPROF_STAT" --folded "$out" | sort | tr '\n' ',' | sed 's/,$//')"
+if find_go; then
+	"$GO" tool pprof -proto wrap.pb wrap.pb wrap.pb wrap.pb > wrap4.go.pb.gz 2>/dev/null
+	"$GO" tool pprof -symbolize=none -traces wrap4.go.pb.gz > go.txt 2>&1
+	"$GO" tool pprof -symbolize=none -traces wrap4.pb.gz > ours.txt 2>&1
+	check_same 'go tool pprof -traces: the same as its own merge' go.txt ours.txt
+fi
+
+finish

@@ -154,13 +154,16 @@ int main(int argc, char **argv)
 	cli_init("pprof-merge");
 	parse_options(argc, argv, &o);
 	st.keep_going = o.in.keep_going;
+	if (!cli_output_allowed(&o.out, true)) {   /* before reading anything */
+		free(o.bases);
+		return EXIT_DATA;
+	}
 	st.merger = pprof_merger_new();
 	if (!st.merger) {
 		cli_warn("out of memory");
+		free(o.bases);
 		return EXIT_DATA;
 	}
-	if (!cli_output_allowed(&o.out, true))   /* before reading anything */
-		return EXIT_DATA;
 	status = merge_all(&o, argc - optind, argv + optind, &st);
 	if (status == EXIT_OK && pprof_merger_finish(st.merger, &result) != PPROF_OK) {
 		cli_warn("%s", pprof_merger_error(st.merger));

@@ -68,6 +68,13 @@ typedef struct {
 	size_t n;
 } labelset_rec;
 
+/* A result sample's key: its interned stack and label set. Kept apart from
+ * the samples, in one small array, so that looking a sample up touches no
+ * sample: samples come in random order and each would be a cache miss. */
+typedef struct {
+	uint32_t stack, labels;
+} sample_ref;
+
 /* A growable array: items, count, capacity. */
 #define VEC(type) struct { type *v; size_t n, cap; }
 
@@ -87,6 +94,7 @@ struct pprof_merger {
 	VEC(line_rec) lines;
 	pp_arena *arena;       /* the result's: samples, and at the end the rest */
 	VEC(pb_sample *) samples;
+	VEC(sample_ref) sample_refs;   /* samples' keys, by index */
 	VEC(stack_rec) stacks;
 	VEC(labelset_rec) labelsets;
 	pp_htab fn_index, map_index, loc_index, sample_index, stack_index, labelset_index;
@@ -147,6 +155,7 @@ static void merger_clear(pprof_merger *m)
 	VEC_FREE(m->locs);
 	VEC_FREE(m->lines);
 	VEC_FREE(m->samples);
+	VEC_FREE(m->sample_refs);
 	pp_arena_free(m->arena);
 	pp_htab_free(&m->fn_index);
 	pp_htab_free(&m->map_index);
@@ -717,19 +726,18 @@ static uint32_t intern_labelset(pprof_merger *m)
 	return idx;
 }
 
-/* The sample being looked for: its interned stack and label set. */
+/* The sample being looked for. */
 typedef struct {
 	const pprof_merger *m;
-	const stack_rec *stack;
-	const labelset_rec *labels;
+	sample_ref ref;
 } sample_key;
 
 static bool sample_eq(const void *ctx, uint32_t idx)
 {
 	const sample_key *k = ctx;
-	const pb_sample *s = k->m->samples.v[idx];
+	const sample_ref *r = &k->m->sample_refs.v[idx];
 
-	return s->location_id == k->stack->ids && s->label == k->labels->labels;
+	return r->stack == k->ref.stack && r->labels == k->ref.labels;
 }
 
 /* Adds a sample with the key's stack and labels and cand_values. */
@@ -737,20 +745,24 @@ static bool add_sample(pprof_merger *m, const sample_key *key, uint64_t hash)
 {
 	size_t nv = m->types.n / 2;
 	uint32_t idx = (uint32_t)m->samples.n;
+	const stack_rec *stack = &m->stacks.v[key->ref.stack];
+	const labelset_rec *labels = &m->labelsets.v[key->ref.labels];
 	pb_sample *s = pp_arena_alloc(m->arena, sizeof(*s));
 
-	if (!s || m->samples.n >= UINT32_MAX - 1 || !VEC_RESERVE(m->samples, m->samples.n + 1))
+	if (!s || m->samples.n >= UINT32_MAX - 1 || !VEC_RESERVE(m->samples, m->samples.n + 1) ||
+	    !VEC_RESERVE(m->sample_refs, m->samples.n + 1))
 		return false;
 	perftools__profiles__sample__init(s);
 	s->value = pp_arena_alloc(m->arena, nv * sizeof(int64_t));
 	if (!s->value || !pp_htab_add(&m->sample_index, hash, idx))
 		return false;
-	s->n_location_id = key->stack->n;
-	s->location_id = key->stack->ids;
+	s->n_location_id = stack->n;
+	s->location_id = stack->ids;
 	s->n_value = nv;
 	memcpy(s->value, m->cand_values.v, nv * sizeof(int64_t));
-	s->n_label = key->labels->n;
-	s->label = key->labels->labels;
+	s->n_label = labels->n;
+	s->label = labels->labels;
+	m->sample_refs.v[m->samples.n] = key->ref;
 	m->samples.v[m->samples.n++] = s;
 	return true;
 }
@@ -770,7 +782,7 @@ static bool merge_sample(const merge_input *in, const pb_sample *s)
 {
 	pprof_merger *m = in->m;
 	size_t nv = s->n_value, j;
-	sample_key key = { m, NULL, NULL };
+	sample_key key = { m, { 0, 0 } };
 	uint64_t hash;
 	uint32_t found, stack, labels;
 
@@ -792,8 +804,8 @@ static bool merge_sample(const merge_input *in, const pb_sample *s)
 	labels = intern_labelset(m);
 	if (stack == UINT32_MAX || labels == UINT32_MAX)
 		return false;
-	key.stack = &m->stacks.v[stack];
-	key.labels = &m->labelsets.v[labels];
+	key.ref.stack = stack;
+	key.ref.labels = labels;
 	hash = pp_hash_mix(pp_hash_mix(6, stack), labels);
 	found = pp_htab_find(&m->sample_index, hash, sample_eq, &key);
 	if (found == UINT32_MAX)

@@ -10,7 +10,10 @@
 // frames), stacks up to -maxdepth deep that share prefixes like a real call
 // tree (with self- and mutual recursion), the string labels endpoint and
 // worker on every sample, and the numeric labels bytes (unit "bytes", on
-// about half the samples) and latency (unit "ms", on about 70%).
+// about half the samples) and latency (unit "ms", on about 70%). With
+// -labels endpoint or none, profiles are like those of a fleet of one
+// service: they share most samples, and a merge of thousands is about as
+// large as one (fewer than -samples distinct samples may exist then).
 //
 // The functions, locations and call stacks ("the universe") depend only on
 // -tree-seed, -functions, -locations, -maxdepth, -paths, -meandepth and
@@ -51,6 +54,7 @@ var (
 	order     = flag.String("order", "stack", "sample order: stack (samples of a stack together, stacks in call-tree order) or random (as drawn)")
 	out       = flag.String("o", "-", "output file (- for stdout)")
 	level     = flag.Int("gzip", 6, "gzip level 1-9; 0 writes the protobuf uncompressed")
+	labels    = flag.String("labels", "all", "sample labels: all (endpoint, worker, bytes, latency: most samples are distinct), endpoint (only endpoint: profiles of one service merge into a result about the size of one), none")
 	small     = flag.Bool("small", false, "small preset: -samples 2000 -maxdepth 40 -functions 300 -locations 1500 -paths 400 (explicit flags win)")
 	verbose   = flag.Bool("v", false, "print statistics on stderr")
 )
@@ -82,6 +86,10 @@ func main() {
 		locations: *locations, maxDepth: *maxDepth, paths: *nPaths,
 		meanDepth: *meanDepth, branchDistance: *branch})
 	samples := makeSamples(u, *seed, *nSamples)
+	if *labels != "all" && *labels != "endpoint" && *labels != "none" {
+		fmt.Fprintln(os.Stderr, "pprofsynth: -labels must be all, endpoint or none")
+		os.Exit(2)
+	}
 	switch *order {
 	case "stack":
 		sortByStack(u, samples)
@@ -150,7 +158,9 @@ func makeSamples(u *universe, seed int64, n int) []sample {
 	}
 	index := map[sampleKey]int{}
 	var samples []sample
-	for len(samples) < n {
+	// With few labels there may be fewer than n distinct samples: give up
+	// after 20 draws a sample.
+	for draws := 0; len(samples) < n && draws < 20*n; draws++ {
 		p := sort.SearchFloat64s(cum, rng.Float64()*total)
 		if p >= len(cum) {
 			p = len(cum) - 1
@@ -167,6 +177,9 @@ func makeSamples(u *universe, seed int64, n int) []sample {
 			k.latency = int64(math.Min(10000, 1+math.Exp(3+1.2*rng.NormFloat64())))
 		}
 		c := 1 + int64(rng.ExpFloat64()*0.7)
+		if *labels != "all" { // after drawing them all, so -labels all keeps its bytes
+			k.worker, k.bytes, k.latency = -1, -1, -1
+		}
 		if i, ok := index[k]; ok {
 			samples[i].count += c
 			continue
@@ -278,8 +291,12 @@ func encode(u *universe, samples []sample, seed int64) ([]byte, stats) {
 					}
 				})
 			}
-			label("endpoint", endpoints[s.key.endpoint], 0, "")
-			label("worker", fmt.Sprintf("w%02d", s.key.worker), 0, "")
+			if *labels != "none" {
+				label("endpoint", endpoints[s.key.endpoint], 0, "")
+			}
+			if s.key.worker >= 0 {
+				label("worker", fmt.Sprintf("w%02d", s.key.worker), 0, "")
+			}
 			if s.key.bytes >= 0 {
 				label("bytes", "", s.key.bytes, "bytes")
 			}

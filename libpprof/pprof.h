@@ -124,7 +124,20 @@ void pprof_reader_set_max_size(pprof_reader *r, uint64_t max_size);
  */
 int pprof_reader_next(pprof_reader *r, pprof_profile **out);
 
-/* Profiles returned so far, and bytes read and inflated so far. */
+/*
+ * Starts a thread that reads and inflates up to two profiles ahead while the
+ * caller decodes (and uses) the current one, so a long stream on one
+ * descriptor keeps two cores busy. Call it after pprof_reader_set_max_size
+ * and before the first pprof_reader_next (later, it does nothing). The
+ * thread ends with the reader: pprof_reader_free cancels it even when it
+ * waits for input. Costs up to two more profiles' bytes of memory. PPROF_OK, or PPROF_ERR_NOMEM
+ * when no thread could be started (the reader then works without).
+ */
+int pprof_reader_inflate_ahead(pprof_reader *r);
+
+/* Profiles returned so far, and the bytes read and inflated up to the end
+ * of the last one returned (input is read in blocks, so bytes_in may count
+ * some of the next). */
 unsigned long pprof_reader_count(const pprof_reader *r);
 uint64_t pprof_reader_bytes_in(const pprof_reader *r);
 uint64_t pprof_reader_bytes_out(const pprof_reader *r);

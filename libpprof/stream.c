@@ -4,8 +4,14 @@
  * input is one uncompressed profile. One profile's bytes are held at a time,
  * and never more than the size limit: a decompression bomb is refused after
  * inflating at most max_size + 1 bytes.
+ *
+ * The read side (reading, inflating: reader_read_next) and the decoding side
+ * (pprof_reader_next) keep apart what they write, so that with
+ * pprof_reader_inflate_ahead a thread of the reader's own can run the read
+ * side, a few profiles ahead of the caller decoding.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -16,8 +22,30 @@
 #define READ_SIZE (256 * 1024)
 #define KEEP_BUFFER_SIZE (4 * 1024 * 1024)   /* reused between profiles up to this */
 
+#define AHEAD_QUEUE_LEN 2   /* inflated profiles waiting to be decoded */
+
 enum reader_mode { MODE_START, MODE_GZIP, MODE_PLAIN, MODE_DONE };
 
+/* One profile's bytes, or how reading ended, handed from the read side. */
+typedef struct {
+	uint8_t *data;   /* malloc'd, the taker's */
+	size_t len, cap;
+	int rc;          /* PPROF_OK, PPROF_END, or an error described in err */
+	uint64_t bytes_in, bytes_out;   /* the read side's counts after it */
+	char err[PP_ERRLEN];
+} ahead_item;
+
+/* The inflate-ahead thread and what it shares with the decoding side. */
+typedef struct {
+	pthread_t thread;
+	pthread_mutex_t lock;
+	pthread_cond_t changed;   /* broadcast on every change below */
+	ahead_item queue[AHEAD_QUEUE_LEN];
+	size_t head, count;
+	bool stop;           /* the reader is being freed */
+	uint8_t *spare;      /* a decoded profile's buffer, for reuse */
+	size_t spare_cap;
+} ahead_state;
 
 struct pprof_reader {
 	int fd;                  /* source: a file descriptor, or -1 for memory */
@@ -31,8 +59,15 @@ struct pprof_reader {
 	uint8_t *out;            /* the current profile's bytes */
 	size_t out_len, out_cap;
 	uint64_t max_size;
-	unsigned long count;
+	/* the read side's */
+	unsigned long members;           /* profiles read */
 	uint64_t bytes_in, bytes_out;
+	char read_err[PP_ERRLEN];
+	/* the decoding side's (what the caller sees) */
+	ahead_state *ahead;              /* NULL: the caller's thread reads too */
+	bool done;
+	unsigned long count;             /* profiles returned */
+	uint64_t seen_in, seen_out;      /* bytes_in, bytes_out after the last one */
 	char err[PP_ERRLEN];
 };
 
@@ -72,6 +107,7 @@ pprof_reader *pprof_reader_new_buffer(const void *data, size_t size)
 	r->in_len = size;
 	r->in_eof = true;
 	r->bytes_in = size;
+	r->seen_in = size;
 	return r;
 }
 
@@ -91,11 +127,17 @@ static bool reader_read_more(pprof_reader *r)
 	if (r->in_len)
 		memmove(r->readbuf, r->in, r->in_len);
 	r->in = r->readbuf;
+	/* The inflate-ahead thread can be cancelled only while it waits here:
+	 * a reader freed early must not wait for a pipe's writer. */
+	if (r->ahead)
+		pthread_setcancelstate(PTHREAD_CANCEL_ENABLE, NULL);
 	do
 		n = read(r->fd, r->readbuf + r->in_len, READ_SIZE - r->in_len);
 	while (n < 0 && errno == EINTR);
+	if (r->ahead)
+		pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, NULL);
 	if (n < 0) {
-		pp_seterr(r->err, "read error: %s", strerror(errno));
+		pp_seterr(r->read_err, "read error: %s", strerror(errno));
 		return false;
 	}
 	if (n == 0)
@@ -133,13 +175,13 @@ static int reader_grow_out(pprof_reader *r)
 	if (want > limit)
 		want = (size_t)limit;
 	if (want <= r->out_len) {
-		pp_seterr(r->err, "profile %lu: larger than the limit of %llu bytes uncompressed",
-		          r->count + 1, (unsigned long long)r->max_size);
+		pp_seterr(r->read_err, "profile %lu: larger than the limit of %llu bytes uncompressed",
+		          r->members + 1, (unsigned long long)r->max_size);
 		return PPROF_ERR_LIMIT;
 	}
 	grown = realloc(r->out, want);
 	if (!grown) {
-		pp_seterr(r->err, "profile %lu: out of memory", r->count + 1);
+		pp_seterr(r->read_err, "profile %lu: out of memory", r->members + 1);
 		return PPROF_ERR_NOMEM;
 	}
 	r->out = grown;
@@ -151,8 +193,8 @@ static int reader_grow_out(pprof_reader *r)
 static int reader_check_size(pprof_reader *r)
 {
 	if (r->out_len > r->max_size) {
-		pp_seterr(r->err, "profile %lu: larger than the limit of %llu bytes uncompressed",
-		          r->count + 1, (unsigned long long)r->max_size);
+		pp_seterr(r->read_err, "profile %lu: larger than the limit of %llu bytes uncompressed",
+		          r->members + 1, (unsigned long long)r->max_size);
 		return PPROF_ERR_LIMIT;
 	}
 	return PPROF_OK;
@@ -205,19 +247,19 @@ static int reader_read_member(pprof_reader *r)
 
 	if (!r->z_ready) {
 		if (inflateInit2(&r->z, 15 + 16) != Z_OK) {
-			pp_seterr(r->err, "out of memory");
+			pp_seterr(r->read_err, "out of memory");
 			return PPROF_ERR_NOMEM;
 		}
 		r->z_ready = true;
 	} else if (inflateReset(&r->z) != Z_OK) {
-		pp_seterr(r->err, "zlib: inflateReset failed");
+		pp_seterr(r->read_err, "zlib: inflateReset failed");
 		return PPROF_ERR_NOMEM;
 	}
 	for (;;) {
 		if (!reader_fill(r, 1))
 			return PPROF_ERR_IO;
 		if (r->in_len == 0) {
-			pp_seterr(r->err, "profile %lu: truncated gzip data", r->count + 1);
+			pp_seterr(r->read_err, "profile %lu: truncated gzip data", r->members + 1);
 			return PPROF_ERR_DATA;
 		}
 		if (r->out_len == r->out_cap && (rc = reader_grow_out(r)) != PPROF_OK)
@@ -226,19 +268,35 @@ static int reader_read_member(pprof_reader *r)
 		if (zrc == Z_STREAM_END)
 			return reader_check_size(r);
 		if (zrc == Z_NEED_DICT || zrc == Z_DATA_ERROR || zrc == Z_STREAM_ERROR) {
-			pp_seterr(r->err, "profile %lu: corrupt gzip data: %s", r->count + 1,
+			pp_seterr(r->read_err, "profile %lu: corrupt gzip data: %s", r->members + 1,
 			          r->z.msg ? r->z.msg : "inflate failed");
 			return PPROF_ERR_DATA;
 		}
 		if (zrc == Z_MEM_ERROR) {
-			pp_seterr(r->err, "profile %lu: out of memory", r->count + 1);
+			pp_seterr(r->read_err, "profile %lu: out of memory", r->members + 1);
 			return PPROF_ERR_NOMEM;
 		}
 	}
 }
 
-/* Reads the next profile's bytes into r->out. */
+static int reader_read_profile(pprof_reader *r);
+
+/* Reads the next profile's bytes into r->out, and counts it. */
 static int reader_read_next(pprof_reader *r)
+{
+	int rc = reader_read_profile(r);
+
+	if (rc == PPROF_OK) {
+		r->members++;
+		r->bytes_out += r->out_len;
+	} else if (rc != PPROF_END) {
+		r->mode = MODE_DONE;
+	}
+	return rc;
+}
+
+/* Reads the next profile's bytes into r->out. */
+static int reader_read_profile(pprof_reader *r)
 {
 	r->out_len = 0;
 	if (r->mode == MODE_DONE)
@@ -255,26 +313,148 @@ static int reader_read_next(pprof_reader *r)
 		}
 	}
 	if (!at_gzip_magic(r)) {
-		pp_seterr(r->err, "profile %lu: trailing garbage after gzip data", r->count + 1);
+		pp_seterr(r->read_err, "profile %lu: trailing garbage after gzip data", r->members + 1);
 		return PPROF_ERR_DATA;
 	}
 	return reader_read_member(r);
 }
 
-int pprof_reader_next(pprof_reader *r, pprof_profile **out)
+/* ---- inflating ahead in a thread ---------------------------------------- */
+
+static void *ahead_main(void *arg)
+{
+	pprof_reader *r = arg;
+	ahead_state *a = r->ahead;
+	int rc;
+
+	pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, NULL);
+	do {
+		rc = reader_read_next(r);
+		pthread_mutex_lock(&a->lock);
+		while (a->count == AHEAD_QUEUE_LEN && !a->stop)
+			pthread_cond_wait(&a->changed, &a->lock);
+		if (a->stop) {
+			pthread_mutex_unlock(&a->lock);
+			break;
+		}
+		ahead_item *it = &a->queue[(a->head + a->count) % AHEAD_QUEUE_LEN];
+		it->data = r->out;
+		it->len = r->out_len;
+		it->cap = r->out_cap;
+		it->rc = rc;
+		it->bytes_in = r->bytes_in;
+		it->bytes_out = r->bytes_out;
+		memcpy(it->err, r->read_err, sizeof(it->err));
+		r->out = a->spare;
+		r->out_cap = a->spare_cap;
+		r->out_len = 0;
+		a->spare = NULL;
+		a->spare_cap = 0;
+		a->count++;
+		pthread_cond_broadcast(&a->changed);
+		pthread_mutex_unlock(&a->lock);
+	} while (rc == PPROF_OK);
+	return NULL;
+}
+
+int pprof_reader_inflate_ahead(pprof_reader *r)
+{
+	ahead_state *a;
+
+	if (r->ahead || r->count || r->done)
+		return PPROF_OK;   /* already, or too late: reading goes on as it was */
+	a = calloc(1, sizeof(*a));
+	if (!a)
+		return PPROF_ERR_NOMEM;
+	pthread_mutex_init(&a->lock, NULL);
+	pthread_cond_init(&a->changed, NULL);
+	r->ahead = a;
+	if (pthread_create(&a->thread, NULL, ahead_main, r) != 0) {
+		r->ahead = NULL;
+		pthread_cond_destroy(&a->changed);
+		pthread_mutex_destroy(&a->lock);
+		free(a);
+		return PPROF_ERR_NOMEM;
+	}
+	return PPROF_OK;
+}
+
+/* Takes the next item the thread queued, waiting for it. */
+static void ahead_take(ahead_state *a, ahead_item *it)
+{
+	pthread_mutex_lock(&a->lock);
+	while (a->count == 0)
+		pthread_cond_wait(&a->changed, &a->lock);
+	*it = a->queue[a->head];
+	a->head = (a->head + 1) % AHEAD_QUEUE_LEN;
+	a->count--;
+	pthread_cond_broadcast(&a->changed);
+	pthread_mutex_unlock(&a->lock);
+}
+
+/* Hands a decoded profile's buffer back to the thread, or frees it. */
+static void ahead_give_back(ahead_state *a, uint8_t *data, size_t cap)
+{
+	pthread_mutex_lock(&a->lock);
+	if (!a->spare && cap <= KEEP_BUFFER_SIZE) {
+		a->spare = data;
+		a->spare_cap = cap;
+		data = NULL;
+	}
+	pthread_mutex_unlock(&a->lock);
+	free(data);
+}
+
+/* Stops the thread (cancelled if it waits for input) and frees its state. */
+static void ahead_free(ahead_state *a)
+{
+	size_t i;
+
+	pthread_mutex_lock(&a->lock);
+	a->stop = true;
+	pthread_cond_broadcast(&a->changed);
+	pthread_mutex_unlock(&a->lock);
+	pthread_cancel(a->thread);
+	pthread_join(a->thread, NULL);
+	for (i = 0; i < a->count; i++)
+		free(a->queue[(a->head + i) % AHEAD_QUEUE_LEN].data);
+	free(a->spare);
+	pthread_cond_destroy(&a->changed);
+	pthread_mutex_destroy(&a->lock);
+	free(a);
+}
+
+/* ---- the decoding side -------------------------------------------------- */
+
+/* Decodes the next profile's bytes into *out; the reader is done on failure. */
+static int reader_decode(pprof_reader *r, const uint8_t *data, size_t len, pprof_profile **out)
 {
 	char err[PP_ERRLEN];
 	int rc;
 
-	*out = NULL;
-	rc = reader_read_next(r);
-	if (rc != PPROF_OK) {
-		if (rc != PPROF_END)
-			r->mode = MODE_DONE;
+	*out = pp_decode(data, len, err, &rc);
+	if (!*out) {
+		pp_seterr(r->err, "profile %lu: %s", r->count + 1, err);
+		r->done = true;
 		return rc;
 	}
-	r->bytes_out += r->out_len;
-	*out = pp_decode(r->out, r->out_len, err, &rc);
+	r->count++;
+	return PPROF_OK;
+}
+
+/* pprof_reader_next when the caller's thread reads too. */
+static int next_here(pprof_reader *r, pprof_profile **out)
+{
+	int rc = reader_read_next(r);
+
+	r->seen_in = r->bytes_in;
+	r->seen_out = r->bytes_out;
+	if (rc != PPROF_OK) {
+		memcpy(r->err, r->read_err, sizeof(r->err));
+		r->done = true;
+		return rc;
+	}
+	rc = reader_decode(r, r->out, r->out_len, out);
 	/* The decoded profile holds copies of everything: a large buffer goes
 	 * now rather than sit beside the profile and whatever the caller builds. */
 	if (r->out_cap > KEEP_BUFFER_SIZE) {
@@ -282,24 +462,48 @@ int pprof_reader_next(pprof_reader *r, pprof_profile **out)
 		r->out = NULL;
 		r->out_cap = 0;
 	}
-	if (!*out) {
-		pp_seterr(r->err, "profile %lu: %s", r->count + 1, err);
-		r->mode = MODE_DONE;
-		return rc;
+	return rc;
+}
+
+/* pprof_reader_next with the inflate-ahead thread reading. */
+static int next_ahead(pprof_reader *r, pprof_profile **out)
+{
+	ahead_item it;
+	int rc;
+
+	ahead_take(r->ahead, &it);
+	r->seen_in = it.bytes_in;
+	r->seen_out = it.bytes_out;
+	if (it.rc != PPROF_OK) {
+		memcpy(r->err, it.err, sizeof(r->err));
+		free(it.data);
+		r->done = true;   /* the thread queues nothing after this */
+		return it.rc;
 	}
-	r->count++;
-	return PPROF_OK;
+	rc = reader_decode(r, it.data, it.len, out);
+	ahead_give_back(r->ahead, it.data, it.cap);
+	return rc;
+}
+
+int pprof_reader_next(pprof_reader *r, pprof_profile **out)
+{
+	*out = NULL;
+	if (r->done)
+		return PPROF_END;
+	return r->ahead ? next_ahead(r, out) : next_here(r, out);
 }
 
 unsigned long pprof_reader_count(const pprof_reader *r) { return r->count; }
-uint64_t pprof_reader_bytes_in(const pprof_reader *r) { return r->bytes_in; }
-uint64_t pprof_reader_bytes_out(const pprof_reader *r) { return r->bytes_out; }
+uint64_t pprof_reader_bytes_in(const pprof_reader *r) { return r->seen_in; }
+uint64_t pprof_reader_bytes_out(const pprof_reader *r) { return r->seen_out; }
 const char *pprof_reader_error(const pprof_reader *r) { return r->err; }
 
 void pprof_reader_free(pprof_reader *r)
 {
 	if (!r)
 		return;
+	if (r->ahead)
+		ahead_free(r->ahead);
 	if (r->z_ready)
 		inflateEnd(&r->z);
 	free(r->readbuf);

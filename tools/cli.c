@@ -354,8 +354,8 @@ int cli_default_jobs(void)
 	return n < 1 ? 1 : n > 8 ? 8 : (int)n;
 }
 
-int cli_read_one_input(const char *path, const cli_read_options *ro, cli_profile_fn fn,
-                       void *ctx, char *message)
+int cli_read_one_input(const char *path, const cli_read_options *ro, bool inflate_ahead,
+                       cli_profile_fn fn, void *ctx, char *message)
 {
 	cli_profile_info info = { cli_input_name(path), 0, 0, 0 };
 	int fd = strcmp(path, "-") == 0 ? STDIN_FILENO : open(path, O_RDONLY);
@@ -376,6 +376,8 @@ int cli_read_one_input(const char *path, const cli_read_options *ro, cli_profile
 		goto done;
 	}
 	pprof_reader_set_max_size(r, ro->max_size);
+	if (inflate_ahead)
+		pprof_reader_inflate_ahead(r);   /* without a thread, it reads as usual */
 	while ((rc = pprof_reader_next(r, &p)) == PPROF_OK) {
 		info.index = pprof_reader_count(r);
 		info.compressed = pprof_reader_bytes_in(r) - in;
@@ -424,7 +426,7 @@ int cli_read_inputs(int argc, char **argv, const cli_read_options *ro, cli_profi
 	if (ro->jobs > 1 && !stdin_repeated(argc, argv))
 		return cli_read_inputs_parallel(argc, argv, ro, fn, ctx, skipped);
 	for (i = 0; i < argc; i++) {
-		status = cli_read_one_input(argv[i], ro, fn, ctx, message);
+		status = cli_read_one_input(argv[i], ro, false, fn, ctx, message);
 		if (status == EXIT_OK)
 			continue;
 		if (message[0])

@@ -10,9 +10,10 @@
 /* Reads the profiles of one input, calling fn for each; returns the exit
  * status. A problem of the input is described in message (CLI_MESSAGE_LEN
  * bytes, "" when there is none or fn reported it), not printed, so a worker
- * thread can leave it for the reader of its profiles. */
-int cli_read_one_input(const char *path, const cli_read_options *ro, cli_profile_fn fn,
-                       void *ctx, char *message);
+ * thread can leave it for the reader of its profiles. With inflate_ahead, a
+ * thread of the reader inflates while the caller decodes. */
+int cli_read_one_input(const char *path, const cli_read_options *ro, bool inflate_ahead,
+                       cli_profile_fn fn, void *ctx, char *message);
 
 /* cli_read_inputs with ro->jobs worker threads (readahead.c). */
 int cli_read_inputs_parallel(int argc, char **argv, const cli_read_options *ro,

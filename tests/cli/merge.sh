@@ -295,6 +295,31 @@ expect_exit 0 pm -j 4 -k "$a" junk.pb.gz missing.pb.gz "$b"
 check_same 'broken inputs are skipped as with -j 1' ab.pb.gz "$out"
 check_eq 'the warnings come in input order' \
 	"junk.pb.gz missing.pb.gz" "$(sed -n 's/^pprof-merge: \([^:]*\): .*/\1/p' "$err" | tr '\n' ' ' | sed 's/ $//')"
+t '-j: one long stream on stdin (a thread inflates while another decodes)'
+cat "$a" "$b" "$c" "$d" "$a" "$b" "$c" "$d" > stream8.pb.gz
+pm -j 1 < stream8.pb.gz > s1.pb.gz
+for jobs in 2 3; do
+	expect_exit 0 pm -j "$jobs" < stream8.pb.gz
+	check_same "-j $jobs gives what -j 1 gives" s1.pb.gz "$out"
+	cat stream8.pb.gz | expect_exit 0 pm -j "$jobs" -
+	check_same "-j $jobs from a pipe gives what -j 1 gives" s1.pb.gz "$out"
+done
+expect_exit 1 pm -j 2 < damaged3.pb.gz
+check_grep 'a broken 3rd member is named as with -j 1' \
+	'^pprof-merge: \(stdin\): profile 3: corrupt gzip data' "$err"
+check_empty 'nothing is written' "$out"
+cat "$a" "$b" trunc.pb.gz | expect_exit 1 pm -j 2
+check_grep 'a truncated 3rd member too' '^pprof-merge: \(stdin\): profile 3: truncated gzip data' "$err"
+# A broken first profile ends the merge at once, though the pipe stays open
+# (this shell holds its write end): the thread inflating ahead, waiting for
+# more input, must not hold up the exit.
+mkfifo open.fifo
+exec 7<>open.fifo
+cat junk.pb.gz >&7
+expect_exit 1 timeout 10 "$PPROF_MERGE" -j 2 < open.fifo
+exec 7>&-
+check_grep 'a broken 1st profile on an open pipe ends the merge' \
+	'^pprof-merge: \(stdin\): profile 1: ' "$err"
 
 # ---- --keep-going ----------------------------------------------------------
 

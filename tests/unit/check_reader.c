@@ -568,6 +568,128 @@ START_TEST(test_limit_error_names_position)
 }
 END_TEST
 
+/* ---- inflating ahead in the reader's thread ------------------------- */
+
+static pprof_reader *ahead(pprof_reader *r)
+{
+	ck_assert_int_eq(pprof_reader_inflate_ahead(r), PPROF_OK);
+	return r;
+}
+
+START_TEST(test_ahead_pipe_same_profiles_and_counts)
+{
+	buf *raw[5], *members[5];
+	pprof_reader *r;
+	int i;
+
+	for (i = 0; i < 5; i++) {
+		raw[i] = pb_bytes(nth_profile(i + 1));
+		members[i] = gz(raw[i]->data, raw[i]->len, 6);
+	}
+	buf *stream = BUF_JOIN(members[0], members[1], members[2], members[3], members[4]);
+	r = ahead(reader_fd(pipe_fd(stream, 7)));
+	for (i = 0; i < 5; i++) {
+		pprof_profile *p = next_ok(r);
+		ck_assert_int_eq(pprof_profile_period(p), i + 1);
+		ck_assert_uint_eq(pprof_reader_count(r), (unsigned long)i + 1);
+	}
+	assert_end(r);
+	assert_end(r);
+	ck_assert_uint_eq(pprof_reader_count(r), 5);
+	ck_assert_uint_eq(pprof_reader_bytes_in(r), stream->len);
+	ck_assert_uint_eq(pprof_reader_bytes_out(r),
+	                  raw[0]->len + raw[1]->len + raw[2]->len + raw[3]->len + raw[4]->len);
+}
+END_TEST
+
+START_TEST(test_ahead_counts_follow_the_caller)
+{
+	/* The thread may have inflated all three; the counts are those of the
+	 * profiles returned. */
+	buf *raw = pb_bytes(nth_profile(1));
+	buf *member = gz(raw->data, raw->len, 6);
+	pprof_reader *r = ahead(reader_buf(BUF_JOIN(member, member, member)));
+
+	next_ok(r);
+	ck_assert_uint_eq(pprof_reader_count(r), 1);
+	ck_assert_uint_eq(pprof_reader_bytes_out(r), raw->len);
+	next_ok(r);
+	ck_assert_uint_eq(pprof_reader_bytes_out(r), 2 * raw->len);
+}
+END_TEST
+
+START_TEST(test_ahead_decode_error_names_position)
+{
+	buf *bad = gz("\xff\xff\xff\xff", 4, 6);
+	pprof_reader *r = ahead(reader_buf(BUF_JOIN(pb_gz(nth_profile(1)), pb_gz(nth_profile(2)),
+	                                            bad, pb_gz(nth_profile(4)))));
+
+	next_ok(r);
+	next_ok(r);
+	ck_assert_str_eq(next_fails(r, PPROF_ERR_DATA),
+	                 "profile 3: not a valid profile.proto message (malformed protobuf)");
+	ck_assert_uint_eq(pprof_reader_count(r), 2);
+	assert_end(r);   /* done after an error, though the fourth was read */
+}
+END_TEST
+
+START_TEST(test_ahead_read_errors_name_position)
+{
+	buf *one = pb_gz(nth_profile(1));
+	buf *two = pb_gz(nth_profile(2));
+	pprof_reader *r = ahead(reader_buf(BUF_JOIN(one, buf_prefix(two, two->len - 3))));
+
+	next_ok(r);
+	ck_assert_str_eq(next_fails(r, PPROF_ERR_DATA), "profile 2: truncated gzip data");
+	assert_end(r);
+
+	buf *raw = pb_bytes(nth_profile(1));
+	buf *member = gz(raw->data, raw->len, 6);
+	PbProfile *bigger = nth_profile(3);
+	pb_comment(bigger, "one more string makes it larger than the first");
+	r = reader_buf(BUF_JOIN(member, member, pb_gz(bigger)));
+	pprof_reader_set_max_size(r, raw->len);
+	ahead(r);
+	next_ok(r);
+	next_ok(r);
+	ck_assert_prefix(next_fails(r, PPROF_ERR_LIMIT), "profile 3: larger than the limit");
+}
+END_TEST
+
+START_TEST(test_ahead_free_while_thread_waits_for_input)
+{
+	/* The writer keeps the pipe open: the thread blocks in read() after
+	 * the first profile, and freeing the reader must not wait for it. A
+	 * hang here fails the test by its timeout. */
+	buf *member = pb_gz(nth_profile(1));
+	int fds[2];
+	pprof_reader *r;
+	pprof_profile *p = NULL;
+
+	ck_assert_int_eq(pipe(fds), 0);
+	ck_assert_int_eq(write(fds[1], member->data, member->len), (ssize_t)member->len);
+	r = pprof_reader_new_fd(fds[0]);
+	ck_assert_ptr_nonnull(r);
+	ck_assert_int_eq(pprof_reader_inflate_ahead(r), PPROF_OK);
+	ck_assert_int_eq(pprof_reader_next(r, &p), PPROF_OK);
+	pprof_profile_free(p);
+	pprof_reader_free(r);
+	close(fds[0]);
+	close(fds[1]);
+}
+END_TEST
+
+START_TEST(test_ahead_after_first_profile_does_nothing)
+{
+	pprof_reader *r = reader_buf(BUF_JOIN(pb_gz(nth_profile(1)), pb_gz(nth_profile(2))));
+
+	next_ok(r);
+	ck_assert_int_eq(pprof_reader_inflate_ahead(r), PPROF_OK);
+	ck_assert_int_eq(pprof_profile_period(next_ok(r)), 2);
+	assert_end(r);
+}
+END_TEST
+
 Suite *reader_suite(void)
 {
 	Suite *s = suite_create("reader");
@@ -606,6 +728,15 @@ Suite *reader_suite(void)
 	tcase_add_test(tc, test_max_size_exact_gzip);
 	tcase_add_test(tc, test_limit_is_per_profile);
 	tcase_add_test(tc, test_limit_error_names_position);
+	suite_add_tcase(s, tc);
+
+	tc = tl_tcase("inflate ahead");
+	tcase_add_test(tc, test_ahead_pipe_same_profiles_and_counts);
+	tcase_add_test(tc, test_ahead_counts_follow_the_caller);
+	tcase_add_test(tc, test_ahead_decode_error_names_position);
+	tcase_add_test(tc, test_ahead_read_errors_name_position);
+	tcase_add_test(tc, test_ahead_free_while_thread_waits_for_input);
+	tcase_add_test(tc, test_ahead_after_first_profile_does_nothing);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -191,4 +191,21 @@ const char *cli_pprof_label(char *buf, int64_t value, const char *unit, const ch
  * "17.01%", "  100%", " 0.75%" ... */
 const char *cli_pprof_percent(char *buf, int64_t value, int64_t total);
 
+/* ---- progress on stderr --------------------------------------------- */
+
+enum { CLI_PROGRESS_AUTO, CLI_PROGRESS_ON, CLI_PROGRESS_OFF };
+
+/*
+ * Progress of a long read on stderr: profiles, bytes read, rate. AUTO shows
+ * it when stderr is a terminal and reading takes more than a second; ON
+ * (--progress) also into a file or pipe, a line every few seconds and a
+ * last line at the end; OFF never. On a terminal it is one line redrawn in
+ * place, and messages printed meanwhile clear it first.
+ */
+void cli_progress_start(int mode);
+/* Counts a profile read (call from the thread that consumes them). */
+void cli_progress_profile(const cli_profile_info *info);
+/* Ends the display with the totals (when it showed or was asked for). */
+void cli_progress_end(void);
+
 #endif /* PPROF_CLI_H */

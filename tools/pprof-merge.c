@@ -10,7 +10,8 @@
 static const char usage_text[] =
 	"Usage: pprof-merge [-o FILE] [-0..-9 | --level N] [--uncompressed] [-f]\n"
 	"                   [--base FILE | --diff-base FILE] [--keep-going]\n"
-	"                   [--allow-empty] [--max-size BYTES] [-j N] [FILE...]\n"
+	"                   [--allow-empty] [--max-size BYTES] [-j N]\n"
+	"                   [--progress | --no-progress] [FILE...]\n"
 	"Merge the profiles of the FILEs (or stdin; - is stdin) into one profile,\n"
 	"as 'go tool pprof -proto' does, and write it gzip'd to stdout.\n"
 	"A gzip'd FILE may hold several profiles, one per gzip member.\n"
@@ -25,9 +26,13 @@ static const char usage_text[] =
 	CLI_MAX_SIZE_HELP
 	"  -j, --jobs N           read, decode and compress in N threads (default:\n"
 	"                         the number of CPUs, at most 8); same output for any N\n"
+	"      --progress         show progress on stderr (default: when it is a\n"
+	"                         terminal and reading takes over a second)\n"
+	"      --no-progress      never show progress\n"
 	CLI_HELP_END;
 
-enum { OPT_BASE = OPT_FIRST_TOOL_OPTION, OPT_DIFF_BASE, OPT_ALLOW_EMPTY };
+enum { OPT_BASE = OPT_FIRST_TOOL_OPTION, OPT_DIFF_BASE, OPT_ALLOW_EMPTY, OPT_PROGRESS,
+       OPT_NO_PROGRESS };
 
 static const struct option long_options[] = {
 	CLI_OUTPUT_LONGOPTS,
@@ -36,6 +41,8 @@ static const struct option long_options[] = {
 	{ "keep-going", no_argument, NULL, 'k' },
 	{ "allow-empty", no_argument, NULL, OPT_ALLOW_EMPTY },
 	{ "jobs", required_argument, NULL, 'j' },
+	{ "progress", no_argument, NULL, OPT_PROGRESS },
+	{ "no-progress", no_argument, NULL, OPT_NO_PROGRESS },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -45,6 +52,7 @@ typedef struct {
 	char **bases;        /* --base or --diff-base FILEs */
 	int n_bases;
 	unsigned base_flags; /* how base profiles are added */
+	int progress;        /* CLI_PROGRESS_* */
 } merge_options;
 
 /* State for merge_one: the merger and how to add profiles to it. */
@@ -85,6 +93,8 @@ static void parse_options(int argc, char **argv, merge_options *o)
 		case 'k': o->in.keep_going = true; break;
 		case OPT_ALLOW_EMPTY: o->in.allow_empty = true; break;
 		case 'j': o->in.jobs = cli_parse_jobs(optarg); break;
+		case OPT_PROGRESS: o->progress = CLI_PROGRESS_ON; break;
+		case OPT_NO_PROGRESS: o->progress = CLI_PROGRESS_OFF; break;
 		default: cli_bad_option(c, argv);
 		}
 	}
@@ -100,6 +110,7 @@ static int merge_one(void *ctx, const cli_profile_info *info, pprof_profile *p)
 	int rc = pprof_merger_add(st->merger, p, st->flags);
 
 	pprof_profile_free(p);
+	cli_progress_profile(info);
 	if (rc == PPROF_OK)
 		return EXIT_OK;
 	cli_warn("%s: profile %lu: %s%s", info->name, info->index, pprof_merger_error(st->merger),
@@ -132,11 +143,13 @@ static int merge_all(merge_options *o, int argc, char **argv, merge_state *st)
 	int status;
 
 	st->flags = 0;
+	cli_progress_start(o->progress);
 	status = cli_read_inputs(argc, argv, &o->in, merge_one, st, &skipped);
 	if (status == EXIT_OK && o->n_bases) {
 		st->flags = o->base_flags;
 		status = cli_read_inputs(o->n_bases, o->bases, &o->in, merge_one, st, &skipped);
 	}
+	cli_progress_end();
 	if (status == EXIT_OK && skipped && pprof_merger_count(st->merger) == 0) {
 		cli_warn("no profile could be merged");
 		status = EXIT_DATA;

@@ -391,6 +391,37 @@ else
 	echo "note: no working script(1); terminal checks skipped"
 fi
 
+
+# ---- progress ----------------------------------------------------------------
+
+t '--progress'
+gz_bytes=$(cat "$a" "$b" "$c" "$d" | wc -c)
+gz_mb=$(awk -v b="$gz_bytes" 'BEGIN { printf "%.1f", b / 1e6 }')
+expect_exit 0 pm -o p.pb.gz "$a" "$b" "$c" "$d"
+check_empty 'silent by default when stderr is no terminal' "$err"
+expect_exit 0 pm --progress -o p.pb.gz "$a" "$b" "$c" "$d"
+check_eq 'into a file, one last line with the profiles and bytes read' \
+	"pprof-merge: 4 profiles, $gz_mb MB read" "$(sed 's/, [0-9.]* MB\/s in [0-9.]* s$//' "$err")"
+check_grep 'and the rate and time' ' MB/s in [0-9.]+ s$' "$err"
+check_same 'the output is as without' abcd.pb.gz p.pb.gz
+expect_exit 0 pm --progress --no-progress -o p.pb.gz "$a" "$b"
+check_empty '--no-progress after --progress silences it' "$err"
+expect_exit 0 pm --progress -j 2 -o p.pb.gz - < stream8.pb.gz
+check_grep 'counts the profiles of a stream' '^pprof-merge: 8 profiles, ' "$err"
+if script -qec true /dev/null >/dev/null 2>&1 </dev/null; then
+	# A merge that takes over a second on a terminal: the first profile,
+	# then the rest after a pause. The line is redrawn in place.
+	mkfifo slow.fifo
+	{ cat "$a"; sleep 1.5; cat "$b" "$c" "$d"; } > slow.fifo &
+	expect_exit 0 script -qec "'$PPROF_MERGE' -o tty.pb.gz < slow.fifo" /dev/null </dev/null
+	wait
+	check_grep 'a terminal gets progress when reading takes a while' \
+		'pprof-merge: 4 profiles, .* in [0-9.]+ s' "$out"
+	check_grep 'drawn in place' "$(printf '\r\033')\\[K" "$out"
+	check_same 'the output is as without' abcd.pb.gz tty.pb.gz
+	expect_exit 0 script -qec "'$PPROF_MERGE' -o tty.pb.gz '$a' '$b' '$c' '$d'" /dev/null </dev/null
+	check_no_grep 'but not for a merge of less than a second' 'profiles' "$out"
+fi
 # ---- write errors ----------------------------------------------------------
 
 t 'write errors'

@@ -3,7 +3,7 @@
 # through sudo):
 # the toolchain, protobuf-c, zlib, Check, Go (its `go tool pprof` is what the
 # interoperability tests compare with), and mandoc, valgrind, clang with
-# libFuzzer and jq for the checks. With --go-backports it also installs Go 1.23 from Debian's
+# libFuzzer, jq and bash-completion (where completions install) for the checks. With --go-backports it also installs Go 1.23 from Debian's
 # bookworm-backports suite (profiles with Function.start_line, `go tool
 # preprofile`); the suite's entry is derived from the machine's own Debian
 # entry, so no host is named here.
@@ -17,6 +17,7 @@ packages=(
 	build-essential autoconf automake libtool pkg-config
 	protobuf-c-compiler libprotobuf-c-dev zlib1g-dev check
 	golang-go mandoc valgrind clang libclang-rt-14-dev time bsdutils jq
+	bash-completion
 )
 
 apt-get update -qq

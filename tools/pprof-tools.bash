@@ -8,16 +8,18 @@
 # named on the command line (read with pprof-stat --json). Needs only bash;
 # bash-completion loads it by command name.
 
-# _pprof_tools_help CMD: prints CMD's option lines, one per line, as
-# "NAME[ ARG]" for its long option and, if any, its short option, e.g.
-# "--output FILE", "-o FILE", "--keep-going".
+# _pprof_tools_help CMD: prints CMD's options, one per line, as "NAME[ ARG]"
+# for its long option and, if any, its short option, e.g. "--output FILE",
+# "-o FILE", "--keep-going".
 _pprof_tools_help()
 {
-	"$1" --help 2>/dev/null | LC_ALL=C sed -n -E '
-		/^ +-/!d
-		s/^ +(-[A-Za-z0-9]), (--[A-Za-z0-9][-A-Za-z0-9]*)( [A-Z][^ ]*)?.*/\2\3\n\1\3/p
-		t
-		s/^ +(-[-0-9. ]*-[0-9], )?(--[A-Za-z0-9][-A-Za-z0-9]*)( [A-Z][^ ]*)?.*/\2\3/p'
+	local line re='^ +((-[A-Za-z0-9])|-[0-9] \.\. -[0-9])?(, )?(--[A-Za-z0-9][-A-Za-z0-9]*)( [A-Z][^ ]*)?'
+
+	while IFS= read -r line; do
+		[[ $line =~ $re ]] || continue
+		printf '%s\n' "${BASH_REMATCH[4]}${BASH_REMATCH[5]}"
+		[[ -n ${BASH_REMATCH[2]} ]] && printf '%s\n' "${BASH_REMATCH[2]}${BASH_REMATCH[5]}"
+	done < <("$1" --help 2>/dev/null)
 }
 
 # _pprof_tools_stat CMD: the pprof-stat that goes with CMD (the one beside

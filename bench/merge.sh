@@ -10,7 +10,8 @@
 #   -k          keep the work dir (inputs, outputs, logs) and print its path
 #   -w WORKDIR  generate into WORKDIR instead of a new temp dir (implies -k;
 #               inputs already there are reused)
-#   -s SETS     comma-separated sets to run: small,large (default both)
+#   -s SETS     comma-separated sets to run: small, fleet, large, stream
+#               (default fleet,large,stream)
 #   -r RUNS     runs per measurement, the best wall time is kept (default 3)
 #   -p          also `perf record` pprof-merge on the last set and print the
 #               top functions
@@ -29,18 +30,29 @@
 # than real profiles and the zlib floor would be unrealistically low):
 #   small  60 CPU profiles like the fixtures in tests/data (samples/count and
 #          cpu/nanoseconds, labels, inlined frames), `pprofsynth -small`,
-#          seeds 1..60, about 30 KiB gzip'd each
+#          seeds 1..60, about 30 KiB gzip'd each; most samples differ in
+#          their numeric labels, so the result grows with every input
+#   fleet  2000 CPU profiles of one service, about 50 KiB gzip'd each
+#          (`pprofsynth -small -labels endpoint -paths 3000 -samples 3000`,
+#          seeds 1..2000): what a PGO job merges; they share most samples,
+#          so the result is about as large as one input
 #   large  3 profiles of 100000 samples, about 20 MB uncompressed each,
 #          seeds 101..103
+#   stream the fleet set's files concatenated STREAM_COPIES times (default 9,
+#          about 1 GiB gzip'd) into one file, merged from stdin; go tool
+#          pprof reads one profile a file, so it is not measured here, and
+#          the totals are checked against `pprof -proto` of the fleet
+#          result given STREAM_COPIES times
 #
 # For each set it measures wall time, CPU time (user+sys) and peak RSS with
 # /usr/bin/time of
-#   pprof-merge   pprof-merge -o OUT INPUTS...
+#   pprof-merge   pprof-merge -j 2 -o OUT INPUTS...  (stream: < STREAM)
+#   pprof-merge-j1  the same with -j 1
 #   go-pprof      pprof -proto -symbolize=none INPUTS... > OUT  (Go's pprof
 #                 binary itself, found with `go tool -n pprof` after a warm-up)
 #   zlib-floor    zcat INPUTS > /dev/null, plus gzip -6 -c MERGED.pb > /dev/null
 #                 (MERGED.pb: the uncompressed merged profile); times summed
-# checks that both merges give the same totals in `pprof -top`, and prints a
+# checks that the merges give the same totals in `pprof -top`, and prints a
 # table with the ratios and the targets. Exit status: 0 when the merges agree
 # (targets missed are reported, not fatal), 1 when they do not or on error.
 
@@ -54,8 +66,9 @@ srcdir=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 
 keep=0
 workdir=
-sets=small,large
+sets=fleet,large,stream
 runs=3
+copies=${STREAM_COPIES:-9}
 perf=0
 while getopts ':kw:s:r:ph' opt; do
 	case $opt in
@@ -73,7 +86,7 @@ shift $((OPTIND - 1))
 [[ $# -le 1 ]] || { usage >&2; die "too many arguments"; }
 [[ $runs =~ ^[1-9][0-9]*$ ]] || die "-r needs a positive number"
 for s in ${sets//,/ }; do
-	[[ $s == small || $s == large ]] || die "unknown set '$s' (small, large)"
+	[[ $s =~ ^(small|fleet|large|stream)$ ]] || die "unknown set '$s' (small, fleet, large, stream)"
 done
 
 # --- tools -----------------------------------------------------------------
@@ -162,7 +175,9 @@ fresh_dir() { # DIR: make DIR, emptied unless made by this generator
 	fi
 }
 small_inputs=()
+fleet_inputs=()
 large_inputs=()
+stream_input=
 gen_small() {
 	fresh_dir "$work/small"
 	local i f
@@ -180,6 +195,31 @@ gen_large() {
 		[[ -s $f ]] || { "$synth" -order random -seed "$i" -samples 100000 -o "$f.tmp" && mv "$f.tmp" "$f"; }
 		large_inputs+=("$f")
 	done
+}
+
+gen_fleet() {
+	fresh_dir "$work/fleet"
+	local i
+	fleet_inputs=()
+	for i in $(seq 1 2000); do
+		fleet_inputs+=("$work/fleet/cpu-$(printf '%04d' "$i").pb.gz")
+	done
+	# Generate what is missing, on every CPU.
+	for i in $(seq 1 2000); do
+		[[ -s $work/fleet/cpu-$(printf '%04d' "$i").pb.gz ]] || echo "$i"
+	done | xargs -r -P "$(nproc)" -I{} sh -c 'f=$(printf "%s/cpu-%04d.pb.gz" "$1" "$2")
+		"$0" -small -labels endpoint -paths 3000 -samples 3000 -order random -seed "$2" \
+			-o "$f.tmp" && mv "$f.tmp" "$f"' "$synth" "$work/fleet" {} ||
+		die "generating the fleet set failed"
+}
+gen_stream() {
+	gen_fleet
+	stream_input=$work/stream.pb.gz
+	local want
+	want=$(($(cat -- "${fleet_inputs[@]}" | wc -c) * copies))
+	if [[ ! -f $stream_input || $(wc -c <"$stream_input") != "$want" ]]; then
+		for ((i = 0; i < copies; i++)); do cat -- "${fleet_inputs[@]}"; done >"$stream_input"
+	fi
 }
 
 # Prints "COUNT GZ_BYTES RAW_BYTES" of the files given.
@@ -229,19 +269,54 @@ totals() {
 declare -A res # res[set/tool] = "WALL CPU RSS_KB"
 declare -A info
 agree=1
+# check_totals SET OURS THEIRS: records whether the two merges agree.
+check_totals() {
+	local tp tg
+	tp=$(totals "$2")
+	tg=$(totals "$3")
+	info[$1/agree]=agree
+	if [[ -z $tp || $tp != "$tg" ]]; then
+		agree=0
+		info[$1/agree]=DISAGREE
+		printf '%s: %s: the merges DISAGREE\n  pprof-merge: %s\n  go pprof:    %s\n' \
+			"$prog" "$1" "$tp" "$tg" >&2
+	fi
+	info[$1/totals]=$tp
+}
+# run_set SET INPUTS...: measures the tools on files (stream: one file on stdin).
 run_set() {
 	local set=$1 n
 	shift
 	info[$set]=$(sizes "$@")
 	n=$#
+	[[ $set != stream ]] || n=$(($(cut -d' ' -f1 <<<"${info[fleet]:-$(sizes "${fleet_inputs[@]}")}") * copies))
 	printf '%s: %s: %d profiles, %s KiB gzip, %s MB raw; measuring...\n' "$prog" "$set" \
 		"$n" "$(awk -v b="$(cut -d' ' -f2 <<<"${info[$set]}")" 'BEGIN { printf "%.0f", b / 1024 }')" \
 		"$(awk -v b="$(cut -d' ' -f3 <<<"${info[$set]}")" 'BEGIN { printf "%.1f", b / 1e6 }')" >&2
+	info[$set]="$n ${info[$set]#* }"
 
 	local pm=$work/$set.pprof-merge.pb.gz gp=$work/$set.go-pprof.pb.gz
 	local raw=$work/$set.merged.pb
-	res[$set/pprof-merge]=$(measure "$set.pprof-merge" /dev/null "${pm_cmd[@]}" -o "$pm" "$@")
-	res[$set/go-pprof]=$(measure "$set.go-pprof" "$gp" "${gopprof_cmd[@]}" -proto -symbolize=none "$@")
+	if [[ $set == stream ]]; then
+		res[$set/pprof-merge]=$(measure "$set.pprof-merge" /dev/null sh -c \
+			'exec "$@" < "$0"' "$1" "${pm_cmd[@]}" -j 2 -o "$pm")
+		res[$set/pprof-merge-j1]=$(measure "$set.pprof-merge-j1" /dev/null sh -c \
+			'exec "$@" < "$0"' "$1" "${pm_cmd[@]}" -j 1 -o "$pm.j1")
+		# go tool pprof reads one profile a file: it merges the fleet
+		# result given as many times instead, for the totals.
+		local copies_of=() i
+		for ((i = 0; i < copies; i++)); do copies_of+=("$work/fleet.pprof-merge.pb.gz"); done
+		[[ -f ${copies_of[0]} ]] || "${pm_cmd[@]}" -o "${copies_of[0]}" "${fleet_inputs[@]}"
+		"${gopprof_cmd[@]}" -proto -symbolize=none "${copies_of[@]}" >"$gp" 2>>"$log" ||
+			die "go pprof failed on the fleet result (see $log)"
+		res[$set/go-pprof]=
+	else
+		res[$set/pprof-merge]=$(measure "$set.pprof-merge" /dev/null "${pm_cmd[@]}" -j 2 -o "$pm" "$@")
+		res[$set/pprof-merge-j1]=$(measure "$set.pprof-merge-j1" /dev/null "${pm_cmd[@]}" -j 1 \
+			-o "$pm.j1" "$@")
+		res[$set/go-pprof]=$(measure "$set.go-pprof" "$gp" "${gopprof_cmd[@]}" -proto -symbolize=none "$@")
+	fi
+	cmp -s "$pm" "$pm.j1" || { agree=0; printf '%s: %s: -j 1 and -j 2 differ\n' "$prog" "$set" >&2; }
 
 	zcat "$pm" >"$raw"
 	local z g
@@ -251,24 +326,16 @@ run_set() {
 		split(z, a, " "); split(g, b, " ")
 		printf "%.2f %.2f %d", a[1] + b[1], a[2] + b[2], (a[3] > b[3] ? a[3] : b[3]) }')
 	info[$set/merged]="$(wc -c <"$pm") $(wc -c <"$raw") $(wc -c <"$gp")"
-
-	local tp tg
-	tp=$(totals "$pm")
-	tg=$(totals "$gp")
-	info[$set/agree]=agree
-	if [[ -z $tp || $tp != "$tg" ]]; then
-		agree=0
-		info[$set/agree]=DISAGREE
-		printf '%s: %s: the merges DISAGREE\n  pprof-merge: %s\n  go pprof:    %s\n' \
-			"$prog" "$set" "$tp" "$tg" >&2
-	fi
-	info[$set/totals]=$tp
+	check_totals "$set" "$pm" "$gp"
+	rm -f "$raw" "$pm.j1"
 }
 
 for s in ${sets//,/ }; do
 	case $s in
 	small) gen_small; run_set small "${small_inputs[@]}" ;;
+	fleet) gen_fleet; run_set fleet "${fleet_inputs[@]}" ;;
 	large) gen_large; run_set large "${large_inputs[@]}" ;;
+	stream) gen_stream; run_set stream "$stream_input" ;;
 	esac
 done
 
@@ -283,11 +350,15 @@ printf 'machine:     %s CPUs, %s; load average %s at start, %s at end\n' "$(npro
 	"$load_start" "$(cut -d' ' -f1 /proc/loadavg)"
 printf 'each row:    the run with the best wall time of %d\n\n' "$runs"
 
-printf '%-6s %-12s %8s %8s %10s\n' set tool 'wall s' 'cpu s' 'peak MB'
+printf '%-6s %-16s %8s %8s %10s\n' set tool 'wall s' 'cpu s' 'peak MB'
 for s in ${sets//,/ }; do
-	for t in pprof-merge go-pprof zlib-floor; do
+	for t in pprof-merge pprof-merge-j1 go-pprof zlib-floor; do
+		if [[ -z ${res[$s/$t]} ]]; then
+			printf '%-6s %-16s %8s %8s %10s\n' "$s" "$t" - - -
+			continue
+		fi
 		read -r w c m <<<"${res[$s/$t]}"
-		printf '%-6s %-12s %8.2f %8.2f %10.1f\n' "$s" "$t" "$w" "$c" "$(awk -v m="$m" 'BEGIN { print m / 1024 }')"
+		printf '%-6s %-16s %8.2f %8.2f %10.1f\n' "$s" "$t" "$w" "$c" "$(awk -v m="$m" 'BEGIN { print m / 1024 }')"
 	done
 done
 
@@ -317,25 +388,32 @@ printf '\n%-6s %-36s %8s  %-8s %s\n' set ratio value target ''
 missed=0
 for s in ${sets//,/ }; do
 	read -r pw pc pm <<<"${res[$s/pprof-merge]}"
-	read -r gw gc gm <<<"${res[$s/go-pprof]}"
+	read -r jw jc _ <<<"${res[$s/pprof-merge-j1]}"
 	read -r zw zc _ <<<"${res[$s/zlib-floor]}"
-	if [[ $s == small ]]; then
-		t_speed=3 t_mem=0.25 t_floor=
-	else
-		t_speed=3.5 t_mem=0.20 t_floor=1.5
+	# Targets: small and large from the merge issue, fleet and stream
+	# from the scale issue (8x Go's speed, 1/8 of its memory, -j 2 within
+	# 2x the zlib floor).
+	case $s in
+	small) t_speed=3 t_mem=0.25 t_floor= ;;
+	large) t_speed=3.5 t_mem=0.20 t_floor=1.5 ;;
+	*) t_speed=8 t_mem=0.125 t_floor=2 ;;
+	esac
+	if [[ -n ${res[$s/go-pprof]} ]]; then
+		read -r gw gc gm <<<"${res[$s/go-pprof]}"
+		row "$s" 'go/pprof-merge wall time' "$(ratio "$gw" "$pw")" '>=' "$t_speed"
+		row "$s" 'go/pprof-merge cpu time' "$(ratio "$gc" "$pc")" '' ''
+		row "$s" 'pprof-merge/go peak RSS' "$(ratio "$pm" "$gm")" '<=' "$t_mem"
 	fi
-	row "$s" 'go/pprof-merge wall time' "$(ratio "$gw" "$pw")" '>=' "$t_speed"
-	row "$s" 'go/pprof-merge cpu time' "$(ratio "$gc" "$pc")" '' ''
-	row "$s" 'pprof-merge/go peak RSS' "$(ratio "$pm" "$gm")" '<=' "$t_mem"
 	row "$s" 'pprof-merge/zlib-floor wall time' "$(ratio "$pw" "$zw")" '<=' "$t_floor"
 	row "$s" 'pprof-merge/zlib-floor cpu time' "$(ratio "$pc" "$zc")" '' ''
+	row "$s" 'pprof-merge -j 1/-j 2 wall time' "$(ratio "$jw" "$pw")" '' ''
 done
 
 printf '\n'
 for s in ${sets//,/ }; do
 	read -r n gz raw <<<"${info[$s]}"
 	read -r mgz mraw ggz <<<"${info[$s/merged]}"
-	printf '%s: %d inputs, %d bytes gzip, %d raw; merged: pprof-merge %d bytes gzip (%d raw), go pprof %d bytes gzip\n' \
+	printf '%s: %d profiles, %d bytes gzip, %d raw; merged: pprof-merge %d bytes gzip (%d raw), go pprof %d bytes gzip\n' \
 		"$s" "$n" "$gz" "$raw" "$mgz" "$mraw" "$ggz"
 	printf '%s: totals (%s): %s\n' "$s" "${info[$s/agree]}" \
 		"$(tr '\n' ';' <<<"${info[$s/totals]}" | sed 's/;$//; s/;/; /g')"
@@ -346,7 +424,11 @@ printf '%d target(s) missed\n' "$missed"
 
 if [[ $perf == 1 ]]; then
 	last=${sets##*,}
-	if [[ $last == large ]]; then inputs=("${large_inputs[@]}"); else inputs=("${small_inputs[@]}"); fi
+	case $last in
+	large) inputs=("${large_inputs[@]}") ;;
+	small) inputs=("${small_inputs[@]}") ;;
+	*) inputs=("${fleet_inputs[@]}") ;;
+	esac
 	if command -v perf >/dev/null; then
 		printf '\nperf record of pprof-merge on the %s set (top functions):\n' "$last"
 		perf record -q -o "$work/perf.data" -- "${pm_cmd[@]}" -o "$work/perf.pb.gz" "${inputs[@]}" \

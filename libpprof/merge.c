@@ -68,11 +68,13 @@ typedef struct {
 	size_t n;
 } labelset_rec;
 
-/* A result sample's key: its interned stack and label set. Kept apart from
- * the samples, in one small array, so that looking a sample up touches no
- * sample: samples come in random order and each would be a cache miss. */
+/* A result sample's key (its interned stack and label set) and its values.
+ * Kept apart from the samples, in one small array, so that finding a sample
+ * and adding to it touches no sample struct: input samples come in random
+ * order, and each touch would be a cache miss. */
 typedef struct {
 	uint32_t stack, labels;
+	int64_t *value;   /* the sample's, in the result's arena */
 } sample_ref;
 
 /* A growable array: items, count, capacity. */
@@ -515,8 +517,20 @@ static uint32_t add_location(pprof_merger *m, const loc_key *key, uint64_t addre
 	return idx;
 }
 
+static uint32_t xlat_new_location(const merge_input *in, uint32_t idx);
+
 /* The result id of the input's location at index idx; 0 when out of memory. */
-static uint32_t xlat_location(const merge_input *in, uint32_t idx)
+static inline uint32_t xlat_location(const merge_input *in, uint32_t idx)
+{
+	pprof_merger *m = in->m;
+
+	if (m->loc_xlat.v[idx])   /* before touching the location: most are known */
+		return m->loc_xlat.v[idx];
+	return xlat_new_location(in, idx);
+}
+
+/* xlat_location for a location not seen yet in this input. */
+static uint32_t xlat_new_location(const merge_input *in, uint32_t idx)
 {
 	pprof_merger *m = in->m;
 	const pb_location *src = in->p->pb->location[idx];
@@ -526,8 +540,6 @@ static uint32_t xlat_location(const merge_input *in, uint32_t idx)
 	uint32_t found;
 	size_t j;
 
-	if (m->loc_xlat.v[idx])
-		return m->loc_xlat.v[idx];
 	if (src->mapping_id) {
 		uint32_t map_idx = pp_idmap_get(&in->p->mappings, src->mapping_id);
 		mx = xlat_mapping(in, map_idx);
@@ -763,6 +775,7 @@ static bool add_sample(pprof_merger *m, const sample_key *key, uint64_t hash)
 	s->n_label = labels->n;
 	s->label = labels->labels;
 	m->sample_refs.v[m->samples.n] = key->ref;
+	m->sample_refs.v[m->samples.n].value = s->value;
 	m->samples.v[m->samples.n++] = s;
 	return true;
 }
@@ -782,7 +795,7 @@ static bool merge_sample(const merge_input *in, const pb_sample *s)
 {
 	pprof_merger *m = in->m;
 	size_t nv = s->n_value, j;
-	sample_key key = { m, { 0, 0 } };
+	sample_key key = { m, { 0, 0, NULL } };
 	uint64_t hash;
 	uint32_t found, stack, labels;
 
@@ -810,7 +823,7 @@ static bool merge_sample(const merge_input *in, const pb_sample *s)
 	found = pp_htab_find(&m->sample_index, hash, sample_eq, &key);
 	if (found == UINT32_MAX)
 		return add_sample(m, &key, hash);
-	int64_t *sum = m->samples.v[found]->value;
+	int64_t *sum = m->sample_refs.v[found].value;
 	for (j = 0; j < nv; j++)
 		sum[j] = (int64_t)((uint64_t)sum[j] + (uint64_t)m->cand_values.v[j]);
 	return true;

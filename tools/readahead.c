@@ -4,7 +4,8 @@
  * over in input order, so the caller does the same work in the same order
  * for any N and writes the same bytes. Memory stays bounded whatever the
  * number of inputs: at most N inputs are taken ahead of the one being
- * consumed, each with at most QUEUE_LEN decoded profiles waiting. With
+ * consumed, each with at most QUEUE_LEN decoded profiles waiting, in a ring
+ * of N slots (input k in slot k mod N). With
  * fewer inputs than threads (one long stream on stdin), each worker's reader
  * inflates ahead in a thread of its own while the worker decodes.
  */
@@ -20,9 +21,11 @@
 
 typedef struct pool pool;
 
-/* One input: its decoded profiles waiting, and how reading it ended. */
+/* An input being read: its decoded profiles waiting, and how reading it
+ * ended. */
 typedef struct {
 	pool *pool;
+	int index;   /* of the input in the slot; -1 before the first */
 	const char *path;
 	pprof_profile *queue[QUEUE_LEN];
 	cli_profile_info info[QUEUE_LEN];
@@ -34,7 +37,8 @@ typedef struct {
 
 struct pool {
 	const cli_read_options *ro;
-	input_slot *inputs;
+	char **paths;
+	input_slot *slots;   /* window of them */
 	int n;
 	int next;      /* the next input a worker takes */
 	int current;   /* the input being consumed */
@@ -69,15 +73,29 @@ static int enqueue(void *ctx, const cli_profile_info *info, pprof_profile *p)
 	return EXIT_OK;
 }
 
-/* Takes the next input within the window; NULL when there is none or the
- * consumer gave up. Called with the lock held. */
+/* Input k's slot. The input that had it before, k - window, is consumed by
+ * the time input k is taken. */
+static input_slot *slot_of(pool *pl, int k)
+{
+	return &pl->slots[k % pl->window];
+}
+
+/* Takes the next input within the window into its slot; NULL when there is
+ * none or the consumer gave up. Called with the lock held. */
 static input_slot *take_input(pool *pl)
 {
+	input_slot *in;
+
 	while (!pl->stop && pl->next < pl->n && pl->next >= pl->current + pl->window)
 		pthread_cond_wait(&pl->changed, &pl->lock);
 	if (pl->stop || pl->next >= pl->n)
 		return NULL;
-	return &pl->inputs[pl->next++];
+	in = slot_of(pl, pl->next);
+	memset(in, 0, sizeof(*in));
+	in->pool = pl;
+	in->index = pl->next;
+	in->path = pl->paths[pl->next++];
+	return in;
 }
 
 static void *worker(void *arg)
@@ -103,14 +121,15 @@ static void *worker(void *arg)
  * failure, or EXIT_OK when the input is drained. */
 static int consume_input(pool *pl, int k, cli_profile_fn fn, void *ctx)
 {
-	input_slot *in = &pl->inputs[k];
+	input_slot *in = slot_of(pl, k);
 	int status = EXIT_OK;
 
 	pthread_mutex_lock(&pl->lock);
 	pl->current = k;
 	pthread_cond_broadcast(&pl->changed);
 	while (status == EXIT_OK) {
-		while (in->count == 0 && !in->done)
+		/* (the slot may still hold input k - window until k is taken) */
+		while (in->index != k || (in->count == 0 && !in->done))
 			pthread_cond_wait(&pl->changed, &pl->lock);
 		if (in->count == 0)
 			break;
@@ -138,9 +157,9 @@ static void pool_stop(pool *pl, pthread_t *threads, int n_threads)
 	pthread_mutex_unlock(&pl->lock);
 	for (i = 0; i < n_threads; i++)
 		pthread_join(threads[i], NULL);
-	for (i = 0; i < pl->n; i++)
-		while (pl->inputs[i].count > 0) {
-			input_slot *in = &pl->inputs[i];
+	for (i = 0; i < pl->window; i++)
+		while (pl->slots[i].count > 0) {
+			input_slot *in = &pl->slots[i];
 			pprof_profile_free(in->queue[in->head]);
 			in->head = (in->head + 1) % QUEUE_LEN;
 			in->count--;
@@ -156,11 +175,11 @@ static int consume_all(pool *pl, cli_profile_fn fn, void *ctx, unsigned long *sk
 		status = consume_input(pl, k, fn, ctx);
 		if (status != EXIT_OK)
 			return status;   /* fn said why */
-		status = pl->inputs[k].status;
+		status = slot_of(pl, k)->status;   /* input k + window waits for current */
 		if (status == EXIT_OK)
 			continue;
-		if (pl->inputs[k].message[0])
-			cli_warn("%s", pl->inputs[k].message);
+		if (slot_of(pl, k)->message[0])
+			cli_warn("%s", slot_of(pl, k)->message);
 		if (!pl->ro->keep_going)
 			return status;
 		(*skipped)++;
@@ -187,20 +206,18 @@ int cli_read_inputs_parallel(int argc, char **argv, const cli_read_options *ro,
                              cli_profile_fn fn, void *ctx, unsigned long *skipped)
 {
 	int n_threads = ro->jobs < argc ? ro->jobs : argc, started, i, status;
-	pool pl = { ro, calloc((size_t)argc, sizeof(input_slot)), argc, 0, 0, n_threads,
+	pool pl = { ro, argv, calloc((size_t)n_threads, sizeof(input_slot)), argc, 0, 0, n_threads,
 	            false, ro->jobs > argc, PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER };
 	pthread_t *threads = calloc((size_t)n_threads, sizeof(*threads));
 
-	if (!pl.inputs || !threads) {
-		free(pl.inputs);
+	if (!pl.slots || !threads) {
+		free(pl.slots);
 		free(threads);
 		cli_warn("out of memory");
 		return EXIT_DATA;
 	}
-	for (i = 0; i < argc; i++) {
-		pl.inputs[i].pool = &pl;
-		pl.inputs[i].path = argv[i];
-	}
+	for (i = 0; i < n_threads; i++)
+		pl.slots[i].index = -1;
 	use_one_malloc_arena();
 	for (started = 0; started < n_threads; started++)
 		if (pthread_create(&threads[started], NULL, worker, &pl) != 0)
@@ -209,7 +226,7 @@ int cli_read_inputs_parallel(int argc, char **argv, const cli_read_options *ro,
 	if (!started)
 		cli_warn("cannot start a thread");
 	pool_stop(&pl, threads, started);
-	free(pl.inputs);
+	free(pl.slots);
 	free(threads);
 	return status;
 }

@@ -419,8 +419,47 @@ if script -qec true /dev/null >/dev/null 2>&1 </dev/null; then
 		'pprof-merge: 4 profiles, .* in [0-9.]+ s' "$out"
 	check_grep 'drawn in place' "$(printf '\r\033')\\[K" "$out"
 	check_same 'the output is as without' abcd.pb.gz tty.pb.gz
-	expect_exit 0 script -qec "'$PPROF_MERGE' -o tty.pb.gz '$a' '$b' '$c' '$d'" /dev/null </dev/null
-	check_no_grep 'but not for a merge of less than a second' 'profiles' "$out"
+	if [ -z "${PPROF_VALGRIND:-}" ]; then   # under valgrind it takes longer
+		expect_exit 0 script -qec "'$PPROF_MERGE' -o tty.pb.gz '$a' '$b' '$c' '$d'" /dev/null </dev/null
+		check_no_grep 'but not for a merge of less than a second' 'profiles' "$out"
+	fi
+fi
+
+# ---- memory ------------------------------------------------------------------
+
+t 'memory grows with the result, not with the number of inputs'
+# The six real CPU profiles, 20 of them and then 5000: the result is about
+# the same (the same samples, 250 times the values), and so must be the
+# peak memory, give or take the read-ahead of -j 2 (at most 2 inputs with 2
+# decoded profiles each: 1 MB here) and the noise of timing. Anything kept
+# per input would show: 1 KiB an input is 5 MB. Not under valgrind or
+# AddressSanitizer, which measure and keep memory of their own.
+if [ -x /usr/bin/time ] && [ -z "${PPROF_VALGRIND:-}" ] && [ -z "${SAN_CFLAGS:-}" ]; then
+	six="$a $b $c $d $data/cpu-5.pb.gz $data/cpu-6.pb.gz"
+	# many N: N of the six, in turn, one a line.
+	many() { local i; for ((i = 0; i < $1 / 6 + 1; i++)); do printf '%s\n' $six; done | head -n "$1"; }
+	# timed ARGS...: pprof-merge ARGS under /usr/bin/time, peak RSS in
+	# rss.txt (the program, not libtool's wrapper script around it).
+	timed() {
+		"$top_builddir/libtool" --mode=execute /usr/bin/time -f %M -o rss.txt "$PPROF_MERGE" "$@"
+	}
+	# peak_kb N: pprof-merge -j 2 over N inputs; prints its peak RSS in KiB.
+	peak_kb() {
+		local files
+		mapfile -t files < <(many "$1")
+		timed -j 2 -o "many-$1.pb.gz" "${files[@]}" && cat rss.txt
+	}
+	rss20=$(peak_kb 20)
+	rss5000=$(peak_kb 5000)
+	check 'both merges ran' test -n "$rss20" -a -n "$rss5000" -a -s many-5000.pb.gz
+	check "5000 inputs take at most 2 MiB more than 20 ($rss5000 KiB, $rss20 KiB)" \
+		test "$rss5000" -le "$((rss20 + 2048))"
+	# The same inputs as one stream on stdin.
+	many 5000 | xargs cat | timed -j 2 -o stream-5000.pb.gz
+	rss_stream=$(cat rss.txt)
+	check_same 'a stream of them merges to the same bytes' many-5000.pb.gz stream-5000.pb.gz
+	check "and takes at most 2 MiB more than 20 files ($rss_stream KiB)" \
+		test "$rss_stream" -le "$((rss20 + 2048))"
 fi
 # ---- write errors ----------------------------------------------------------
 

@@ -47,7 +47,8 @@
 # For each set it measures wall time, CPU time (user+sys) and peak RSS with
 # /usr/bin/time of
 #   pprof-merge   pprof-merge -j 2 -o OUT INPUTS...  (stream: < STREAM)
-#   pprof-merge-j1  the same with -j 1
+#   pprof-merge-j1  the same with -j 1 (and for fleet, -j 2 on the first 20
+#                 inputs: peak memory must be about the same as for 2000)
 #   go-pprof      pprof -proto -symbolize=none INPUTS... > OUT  (Go's pprof
 #                 binary itself, found with `go tool -n pprof` after a warm-up)
 #   zlib-floor    zcat INPUTS > /dev/null, plus gzip -6 -c MERGED.pb > /dev/null
@@ -316,6 +317,11 @@ run_set() {
 			-o "$pm.j1" "$@")
 		res[$set/go-pprof]=$(measure "$set.go-pprof" "$gp" "${gopprof_cmd[@]}" -proto -symbolize=none "$@")
 	fi
+	if [[ $set == fleet ]]; then   # memory must not grow with the number of inputs
+		res[$set/pprof-merge-20]=$(measure "$set.pprof-merge-20" /dev/null "${pm_cmd[@]}" -j 2 \
+			-o "$pm.20" "${@:1:20}")
+		rm -f "$pm.20"
+	fi
 	cmp -s "$pm" "$pm.j1" || { agree=0; printf '%s: %s: -j 1 and -j 2 differ\n' "$prog" "$set" >&2; }
 
 	zcat "$pm" >"$raw"
@@ -407,6 +413,10 @@ for s in ${sets//,/ }; do
 	row "$s" 'pprof-merge/zlib-floor wall time' "$(ratio "$pw" "$zw")" '<=' "$t_floor"
 	row "$s" 'pprof-merge/zlib-floor cpu time' "$(ratio "$pc" "$zc")" '' ''
 	row "$s" 'pprof-merge -j 1/-j 2 wall time' "$(ratio "$jw" "$pw")" '' ''
+	if [[ -n ${res[$s/pprof-merge-20]:-} ]]; then
+		read -r _ _ m20 <<<"${res[$s/pprof-merge-20]}"
+		row "$s" 'peak RSS, all inputs/the first 20' "$(ratio "$pm" "$m20")" '<=' 1.25
+	fi
 done
 
 printf '\n'

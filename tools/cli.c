@@ -162,6 +162,7 @@ struct cli_output {
 	pprof_writer *writer;
 	int level, jobs;
 	bool failed;           /* a write failed and was reported */
+	bool direct;           /* -o names a device or FIFO: written as it is */
 };
 
 /* Removes the temporary file and dies of the signal, as if unhandled. */
@@ -218,6 +219,17 @@ static bool open_temp(cli_output *out)
 	return true;
 }
 
+/* Whether path exists and is neither a regular file nor a directory: a
+ * device or FIFO (-o /dev/null, -o /dev/stderr, -o some.fifo). A temporary
+ * file renamed over it would replace the device with a plain file, so such
+ * a FILE is written directly, as a shell redirection does. */
+static bool is_special_file(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode);
+}
+
 bool cli_output_allowed(const cli_options *o, bool binary)
 {
 	if (!o->path && binary && o->level != PPROF_UNCOMPRESSED && !o->force &&
@@ -245,6 +257,15 @@ cli_output *cli_output_open(const cli_options *o, bool binary)
 	}
 	if (!o->path) {
 		out->fp = stdout;
+		return out;
+	}
+	if (is_special_file(o->path)) {
+		out->direct = true;
+		if (!(out->fp = fopen(o->path, "wb"))) {
+			cli_warn("%s: %s", o->path, strerror(errno));
+			free(out);
+			return NULL;
+		}
 		return out;
 	}
 	if (!open_temp(out)) {
@@ -305,17 +326,18 @@ static void output_free(cli_output *out)
 int cli_output_commit(cli_output *out)
 {
 	const char *name = out->path ? out->path : "(stdout)";
+	bool renamed = out->path && !out->direct;
 	bool ok = !out->failed && fflush(out->fp) == 0 && !ferror(out->fp);
 
-	if (ok && out->path && fsync(fileno(out->fp)) != 0)
+	if (ok && renamed && fsync(fileno(out->fp)) != 0)
 		ok = false;
 	if (fclose(out->fp) != 0)
 		ok = false;
-	if (ok && out->path && rename(temp_path, out->path) != 0)
+	if (ok && renamed && rename(temp_path, out->path) != 0)
 		ok = false;
 	if (!ok && !out->failed)
 		cli_warn("%s: write error: %s", name, strerror(errno));
-	if (out->path && (!ok || out->failed))
+	if (renamed && (!ok || out->failed))
 		unlink(temp_path);
 	have_temp = 0;
 	output_free(out);
@@ -328,7 +350,8 @@ void cli_output_abort(cli_output *out)
 		return;
 	if (out->path) {
 		fclose(out->fp);
-		unlink(temp_path);
+		if (!out->direct)
+			unlink(temp_path);
 		have_temp = 0;
 	}
 	output_free(out);

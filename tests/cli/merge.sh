@@ -201,6 +201,21 @@ cp "$a" self.pb.gz
 expect_exit 0 pm -o self.pb.gz self.pb.gz "$b"
 check_same 'FILE holds the merge of its old contents' ab.pb.gz self.pb.gz
 
+t '-o FILE: a FIFO or a device is written, not replaced'
+# (Renaming a temporary file over them would turn /dev/null into a plain
+# file. The device here is /dev/full behind a link, so a regression breaks
+# only the link.)
+mkfifo out.fifo
+timeout 20 cat out.fifo > from-fifo.pb.gz &
+expect_exit 0 timeout 10 "$PPROF_MERGE" -o out.fifo "$a" "$b"
+wait
+check 'the FIFO is still a FIFO' test -p out.fifo
+check_same 'its reader got the merge' ab.pb.gz from-fifo.pb.gz
+ln -s /dev/full full.link
+expect_exit 1 pm -o full.link "$a"
+check_grep 'a full device is a write error' '^pprof-merge: full\.link: .*No space left' "$err"
+check 'the link still leads to the device' test -L full.link -a -c full.link
+check 'no temporary file is left' test -z "$(ls -A | grep '^\.full\.link\.')"
 # ---- errors: exit status 1 --------------------------------------------------
 
 # expect_data_error ERE CMD...: CMD exits 1, writes nothing to stdout and

@@ -7,7 +7,7 @@
 #
 # To be in the middle of its work deterministically, a program reads its last
 # input from a fifo that this script holds open: it blocks in read() until
-# the signal comes. pprof-merge opens FILE's temporary file only when the
+# the signal comes, which is sent once the program has the fifo open. pprof-merge opens FILE's temporary file only when the
 # merge is done, so it has none then; pprof-filter and pprof-tag open theirs
 # before reading, and the script waits until it exists before signalling, so
 # the signal handler's cleanup is what is tested.
@@ -25,24 +25,44 @@ env --default-signal=INT true 2>/dev/null || skip 'env has no --default-signal'
 
 # temp_files DIR: the names of the temporary files beside DIR/out.pb.gz.
 temp_files() {
-	ls -A "$1" | grep -v '^out\.pb\.gz$'
+	ls -A "$1" | grep -v '^out\.pb\.gz$' | grep -v '^fifo$'
 }
 
-# wait_for_temp DIR: waits (up to 20 s) until a temporary file exists in DIR.
-wait_for_temp() {
+# has_temp: a temporary file exists in dir.
+has_temp() {
+	[ -n "$(temp_files dir)" ]
+}
+
+# wait_until CMD...: polls CMD until it succeeds, for at most 20 s.
+wait_until() {
 	local i
 	for ((i = 0; i < 400; i++)); do
-		[ -z "$(temp_files "$1")" ] || return 0
+		"$@" && return 0
 		sleep 0.05
 	done
 	return 1
 }
 
-# interrupt SIGNAL TEMP CMD...: runs CMD (whose last argument is the fifo
+# is_gone PID: process PID has ended (it may be a zombie).
+is_gone() {
+	[ ! -e /proc/"$1"/stat ] || [ "$(cut -d ' ' -f 3 /proc/"$1"/stat 2>/dev/null)" = Z ]
+}
+
+# has_fifo_open PID: process PID has dir/fifo open.
+has_fifo_open() {
+	local fd
+	for fd in /proc/"$1"/fd/*; do
+		[ "$(readlink "$fd")" = "$scratch/dir/fifo" ] && return 0
+	done
+	return 1
+}
+
+# interrupt SIGNAL TEMP CMD...: runs CMD (whose last input is the fifo
 # dir/fifo) in the background with -o dir/out.pb.gz already there, feeds it
-# a whole profile and half of another through the fifo, sends SIGNAL while
-# it waits for the rest (once its temporary file exists when TEMP is yes),
-# and checks the outcome.
+# a whole profile and half of another through the fifo, sends SIGNAL once it
+# has the fifo open (and its temporary file exists, when TEMP is yes), and
+# checks the outcome. This script holds the fifo open for reading and
+# writing, so opening it never blocks and the program never sees its end.
 interrupt() {
 	local sig=$1 temp=$2 pid status
 	shift 2
@@ -52,19 +72,25 @@ interrupt() {
 	# Background jobs of a script ignore SIGINT; the program must not.
 	env --default-signal=INT "$@" 2> sig.err &
 	pid=$!
-	exec 3> dir/fifo   # returns once the program has opened the fifo
+	exec 3<> dir/fifo   # (after the start: the program must not inherit it)
 	cat "$a" half.pb.gz >&3
+	check "$sig $1: it opens the fifo" wait_until has_fifo_open "$pid"
 	if [ "$temp" = yes ]; then
-		check "$sig $1: the temporary file exists before the signal" wait_for_temp dir
+		check "$sig $1: the temporary file exists before the signal" \
+			wait_until has_temp
 	fi
 	kill -s "$sig" "$pid"
-	wait "$pid" 2>/dev/null   # (bash's "Hangup" notice)
+	if ! wait_until is_gone "$pid" 2>/dev/null; then   # (and bash's "Hangup" notice)
+		fail "$sig $1: it dies of the signal" 'still running 20 s after it'
+		kill -s KILL "$pid"
+	fi
+	wait "$pid" 2>/dev/null
 	status=$?
 	exec 3>&-
 	check_eq "$sig $1: exit status is death by the signal" \
 		$((128 + $(kill -l "$sig"))) "$status"
 	check_same "$sig $1: FILE unchanged" old.copy dir/out.pb.gz
-	check_eq "$sig $1: no temporary file left" '' "$(temp_files dir | grep -v '^fifo$')"
+	check_eq "$sig $1: no temporary file left" '' "$(temp_files dir)"
 }
 
 for sig in INT TERM HUP; do

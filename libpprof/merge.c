@@ -68,13 +68,12 @@ typedef struct {
 	size_t n;
 } labelset_rec;
 
-/* A result sample's key (its interned stack and label set) and its values.
- * Kept apart from the samples, in one small array, so that finding a sample
- * and adding to it touches no sample struct: input samples come in random
- * order, and each touch would be a cache miss. */
+/* A result sample's key: its interned stack and label set. Keys and sums
+ * are kept apart from the sample structs, in two dense arrays, so that
+ * finding a sample and adding to it touches no sample struct: input samples
+ * come in random order, and each touch would be a cache miss. */
 typedef struct {
 	uint32_t stack, labels;
-	int64_t *value;   /* the sample's, in the result's arena */
 } sample_ref;
 
 /* A growable array: items, count, capacity. */
@@ -97,6 +96,7 @@ struct pprof_merger {
 	pp_arena *arena;       /* the result's: samples, and at the end the rest */
 	VEC(pb_sample *) samples;
 	VEC(sample_ref) sample_refs;   /* samples' keys, by index */
+	VEC(int64_t) sums;             /* samples' values, types.n / 2 a sample */
 	VEC(stack_rec) stacks;
 	VEC(labelset_rec) labelsets;
 	pp_htab fn_index, map_index, loc_index, sample_index, stack_index, labelset_index;
@@ -158,6 +158,7 @@ static void merger_clear(pprof_merger *m)
 	VEC_FREE(m->lines);
 	VEC_FREE(m->samples);
 	VEC_FREE(m->sample_refs);
+	VEC_FREE(m->sums);
 	pp_arena_free(m->arena);
 	pp_htab_free(&m->fn_index);
 	pp_htab_free(&m->map_index);
@@ -752,30 +753,27 @@ static bool sample_eq(const void *ctx, uint32_t idx)
 	return r->stack == k->ref.stack && r->labels == k->ref.labels;
 }
 
-/* Adds a sample with the key's stack and labels and cand_values. */
+/* Adds a sample with the key's stack and labels and cand_values. Its value
+ * array is made when the result is (build_samples), from sums. */
 static bool add_sample(pprof_merger *m, const sample_key *key, uint64_t hash)
 {
-	size_t nv = m->types.n / 2;
-	uint32_t idx = (uint32_t)m->samples.n;
+	size_t nv = m->types.n / 2, n = m->samples.n;
 	const stack_rec *stack = &m->stacks.v[key->ref.stack];
 	const labelset_rec *labels = &m->labelsets.v[key->ref.labels];
 	pb_sample *s = pp_arena_alloc(m->arena, sizeof(*s));
 
-	if (!s || m->samples.n >= UINT32_MAX - 1 || !VEC_RESERVE(m->samples, m->samples.n + 1) ||
-	    !VEC_RESERVE(m->sample_refs, m->samples.n + 1))
+	if (!s || n >= UINT32_MAX - 1 || !VEC_RESERVE(m->samples, n + 1) ||
+	    !VEC_RESERVE(m->sample_refs, n + 1) || !VEC_RESERVE(m->sums, (n + 1) * nv) ||
+	    !pp_htab_add(&m->sample_index, hash, (uint32_t)n))
 		return false;
 	perftools__profiles__sample__init(s);
-	s->value = pp_arena_alloc(m->arena, nv * sizeof(int64_t));
-	if (!s->value || !pp_htab_add(&m->sample_index, hash, idx))
-		return false;
 	s->n_location_id = stack->n;
 	s->location_id = stack->ids;
 	s->n_value = nv;
-	memcpy(s->value, m->cand_values.v, nv * sizeof(int64_t));
 	s->n_label = labels->n;
 	s->label = labels->labels;
-	m->sample_refs.v[m->samples.n] = key->ref;
-	m->sample_refs.v[m->samples.n].value = s->value;
+	memcpy(&m->sums.v[n * nv], m->cand_values.v, nv * sizeof(int64_t));
+	m->sample_refs.v[n] = key->ref;
 	m->samples.v[m->samples.n++] = s;
 	return true;
 }
@@ -795,7 +793,7 @@ static bool merge_sample(const merge_input *in, const pb_sample *s)
 {
 	pprof_merger *m = in->m;
 	size_t nv = s->n_value, j;
-	sample_key key = { m, { 0, 0, NULL } };
+	sample_key key = { m, { 0, 0 } };
 	uint64_t hash;
 	uint32_t found, stack, labels;
 
@@ -823,7 +821,7 @@ static bool merge_sample(const merge_input *in, const pb_sample *s)
 	found = pp_htab_find(&m->sample_index, hash, sample_eq, &key);
 	if (found == UINT32_MAX)
 		return add_sample(m, &key, hash);
-	int64_t *sum = m->sample_refs.v[found].value;
+	int64_t *sum = &m->sums.v[(size_t)found * nv];
 	for (j = 0; j < nv; j++)
 		sum[j] = (int64_t)((uint64_t)sum[j] + (uint64_t)m->cand_values.v[j]);
 	return true;
@@ -1151,14 +1149,23 @@ static bool build_locations(const pprof_merger *m, pp_arena *a, pb_profile *pb)
 	return true;
 }
 
-/* The samples are built already; the result takes them as they are. */
+/* The samples are built already but for their values, which come from
+ * sums; the result takes them as they are. */
 static bool build_samples(const pprof_merger *m, pp_arena *a, pb_profile *pb)
 {
+	size_t i, nv = m->types.n / 2;
+
 	pb->sample = pp_arena_alloc(a, m->samples.n * sizeof(*pb->sample));
 	if (!pb->sample)
 		return false;
-	if (m->samples.n)
-		memcpy(pb->sample, m->samples.v, m->samples.n * sizeof(*pb->sample));
+	for (i = 0; i < m->samples.n; i++) {
+		pb_sample *s = m->samples.v[i];
+		s->value = pp_arena_alloc(a, nv * sizeof(int64_t));
+		if (!s->value)
+			return false;
+		memcpy(s->value, &m->sums.v[i * nv], nv * sizeof(int64_t));
+		pb->sample[i] = s;
+	}
 	pb->n_sample = m->samples.n;
 	return true;
 }
@@ -1192,7 +1199,7 @@ int pprof_merger_finish(pprof_merger *m, pprof_profile **out)
 
 	*out = NULL;
 	for (i = 0; i < m->samples.n && !zero; i++)
-		zero = is_zero(m->samples.v[i]->value, nv);
+		zero = is_zero(&m->sums.v[i * nv], nv);
 	rc = merger_materialize(m, out, m->err);
 	merger_clear(m);
 	if (!merger_start(m)) {

@@ -74,6 +74,22 @@ rejected() {
 	grep -q 'unknown option' opt.err
 }
 
+
+# groups_missing NAMES GROUPS: the option groups (one a line: the spellings of
+# one option) of which NAMES (one name a line) has no spelling, as
+# " [group]..."; --help and --version need not be named.
+groups_missing() {
+	local group name found missing=
+	while IFS= read -r group; do
+		case " $group " in *' --help '* | *' --version '*) continue ;; esac
+		found=false
+		for name in $group; do
+			grep -qxF -- "$name" "$1" && found=true
+		done
+		$found || missing="$missing [$group]"
+	done < "$2"
+	printf '%s' "$missing"
+}
 for prog in pprof-merge pprof-filter pprof-stat pprof-tag; do
 	case $prog in
 	pprof-merge) bin=$PPROF_MERGE ;;
@@ -100,31 +116,13 @@ for prog in pprof-merge pprof-filter pprof-stat pprof-tag; do
 	check 'names options' test -s "$prog.synopsis"
 	tr ' ' '\n' < "$prog.man-groups" | sort -u > "$prog.listed"
 	check_eq 'names only listed options' '' "$(comm -23 "$prog.synopsis" "$prog.listed" | tr '\n' ' ')"
-	missing=
-	while IFS= read -r group; do
-		case " $group " in *' --help '* | *' --version '*) continue ;; esac
-		found=false
-		for name in $group; do
-			grep -qxF -- "$name" "$prog.synopsis" && found=true
-		done
-		$found || missing="$missing [$group]"
-	done < "$prog.man-groups"
-	check_eq 'names every listed option' '' "$missing"
+	check_eq 'names every listed option' '' "$(groups_missing "$prog.synopsis" "$prog.man-groups")"
 
 	t "$prog: Usage line of --help"
 	usage_names "$prog.help" > "$prog.usage"
 	if [ -s "$prog.usage" ]; then
 		check_eq 'names only listed options' '' "$(comm -23 "$prog.usage" "$prog.listed" | tr '\n' ' ')"
-		missing=
-		while IFS= read -r group; do
-			case " $group " in *' --help '* | *' --version '*) continue ;; esac
-			found=false
-			for name in $group; do
-				grep -qxF -- "$name" "$prog.usage" && found=true
-			done
-			$found || missing="$missing [$group]"
-		done < "$prog.help-groups"
-		check_eq 'names every option' '' "$missing"
+		check_eq 'names every option' '' "$(groups_missing "$prog.usage" "$prog.help-groups")"
 	else
 		check_grep 'says [options] when it names none' '^Usage: [^ ]+ \[options\]' "$prog.help"
 	fi

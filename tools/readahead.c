@@ -46,7 +46,10 @@ struct pool {
 	bool stop;     /* the consumer gave up */
 	bool inflate_ahead;   /* spare threads: readers inflate in their own */
 	pthread_mutex_t lock;
-	pthread_cond_t changed;   /* broadcast on every change of the above */
+	pthread_cond_t produced;   /* for the consumer: an input taken, a profile
+	                              queued, an input done */
+	pthread_cond_t consumed;   /* for the workers: room in the window or a
+	                              queue, or stop */
 };
 
 /* A worker's cli_profile_fn: queues the profile, waiting for room. */
@@ -58,7 +61,7 @@ static int enqueue(void *ctx, const cli_profile_info *info, pprof_profile *p)
 
 	pthread_mutex_lock(&pl->lock);
 	while (in->count == QUEUE_LEN && !pl->stop)
-		pthread_cond_wait(&pl->changed, &pl->lock);
+		pthread_cond_wait(&pl->consumed, &pl->lock);
 	if (pl->stop) {
 		pthread_mutex_unlock(&pl->lock);
 		pprof_profile_free(p);
@@ -68,7 +71,7 @@ static int enqueue(void *ctx, const cli_profile_info *info, pprof_profile *p)
 	in->queue[tail] = p;
 	in->info[tail] = *info;
 	in->count++;
-	pthread_cond_broadcast(&pl->changed);
+	pthread_cond_signal(&pl->produced);
 	pthread_mutex_unlock(&pl->lock);
 	return EXIT_OK;
 }
@@ -87,7 +90,7 @@ static input_slot *take_input(pool *pl)
 	input_slot *in;
 
 	while (!pl->stop && pl->next < pl->n && pl->next >= pl->current + pl->window)
-		pthread_cond_wait(&pl->changed, &pl->lock);
+		pthread_cond_wait(&pl->consumed, &pl->lock);
 	if (pl->stop || pl->next >= pl->n)
 		return NULL;
 	in = slot_of(pl, pl->next);
@@ -95,6 +98,7 @@ static input_slot *take_input(pool *pl)
 	in->pool = pl;
 	in->index = pl->next;
 	in->path = pl->paths[pl->next++];
+	pthread_cond_signal(&pl->produced);
 	return in;
 }
 
@@ -111,7 +115,7 @@ static void *worker(void *arg)
 		pthread_mutex_lock(&pl->lock);
 		in->status = status;
 		in->done = true;
-		pthread_cond_broadcast(&pl->changed);
+		pthread_cond_signal(&pl->produced);
 	}
 	pthread_mutex_unlock(&pl->lock);
 	return NULL;
@@ -126,18 +130,18 @@ static int consume_input(pool *pl, int k, cli_profile_fn fn, void *ctx)
 
 	pthread_mutex_lock(&pl->lock);
 	pl->current = k;
-	pthread_cond_broadcast(&pl->changed);
+	pthread_cond_broadcast(&pl->consumed);
 	while (status == EXIT_OK) {
 		/* (the slot may still hold input k - window until k is taken) */
 		while (in->index != k || (in->count == 0 && !in->done))
-			pthread_cond_wait(&pl->changed, &pl->lock);
+			pthread_cond_wait(&pl->produced, &pl->lock);
 		if (in->count == 0)
 			break;
 		pprof_profile *p = in->queue[in->head];
 		cli_profile_info info = in->info[in->head];
 		in->head = (in->head + 1) % QUEUE_LEN;
 		in->count--;
-		pthread_cond_broadcast(&pl->changed);
+		pthread_cond_broadcast(&pl->consumed);
 		pthread_mutex_unlock(&pl->lock);
 		status = fn(ctx, &info, p);
 		pthread_mutex_lock(&pl->lock);
@@ -153,7 +157,7 @@ static void pool_stop(pool *pl, pthread_t *threads, int n_threads)
 
 	pthread_mutex_lock(&pl->lock);
 	pl->stop = true;
-	pthread_cond_broadcast(&pl->changed);
+	pthread_cond_broadcast(&pl->consumed);
 	pthread_mutex_unlock(&pl->lock);
 	for (i = 0; i < n_threads; i++)
 		pthread_join(threads[i], NULL);
@@ -206,8 +210,12 @@ int cli_read_inputs_parallel(int argc, char **argv, const cli_read_options *ro,
                              cli_profile_fn fn, void *ctx, unsigned long *skipped)
 {
 	int n_threads = ro->jobs < argc ? ro->jobs : argc, started, i, status;
-	pool pl = { ro, argv, calloc((size_t)n_threads, sizeof(input_slot)), argc, 0, 0, n_threads,
-	            false, ro->jobs > argc, PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER };
+	/* The input being consumed and one for each worker: with only as many
+	 * as workers, one of them would wait while the consumer merges. */
+	int window = n_threads + 1;
+	pool pl = { ro, argv, calloc((size_t)window, sizeof(input_slot)), argc, 0, 0, window,
+	            false, ro->jobs > argc, PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER,
+	            PTHREAD_COND_INITIALIZER };
 	pthread_t *threads = calloc((size_t)n_threads, sizeof(*threads));
 
 	if (!pl.slots || !threads) {
@@ -216,7 +224,7 @@ int cli_read_inputs_parallel(int argc, char **argv, const cli_read_options *ro,
 		cli_warn("out of memory");
 		return EXIT_DATA;
 	}
-	for (i = 0; i < n_threads; i++)
+	for (i = 0; i < window; i++)
 		pl.slots[i].index = -1;
 	use_one_malloc_arena();
 	for (started = 0; started < n_threads; started++)

@@ -649,13 +649,17 @@ static bool stack_eq(const void *ctx, uint32_t idx)
 /* The index of the stack in cand_locs among the result's stacks. */
 static uint32_t intern_stack(pprof_merger *m)
 {
-	uint64_t hash = pp_hash_mix(4, m->cand_locs.n);
+	uint64_t hash = m->cand_locs.n;
 	uint32_t idx;
 	stack_rec *st;
 	size_t j;
 
+	/* A polynomial over the ids, mixed once at the end: one multiply a
+	 * frame, where pp_hash_mix's chain is twice as long, and stacks are the
+	 * longest keys hashed for every input sample. */
 	for (j = 0; j < m->cand_locs.n; j++)
-		hash = pp_hash_mix(hash, m->cand_locs.v[j]);
+		hash = (hash + m->cand_locs.v[j]) * 0x9e3779b97f4a7c15ull;
+	hash = pp_hash_mix(hash, 4);
 	idx = pp_htab_find(&m->stack_index, hash, stack_eq, m);
 	if (idx != UINT32_MAX)
 		return idx;

@@ -161,4 +161,15 @@ for prog in pprof-merge pprof-filter pprof-stat pprof-tag; do
 		'libpprof [0-9][^ ,]*, zlib [0-9][^ ,]*, protobuf-c [0-9]' "$out"
 done
 
+t 'man pages: mandoc -Tlint'
+# Warnings and errors; not the STYLE notes, which depend on the manuals this
+# machine has installed (ours are not, while testing).
+if command -v mandoc >/dev/null; then
+	for page in "$top_srcdir"/man/*.[1-9]; do
+		check_eq "${page##*/} is clean" '' "$(mandoc -Tlint -W warning "$page" 2>&1)"
+	done
+else
+	echo '# no mandoc: man pages not linted'
+fi
+
 finish

@@ -130,8 +130,9 @@ int pprof_reader_next(pprof_reader *r, pprof_profile **out);
  * descriptor keeps two cores busy. Call it after pprof_reader_set_max_size
  * and before the first pprof_reader_next (later, it does nothing). The
  * thread ends with the reader: pprof_reader_free cancels it even when it
- * waits for input. Costs up to two more profiles' bytes of memory. PPROF_OK, or PPROF_ERR_NOMEM
- * when no thread could be started (the reader then works without).
+ * waits for input. Costs up to two more profiles' bytes of memory. PPROF_OK,
+ * or PPROF_ERR_NOMEM when no thread could be started (the reader then works
+ * without).
  */
 int pprof_reader_inflate_ahead(pprof_reader *r);
 

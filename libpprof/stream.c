@@ -321,6 +321,21 @@ static int reader_read_profile(pprof_reader *r)
 
 /* ---- inflating ahead in a thread ---------------------------------------- */
 
+/* Waits for room in the queue; false when the reader is being freed. */
+static bool ahead_wait_room(ahead_state *a)
+{
+	bool go_on;
+
+	pthread_mutex_lock(&a->lock);
+	while (a->count == AHEAD_QUEUE_LEN && !a->stop)
+		pthread_cond_wait(&a->changed, &a->lock);
+	go_on = !a->stop;
+	pthread_mutex_unlock(&a->lock);
+	return go_on;
+}
+
+/* The thread: reads a profile only when the queue has room for it, so at
+ * most AHEAD_QUEUE_LEN profiles' bytes wait, the one being read included. */
 static void *ahead_main(void *arg)
 {
 	pprof_reader *r = arg;
@@ -329,14 +344,10 @@ static void *ahead_main(void *arg)
 
 	pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, NULL);
 	do {
-		rc = reader_read_next(r);
-		pthread_mutex_lock(&a->lock);
-		while (a->count == AHEAD_QUEUE_LEN && !a->stop)
-			pthread_cond_wait(&a->changed, &a->lock);
-		if (a->stop) {
-			pthread_mutex_unlock(&a->lock);
+		if (!ahead_wait_room(a))
 			break;
-		}
+		rc = reader_read_next(r);
+		pthread_mutex_lock(&a->lock);   /* room still: only this thread adds */
 		ahead_item *it = &a->queue[(a->head + a->count) % AHEAD_QUEUE_LEN];
 		it->data = r->out;
 		it->len = r->out_len;

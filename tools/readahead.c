@@ -5,9 +5,9 @@
  * for any N and writes the same bytes. Memory stays bounded whatever the
  * number of inputs: at most N inputs are taken ahead of the one being
  * consumed, each with at most QUEUE_LEN decoded profiles waiting, in a ring
- * of N slots (input k in slot k mod N). With
- * fewer inputs than threads (one long stream on stdin), each worker's reader
- * inflates ahead in a thread of its own while the worker decodes.
+ * of N + 1 slots (input k in slot k mod (N + 1)). With fewer inputs than
+ * threads (one long stream on stdin), each worker's reader inflates ahead in
+ * a thread of its own while the worker decodes.
  */
 #include <malloc.h>
 #include <pthread.h>

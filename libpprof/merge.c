@@ -224,18 +224,29 @@ static int compare_strings(const pprof_merger *m, uint32_t a, uint32_t b)
 
 /* ---- header ----------------------------------------------------------- */
 
+/* Appends ",type/unit" (no comma for the first, i == 0) to the *used bytes
+ * of buf while there is room; *used may pass size when it is full. */
+static void append_type(char *buf, size_t size, size_t *used, size_t i, const char *type,
+                        size_t type_len, const char *unit, size_t unit_len)
+{
+	int n;
+
+	if (*used >= size)
+		return;
+	n = snprintf(buf + *used, size - *used, "%s%.*s/%.*s", i ? "," : "", (int)type_len, type,
+	             (int)unit_len, unit);
+	*used = n < 0 ? size : *used + (size_t)n;
+}
+
 /* Writes "type/unit,type/unit" of an input's sample types into buf. */
 static void describe_types(const pprof_profile *p, char *buf, size_t size)
 {
 	size_t i, used = 0;
 
 	buf[0] = '\0';
-	for (i = 0; i < p->pb->n_sample_type && used < size; i++) {
+	for (i = 0; i < p->pb->n_sample_type; i++) {
 		const char *unit, *type = pprof_profile_sample_type(p, i, &unit);
-		int n = snprintf(buf + used, size - used, "%s%s/%s", i ? "," : "", type, unit);
-		if (n < 0)
-			break;
-		used += (size_t)n;
+		append_type(buf, size, &used, i, type, strlen(type), unit, strlen(unit));
 	}
 }
 
@@ -254,15 +265,11 @@ static void describe_result_types(const pprof_merger *m, char *buf, size_t size)
 	size_t i, used = 0;
 
 	buf[0] = '\0';
-	for (i = 0; i < m->types.n / 2 && used < size; i++) {
+	for (i = 0; i < m->types.n / 2; i++) {
 		size_t lt, lu;
 		const char *t = pp_strtab_get(&m->strings, m->types.v[2 * i], &lt);
 		const char *u = pp_strtab_get(&m->strings, m->types.v[2 * i + 1], &lu);
-		int n = snprintf(buf + used, size - used, "%s%.*s/%.*s", i ? "," : "", (int)lt, t,
-		                 (int)lu, u);
-		if (n < 0)
-			break;
-		used += (size_t)n;
+		append_type(buf, size, &used, i, t, lt, u, lu);
 	}
 }
 

@@ -37,6 +37,14 @@ void pp_seterr(char *buf, const char *fmt, ...)
  * least need items, doubling. Returns false when out of memory. */
 bool pp_grow(void *ptr, size_t *cap, size_t need, size_t elsize);
 
+/* A growable array: items v[0..n), room for cap; VEC_RESERVE makes room
+ * for need items (false when out of memory), checking in line whether there
+ * is, as hot loops call it for every item. */
+#define VEC(type) struct { type *v; size_t n, cap; }
+#define VEC_RESERVE(vec, need) \
+	(((vec).cap && (need) <= (vec).cap) || pp_grow(&(vec).v, &(vec).cap, (need), sizeof(*(vec).v)))
+#define VEC_FREE(vec) (free((vec).v), (vec).v = NULL, (vec).n = (vec).cap = 0)
+
 /* ---- arena.c: bump allocation, freed all at once ---------------------- */
 
 typedef struct pp_arena pp_arena;

@@ -33,10 +33,6 @@ typedef struct {
 	pb_label *made;   /* while applying: the label the edit adds, or NULL */
 } edit;
 
-/* A growable array: items, count, capacity. */
-#define VEC(type) struct { type *v; size_t n, cap; }
-#define VEC_RESERVE(vec, need) pp_grow(&(vec).v, &(vec).cap, (need), sizeof(*(vec).v))
-
 typedef VEC(pb_label *) label_list;
 
 struct pprof_label_edits {

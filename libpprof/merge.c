@@ -76,9 +76,6 @@ typedef struct {
 	uint32_t stack, labels;
 } sample_ref;
 
-/* A growable array: items, count, capacity. */
-#define VEC(type) struct { type *v; size_t n, cap; }
-
 struct pprof_merger {
 	pp_strtab strings;
 	unsigned long count;
@@ -113,8 +110,6 @@ struct pprof_merger {
 	char err[PP_ERRLEN];
 };
 
-#define VEC_RESERVE(vec, need) pp_grow(&(vec).v, &(vec).cap, (need), sizeof(*(vec).v))
-#define VEC_FREE(vec) (free((vec).v), (vec).v = NULL, (vec).n = (vec).cap = 0)
 
 /* The input being merged and how. */
 typedef struct {

@@ -31,11 +31,6 @@
 
 #include "internal.h"
 
-/* A growable array: items, count, capacity. */
-#define VEC(type) struct { type *v; size_t n, cap; }
-#define VEC_RESERVE(vec, need) pp_grow(&(vec).v, &(vec).cap, (need), sizeof(*(vec).v))
-#define VEC_FREE(vec) (free((vec).v), (vec).v = NULL, (vec).n = (vec).cap = 0)
-
 #define NONE UINT32_MAX
 
 /* A set of keys of three numbers, each given a dense index in first-seen

@@ -1,7 +1,8 @@
 /*
- * codec.c - profile.proto bytes to a validated profile: protobuf-c's
- * unpacker, allocating in an arena. Encoding is in encode.c, the writer
- * that compresses and sends it on in writer.c.
+ * codec.c - profile.proto bytes to a validated profile, allocated in an
+ * arena: unpack.c decodes the bulk and protobuf-c's unpacker the rest, or
+ * protobuf-c all of it when unpack.c leaves it that. Encoding is in
+ * encode.c, the writer that compresses and sends it on in writer.c.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -50,46 +51,61 @@ static size_t decoded_limit(size_t size)
 	                                                         : DECODED_BASE + size * DECODED_RATIO;
 }
 
-pprof_profile *pp_decode(const uint8_t *data, size_t size, char *err, int *code)
+/* An arena for decoding size bytes, with its limit set; NULL when out of
+ * memory. */
+static pp_arena *decode_arena(size_t size)
 {
 	pp_arena *a = pp_arena_new();
-	ProtobufCAllocator alloc;
-	pb_profile *pb;
 
-	if (!a) {
-		pp_seterr(err, "out of memory");
-		*code = PPROF_ERR_NOMEM;
-		return NULL;
-	}
-	if (size == 0) {
-		pp_seterr(err, "empty profile");
-		*code = PPROF_ERR_DATA;
-		pp_arena_free(a);
-		return NULL;
-	}
-	pp_arena_protobuf_allocator(a, &alloc);
-	pp_arena_set_limit(a, decoded_limit(size));
-	pb = perftools__profiles__profile__unpack(&alloc, size, data);
-	if (!pb && pp_arena_over_limit(a)) {
+	if (a)
+		pp_arena_set_limit(a, decoded_limit(size));
+	return a;
+}
+
+/* Unpacks the bytes into arena *ap: the fast way (unpack.c) when it takes
+ * them, else, in a fresh arena, with protobuf-c's unpacker for all, which
+ * then decides. Returns PPROF_OK, or the error; *ap is NULL when there was
+ * no memory for a new arena. */
+static int unpack(pp_arena **ap, const uint8_t *data, size_t size, pb_profile **out)
+{
+	ProtobufCAllocator alloc;
+
+	if ((*out = pp_unpack_fast(*ap, data, size)))
+		return PPROF_OK;
+	pp_arena_free(*ap);
+	if (!(*ap = decode_arena(size)))
+		return PPROF_ERR_NOMEM;
+	pp_arena_protobuf_allocator(*ap, &alloc);
+	*out = perftools__profiles__profile__unpack(&alloc, size, data);
+	if (*out && terminate_strings(*ap, *out))
+		return PPROF_OK;
+	if (pp_arena_over_limit(*ap))
+		return PPROF_ERR_LIMIT;
+	return *out ? PPROF_ERR_NOMEM : PPROF_ERR_DATA;
+}
+
+pprof_profile *pp_decode(const uint8_t *data, size_t size, char *err, int *code)
+{
+	pp_arena *a = decode_arena(size);
+	pb_profile *pb = NULL;
+
+	*code = !a ? PPROF_ERR_NOMEM : size == 0 ? PPROF_ERR_DATA : unpack(&a, data, size, &pb);
+	switch (*code) {
+	case PPROF_OK:
+		return pp_profile_adopt(a, pb, err, code);
+	case PPROF_ERR_LIMIT:
 		pp_seterr(err, "decoded, it would take more than %zu bytes (%d times its size):"
 		          " not a plausible profile", decoded_limit(size), DECODED_RATIO);
-		*code = PPROF_ERR_LIMIT;
-		pp_arena_free(a);
-		return NULL;
-	}
-	if (!pb) {
+		break;
+	case PPROF_ERR_DATA:
 		/* protobuf-c does not say why; an arena that could not grow is the
 		 * one cause we can tell apart. */
-		pp_seterr(err, "not a valid profile.proto message (malformed protobuf)");
-		*code = PPROF_ERR_DATA;
-		pp_arena_free(a);
-		return NULL;
-	}
-	if (!terminate_strings(a, pb)) {
+		pp_seterr(err, size ? "not a valid profile.proto message (malformed protobuf)"
+		                    : "empty profile");
+		break;
+	default:
 		pp_seterr(err, "out of memory");
-		*code = PPROF_ERR_NOMEM;
-		pp_arena_free(a);
-		return NULL;
 	}
-	return pp_profile_adopt(a, pb, err, code);
+	pp_arena_free(a);
+	return NULL;
 }

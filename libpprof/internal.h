@@ -3,7 +3,8 @@
  *
  * Layers, each using only those below it:
  *   merge.c (operations) -> profile.c (the decoded model, id maps)
- *   -> codec.c (protobuf-c decode/encode, validation), stream.c (gzip members)
+ *   -> codec.c (decode/encode; unpack.c decodes the bulk, protobuf-c the
+ *      rest), stream.c (gzip members)
  *   -> arena.c, htab.c, strtab.c, util.c
  */
 #ifndef PPROF_INTERNAL_H
@@ -176,6 +177,14 @@ bool pp_encode(const pb_profile *pb, pp_stage *s);
 /* Decodes size bytes of protobuf into a new validated profile; on failure
  * NULL with err and *code set. */
 pprof_profile *pp_decode(const uint8_t *data, size_t size, char *err, int *code);
+
+/* unpack.c: size bytes of protobuf to protobuf-c structs in arena a,
+ * samples, locations, functions and strings decoded there and the rest by
+ * protobuf-c; NULL when the bytes hold anything it leaves to protobuf-c
+ * (malformed or unusual messages) or the arena is full. What it returns is
+ * what protobuf-c's unpacker would, but with the strings each followed by a
+ * NUL in one block. */
+pb_profile *pp_unpack_fast(pp_arena *a, const uint8_t *data, size_t size);
 
 /* ---- labels.c: label edits ------------------------------------------- */
 

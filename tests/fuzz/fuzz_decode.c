@@ -5,8 +5,10 @@
  * FUZZ_FIXED_PROFILE, when set) and with itself as a base, label edits and
  * one of a few fixed filters (picked from the input's length, so a run is
  * deterministic), and the writer; what the writer makes must read back as
- * valid profiles. Any crash, sanitizer report or failed assertion is a
- * finding.
+ * valid profiles. The bytes also go to the library's own decoder
+ * (pp_unpack_fast, linked in statically) and to protobuf-c's unpacker:
+ * whatever the first takes, the second must take the same. Any crash,
+ * sanitizer report or failed assertion is a finding.
  *
  * Build: ./configure CC=clang --enable-fuzzing && make tests/fuzz/fuzz_decode
  * Run:   make fuzz FUZZ_SECONDS=60   (seeds: tests/data, tests/fuzz/corpus)
@@ -16,6 +18,7 @@
 #include <string.h>
 
 #include "pprof.h"
+#include "libpprof/internal.h"
 
 #define MAX_SIZE (8u << 20)   /* per profile; keeps runs fast and memory low */
 
@@ -150,6 +153,34 @@ static void edit_and_filter(pprof_profile *p, pprof_filter *f)
 	pprof_profile_free(edited);
 }
 
+/* pp_unpack_fast takes only what protobuf-c takes, and makes the same
+ * profile of it (compared by packing both). */
+static void check_unpack(const unsigned char *data, size_t size)
+{
+	pp_arena *a = pp_arena_new();
+	pb_profile *fast, *ref;
+
+	if (!a)
+		abort();
+	fast = pp_unpack_fast(a, data, size);
+	ref = perftools__profiles__profile__unpack(NULL, size, data);
+	if (fast) {
+		size_t n = perftools__profiles__profile__get_packed_size(fast);
+		unsigned char *x = malloc(n + 1), *y = malloc(n + 1);
+		if (!ref || !x || !y || perftools__profiles__profile__get_packed_size(ref) != n)
+			abort();
+		perftools__profiles__profile__pack(fast, x);
+		perftools__profiles__profile__pack(ref, y);
+		if (memcmp(x, y, n) != 0)
+			abort();
+		free(x);
+		free(y);
+	}
+	if (ref)
+		perftools__profiles__profile__free_unpacked(ref, NULL);
+	pp_arena_free(a);
+}
+
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	const char *path = getenv("FUZZ_FIXED_PROFILE");
@@ -185,6 +216,8 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 
 	if (!r || !m)
 		abort();
+	if (size <= MAX_SIZE)
+		check_unpack(data, size);
 	pprof_reader_set_max_size(r, MAX_SIZE);
 	if (fixed && pprof_merger_add(m, fixed, 0) != PPROF_OK)
 		abort();

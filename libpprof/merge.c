@@ -794,7 +794,7 @@ static bool is_zero(const int64_t *v, size_t n)
 	return true;
 }
 
-/* Merges one input sample (not all zero). */
+/* Merges one input sample (not all zero, unless the input is a part). */
 static bool merge_sample(const merge_input *in, const pb_sample *s)
 {
 	pprof_merger *m = in->m;
@@ -865,7 +865,8 @@ static bool merge_samples(merge_input *in)
 		return false;
 	for (i = 0; i < pb->n_sample; i++) {
 		const pb_sample *s = pb->sample[i];
-		if (!is_zero(s->value, s->n_value) && !merge_sample(in, s))
+		if (((in->flags & PPROF_MERGE_PART) || !is_zero(s->value, s->n_value)) &&
+		    !merge_sample(in, s))
 			return false;
 	}
 	return true;
@@ -1197,15 +1198,11 @@ static int merger_materialize(pprof_merger *m, pprof_profile **out, char *err)
 	return rc;
 }
 
-int pprof_merger_finish(pprof_merger *m, pprof_profile **out)
+int pprof_merger_finish_part(pprof_merger *m, pprof_profile **out)
 {
-	bool zero = false;
-	size_t i, nv = m->types.n / 2;
 	int rc;
 
 	*out = NULL;
-	for (i = 0; i < m->samples.n && !zero; i++)
-		zero = is_zero(&m->sums.v[i * nv], nv);
 	rc = merger_materialize(m, out, m->err);
 	merger_clear(m);
 	if (!merger_start(m)) {
@@ -1214,6 +1211,18 @@ int pprof_merger_finish(pprof_merger *m, pprof_profile **out)
 		pp_seterr(m->err, "out of memory");
 		return PPROF_ERR_NOMEM;
 	}
+	return rc;
+}
+
+int pprof_merger_finish(pprof_merger *m, pprof_profile **out)
+{
+	bool zero = false;
+	size_t i, nv = m->types.n / 2;
+	int rc;
+
+	for (i = 0; i < m->samples.n && !zero; i++)
+		zero = is_zero(&m->sums.v[i * nv], nv);
+	rc = pprof_merger_finish_part(m, out);
 	if (rc != PPROF_OK || !zero)
 		return rc;
 	/* Samples that cancelled out (a base): merge the result again on its

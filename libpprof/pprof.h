@@ -153,7 +153,9 @@ typedef struct pprof_merger pprof_merger;
 /* Flags for pprof_merger_add. */
 enum {
 	PPROF_MERGE_SUBTRACT = 1u << 0,  /* add the profile's values negated (a base) */
-	PPROF_MERGE_MARK_BASE = 1u << 1  /* label its samples pprof::base=true */
+	PPROF_MERGE_MARK_BASE = 1u << 1, /* label its samples pprof::base=true */
+	PPROF_MERGE_PART = 1u << 2       /* p is a part (pprof_merger_finish_part):
+	                                    its zero samples keep their place */
 };
 
 pprof_merger *pprof_merger_new(void);
@@ -173,6 +175,14 @@ unsigned long pprof_merger_count(const pprof_merger *m);
  * empty. With nothing added, the result is an empty profile.
  */
 int pprof_merger_finish(pprof_merger *m, pprof_profile **out);
+
+/*
+ * pprof_merger_finish for a part of a larger merge: samples whose values
+ * cancelled out stay, with zero values. Parts of consecutive inputs, each
+ * merged with the same flags as in one merge and then added in order with
+ * PPROF_MERGE_PART, give the same result as one merge of the inputs.
+ */
+int pprof_merger_finish_part(pprof_merger *m, pprof_profile **out);
 
 const char *pprof_merger_error(const pprof_merger *m);
 void pprof_merger_free(pprof_merger *m);

@@ -7,6 +7,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdbool.h>
 #include <string.h>
 
 #include "testlib.h"
@@ -47,9 +48,14 @@ static pprof_profile *merge_with(pprof_profile *a, pprof_profile *b, unsigned fl
 	return merge(2, (pprof_profile *[]){ a, b }, flags);
 }
 
+static bool buf_eq(const buf *a, const buf *b)
+{
+	return a->len == b->len && memcmp(a->data, b->data, a->len) == 0;
+}
+
 static void assert_same_bytes(const buf *a, const buf *b)
 {
-	ck_assert_msg(a->len == b->len && memcmp(a->data, b->data, a->len) == 0,
+	ck_assert_msg(buf_eq(a, b),
 	              "outputs differ (%zu and %zu bytes)", a->len, b->len);
 }
 
@@ -871,6 +877,50 @@ START_TEST(test_associative)
 }
 END_TEST
 
+/* A part of a merge: the inputs merged and finished with finish_part. */
+static pprof_profile *merge_part(size_t n, pprof_profile *const *ps, const unsigned *flags)
+{
+	pprof_merger *m = merger();
+	pprof_profile *out = NULL;
+	size_t i;
+	int rc;
+
+	for (i = 0; i < n; i++)
+		add_ok(m, ps[i], flags ? flags[i] : 0);
+	rc = pprof_merger_finish_part(m, &out);
+	ck_assert_msg(rc == PPROF_OK, "merger_finish_part: %d (%s)", rc, pprof_merger_error(m));
+	return defer(out, profile_free_cb);
+}
+
+/* Samples that cancel out in one part and come back in the next keep the
+ * place they had: the parts added in order with PPROF_MERGE_PART give the
+ * bytes of one merge. A part made by pprof_merger_finish, which drops them,
+ * or added without the flag, which skips them, gives other bytes. */
+START_TEST(test_parts_in_order_same_as_one_merge)
+{
+	pprof_profile *a = assoc_profile(0), *b = assoc_profile(1), *c = assoc_profile(2);
+	pprof_profile *all[] = { a, a, b, c, a };
+	const unsigned flags[] = { 0, PPROF_MERGE_SUBTRACT, 0, PPROF_MERGE_SUBTRACT, 0 };
+	buf *one = write_profile(merge(5, all, flags), PPROF_UNCOMPRESSED);
+	pprof_profile *part1 = merge_part(2, all, flags), *part2 = merge_part(3, all + 2, flags + 2);
+	pprof_merger *m = merger();
+
+	ck_assert_uint_gt(pprof_profile_sample_count(part1), 0);   /* all zero, kept */
+	add_ok(m, part1, PPROF_MERGE_PART);
+	add_ok(m, part2, PPROF_MERGE_PART);
+	assert_same_bytes(write_profile(finish_ok(m), PPROF_UNCOMPRESSED), one);
+
+	add_ok(m, part1, 0);
+	add_ok(m, part2, 0);
+	ck_assert_msg(!buf_eq(write_profile(finish_ok(m), PPROF_UNCOMPRESSED), one),
+	              "parts added without PPROF_MERGE_PART gave the same bytes");
+	add_ok(m, merge(2, all, flags), 0);
+	add_ok(m, merge(3, all + 2, flags + 2), 0);
+	ck_assert_msg(!buf_eq(write_profile(finish_ok(m), PPROF_UNCOMPRESSED), one),
+	              "parts made by pprof_merger_finish gave the same bytes");
+}
+END_TEST
+
 Suite *merge_suite(void)
 {
 	Suite *s = suite_create("merge");
@@ -928,6 +978,7 @@ Suite *merge_suite(void)
 	tcase_add_test(tc, test_merger_reusable_after_finish_with_cancelled_samples);
 	tcase_add_test(tc, test_deterministic_output);
 	tcase_add_test(tc, test_associative);
+	tcase_add_test(tc, test_parts_in_order_same_as_one_merge);
 	suite_add_tcase(s, tc);
 	return s;
 }

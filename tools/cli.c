@@ -696,10 +696,15 @@ static void progress_clear(void)
 
 void cli_progress_profile(const cli_profile_info *info)
 {
+	cli_progress_count(1, info->compressed);
+}
+
+void cli_progress_count(unsigned long profiles, uint64_t bytes)
+{
 	double now;
 
-	progress.profiles++;
-	progress.bytes_in += info->compressed;
+	progress.profiles += profiles;
+	progress.bytes_in += bytes;
 	if (!progress.enabled)
 		return;
 	now = now_seconds();

@@ -150,6 +150,17 @@ int cli_parse_jobs(const char *arg);
 /* The default for -j: the number of online CPUs, at most 8. */
 int cli_default_jobs(void);
 
+/*
+ * Merges the inputs (files, none of them "-") into merger as adding their
+ * profiles in order with no flags would, with ro->jobs threads that each
+ * merge runs of consecutive inputs into parts (parts.c). A run with any
+ * problem is merged one by one instead, from its first input on, through
+ * cli_read_inputs with fn, ctx and skipped, which reports it as usual.
+ * Returns the exit status.
+ */
+int cli_merge_in_parts(int argc, char **argv, const cli_read_options *ro, pprof_merger *merger,
+                       cli_profile_fn fn, void *ctx, unsigned long *skipped);
+
 /* The name of an input in messages: "(stdin)" for "-". */
 const char *cli_input_name(const char *path);
 
@@ -205,6 +216,8 @@ enum { CLI_PROGRESS_AUTO, CLI_PROGRESS_ON, CLI_PROGRESS_OFF };
 void cli_progress_start(int mode);
 /* Counts a profile read (call from the thread that consumes them). */
 void cli_progress_profile(const cli_profile_info *info);
+/* Counts profiles read, bytes in all, at once. */
+void cli_progress_count(unsigned long profiles, uint64_t bytes);
 /* Ends the display with the totals (when it showed or was asked for). */
 void cli_progress_end(void);
 

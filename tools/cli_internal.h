@@ -19,4 +19,7 @@ int cli_read_one_input(const char *path, const cli_read_options *ro, bool inflat
 int cli_read_inputs_parallel(int argc, char **argv, const cli_read_options *ro,
                              cli_profile_fn fn, void *ctx, unsigned long *skipped);
 
+/* One malloc arena for all threads (why: readahead.c). */
+void cli_use_one_malloc_arena(void);
+
 #endif /* PPROF_CLI_INTERNAL_H */

@@ -4,6 +4,7 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "cli.h"
 
@@ -136,6 +137,21 @@ static int write_result(const cli_options *o, pprof_profile *result)
 	return cli_output_commit(out);
 }
 
+/* Whether to merge the inputs in parts, each thread its own (cli.h): with
+ * threads, files only, and enough of them for each thread to have several
+ * runs; else workers read ahead and this thread merges all. */
+static bool use_parts(int argc, char **argv, const cli_read_options *ro)
+{
+	int i;
+
+	if (ro->jobs < 2 || argc < 4 * ro->jobs)
+		return false;
+	for (i = 0; i < argc; i++)
+		if (strcmp(argv[i], "-") == 0)
+			return false;
+	return true;
+}
+
 /* Reads and merges the inputs, then the bases; returns the exit status. */
 static int merge_all(merge_options *o, int argc, char **argv, merge_state *st)
 {
@@ -144,7 +160,10 @@ static int merge_all(merge_options *o, int argc, char **argv, merge_state *st)
 
 	st->flags = 0;
 	cli_progress_start(o->progress);
-	status = cli_read_inputs(argc, argv, &o->in, merge_one, st, &skipped);
+	if (use_parts(argc, argv, &o->in))
+		status = cli_merge_in_parts(argc, argv, &o->in, st->merger, merge_one, st, &skipped);
+	else
+		status = cli_read_inputs(argc, argv, &o->in, merge_one, st, &skipped);
 	if (status == EXIT_OK && o->n_bases) {
 		st->flags = o->base_flags;
 		status = cli_read_inputs(o->n_bases, o->bases, &o->in, merge_one, st, &skipped);

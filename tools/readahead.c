@@ -199,7 +199,7 @@ static int consume_all(pool *pl, cli_profile_fn fn, void *ctx, unsigned long *sk
  * for all threads keeps freed pages for reuse; the threads allocate in large
  * blocks, so they seldom wait for its lock.
  */
-static void use_one_malloc_arena(void)
+void cli_use_one_malloc_arena(void)
 {
 #ifdef M_ARENA_MAX
 	mallopt(M_ARENA_MAX, 1);
@@ -226,7 +226,7 @@ int cli_read_inputs_parallel(int argc, char **argv, const cli_read_options *ro,
 	}
 	for (i = 0; i < window; i++)
 		pl.slots[i].index = -1;
-	use_one_malloc_arena();
+	cli_use_one_malloc_arena();
 	for (started = 0; started < n_threads; started++)
 		if (pthread_create(&threads[started], NULL, worker, &pl) != 0)
 			break;

@@ -310,6 +310,43 @@ expect_exit 0 pm -j 4 -k "$a" junk.pb.gz missing.pb.gz "$b"
 check_same 'broken inputs are skipped as with -j 1' ab.pb.gz "$out"
 check_eq 'the warnings come in input order' \
 	"junk.pb.gz missing.pb.gz" "$(sed -n 's/^pprof-merge: \([^:]*\): .*/\1/p' "$err" | tr '\n' ' ' | sed 's/ $//')"
+t '-j: many inputs, merged in parts by the threads'
+# With 4 or more inputs a thread, each thread merges runs of consecutive
+# inputs and the parts are added in order: the same bytes as one by one.
+# neg-a.pb.gz is cpu-1 negated: after cpu-1 it cancels it, and cpu-1
+# comes back later, in a run of its own, where its samples must keep the
+# place they had (which a part that dropped them would lose).
+"$PPROF_FILTER" --scale -1 "$a" > neg-a.pb.gz
+many=("$a" neg-a.pb.gz "$b" "$c" "$d" "$b" "$c" "$a" "$d" "$c" "$b" "$a" "$d" "$b" "$c"
+      "$a" "$b" "$c" "$d" "$a" "$b" "$c" "$d")
+pm -j 1 "${many[@]}" > many1.pb.gz
+for jobs in 2 3 4; do
+	expect_exit 0 pm -j "$jobs" "${many[@]}"
+	check_same "-j $jobs gives what -j 1 gives" many1.pb.gz "$out"
+done
+# A run with anything to say is merged one input at a time instead, from its
+# first input on: the same messages, exit status and result as -j 1.
+# many_with FILE ARGS...: runs pprof-merge ARGS over the inputs with FILE
+# 13th, with -j 1 and -j 2, and checks they agree.
+many_with() {
+	local file=$1 want1 err1 out1
+	shift
+	local inputs=("${many[@]:0:12}" "$file" "${many[@]:12}")
+	pm -j 1 "$@" "${inputs[@]}" > with1.out 2> with1.err
+	want1=$?
+	expect_exit "$want1" pm -j 2 "$@" "${inputs[@]}"
+	check_same "$file${*:+ $*}: the same output as -j 1" with1.out "$out"
+	check_same "$file${*:+ $*}: the same messages as -j 1" with1.err "$err"
+}
+many_with junk.pb.gz
+many_with junk.pb.gz --keep-going
+many_with "$heap"
+many_with "$heap" --keep-going
+check_grep 'a heap profile among CPU ones is skipped with a warning' \
+	"^pprof-merge: $heap: profile 1: .*\\(skipped\\)" with1.err
+many_with empty --allow-empty
+many_with missing.pb.gz --keep-going
+
 t '-j: one long stream on stdin (a thread inflates while another decodes)'
 cat "$a" "$b" "$c" "$d" "$a" "$b" "$c" "$d" > stream8.pb.gz
 pm -j 1 < stream8.pb.gz > s1.pb.gz

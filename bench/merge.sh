@@ -47,12 +47,15 @@
 # For each set it measures wall time, CPU time (user+sys) and peak RSS with
 # /usr/bin/time of
 #   pprof-merge   pprof-merge -j 2 -o OUT INPUTS...  (stream: < STREAM)
-#   pprof-merge-j1  the same with -j 1 (and for fleet, -j 2 on the first 20
-#                 inputs, and on those 20 given 100 times over: 2000 inputs
-#                 with the result of 20, whose peak memory must be about the
-#                 same; the 2000 different inputs make a result twice as
-#                 large, and the peak memory of all against the first 20 is
-#                 shown for what it is)
+#   pprof-merge-j1  the same with -j 1 (and for fleet, -j 1 and -j 2 on the
+#                 first 20 inputs, and on those 20 given 100 times over:
+#                 2000 inputs with the result of 20; with -j 1 the peak
+#                 memory must be about the same. With -j 2 pprof-merge holds
+#                 up to 2 partial results and 2 partial merges besides the
+#                 result, each as large as the result for 2000 inputs but
+#                 smaller for 20, so the -j 2 ratios are shown, with no
+#                 target; the 2000 different inputs also make a result twice
+#                 the size of the first 20's)
 #   go-pprof      pprof -proto -symbolize=none INPUTS... > OUT  (Go's pprof
 #                 binary itself, found with `go tool -n pprof` after a warm-up)
 #   zlib-floor    zcat INPUTS > /dev/null, plus gzip -6 -c MERGED.pb > /dev/null
@@ -328,6 +331,10 @@ run_set() {
 		for ((i = 0; i < 100; i++)); do first20x100+=("${@:1:20}"); done
 		res[$set/pprof-merge-20x100]=$(measure "$set.pprof-merge-20x100" /dev/null \
 			"${pm_cmd[@]}" -j 2 -o "$pm.20x100" "${first20x100[@]}")
+		res[$set/pprof-merge-20-j1]=$(measure "$set.pprof-merge-20-j1" /dev/null "${pm_cmd[@]}" \
+			-j 1 -o "$pm.20" "${@:1:20}")
+		res[$set/pprof-merge-20x100-j1]=$(measure "$set.pprof-merge-20x100-j1" /dev/null \
+			"${pm_cmd[@]}" -j 1 -o "$pm.20x100" "${first20x100[@]}")
 		rm -f "$pm.20" "$pm.20x100"
 	fi
 	cmp -s "$pm" "$pm.j1" || { agree=0; printf '%s: %s: -j 1 and -j 2 differ\n' "$prog" "$set" >&2; }
@@ -392,13 +399,13 @@ row() {
 	if [[ -n $5 ]]; then
 		v=$(verdict "$3" "$4" "$5")
 		[[ $v == ok ]] || missed=$((missed + 1))
-		printf '%-6s %-36s %8s  %-8s %s\n' "$1" "$2" "$3" "$4 $5" "$v"
+		printf '%-6s %-40s %8s  %-8s %s\n' "$1" "$2" "$3" "$4 $5" "$v"
 	else
-		printf '%-6s %-36s %8s  %-8s\n' "$1" "$2" "$3" '-'
+		printf '%-6s %-40s %8s  %-8s\n' "$1" "$2" "$3" '-'
 	fi
 }
 
-printf '\n%-6s %-36s %8s  %-8s %s\n' set ratio value target ''
+printf '\n%-6s %-40s %8s  %-8s %s\n' set ratio value target ''
 missed=0
 for s in ${sets//,/ }; do
 	read -r pw pc pm <<<"${res[$s/pprof-merge]}"
@@ -424,8 +431,11 @@ for s in ${sets//,/ }; do
 	if [[ -n ${res[$s/pprof-merge-20]:-} ]]; then
 		read -r _ _ m20 <<<"${res[$s/pprof-merge-20]}"
 		read -r _ _ m2000 <<<"${res[$s/pprof-merge-20x100]}"
-		row "$s" 'peak RSS, the first 20 x 100/the first 20' "$(ratio "$m2000" "$m20")" '<=' 1.25
-		row "$s" 'peak RSS, all inputs/the first 20' "$(ratio "$pm" "$m20")" '' 
+		read -r _ _ m20j1 <<<"${res[$s/pprof-merge-20-j1]}"
+		read -r _ _ m2000j1 <<<"${res[$s/pprof-merge-20x100-j1]}"
+		row "$s" 'peak RSS -j 1, first 20 x 100/first 20' "$(ratio "$m2000j1" "$m20j1")" '<=' 1.25
+		row "$s" 'peak RSS -j 2, first 20 x 100/first 20' "$(ratio "$m2000" "$m20")" '' ''
+		row "$s" 'peak RSS -j 2, all inputs/first 20' "$(ratio "$pm" "$m20")" '' ''
 	fi
 done
 

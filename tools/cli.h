@@ -154,7 +154,7 @@ int cli_default_jobs(void);
  * Merges the inputs (files, none of them "-") into merger as adding their
  * profiles in order with no flags would, with ro->jobs threads that each
  * merge runs of consecutive inputs into parts (parts.c). A run with any
- * problem is merged one by one instead, from its first input on, through
+ * problem is merged one input at a time instead, in its place, through
  * cli_read_inputs with fn, ctx and skipped, which reports it as usual.
  * Returns the exit status.
  */

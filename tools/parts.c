@@ -11,10 +11,10 @@
  * why), so the output is the same for any -j.
  *
  * A run with anything to say (a broken or empty input, a profile that does
- * not fit the others) is not used: from its first input on, the inputs are
- * merged one by one through cli_read_inputs, which reports as usual, so
- * messages, --keep-going and exit statuses are those of a merge without
- * parts. Runs are cut by file size, RUNS_PER_JOB per thread so that a slow
+ * not fit the others) is not used: its inputs are merged one by one in its
+ * place, through cli_read_inputs, which reports as usual, so messages,
+ * --keep-going and exit statuses are those of a merge without parts; the
+ * runs after it still come in parts. Runs are cut by file size, RUNS_PER_JOB per thread so that a slow
  * one holds the others up little. Workers take runs at most n - 1 past the
  * one the caller waits for, so that n are merged at once and memory holds
  * at most n parts, each at most the result's size (one more run ahead, for
@@ -159,11 +159,21 @@ static void *worker(void *arg)
 	return NULL;
 }
 
-/* Adds the parts to merger in order; returns the index of the first input
- * left to merge one by one (argc when none). */
-static int add_parts(pool *pl, pprof_merger *merger, int argc)
+/* How a run is merged when its part cannot be used: one input at a time,
+ * in this thread, with the caller's callback. */
+typedef struct {
+	cli_read_options ro;   /* the caller's, with no threads: the workers go on */
+	cli_profile_fn fn;
+	void *ctx;
+	unsigned long *skipped;
+} one_by_one;
+
+/* Adds the parts to merger in order; a run that failed, or whose part does
+ * not fit, is merged one input at a time instead, which reports as usual.
+ * Returns the exit status. */
+static int add_parts(pool *pl, pprof_merger *merger, const one_by_one *ob)
 {
-	int k;
+	int k, status;
 
 	for (k = 0; k < pl->n_runs; k++) {
 		run *r = &pl->runs[k];
@@ -173,14 +183,19 @@ static int add_parts(pool *pl, pprof_merger *merger, int argc)
 		while (!r->done)
 			pthread_cond_wait(&pl->changed, &pl->lock);
 		pthread_mutex_unlock(&pl->lock);
-		if (r->failed ||
-		    (r->part && pprof_merger_add(merger, r->part, PPROF_MERGE_PART) != PPROF_OK))
-			return r->first;
+		if (!r->failed &&
+		    (!r->part || pprof_merger_add(merger, r->part, PPROF_MERGE_PART) == PPROF_OK)) {
+			cli_progress_count(r->profiles, r->bytes);
+		} else {
+			status = cli_read_inputs(r->end - r->first, pl->paths + r->first, &ob->ro, ob->fn,
+			                         ob->ctx, ob->skipped);
+			if (status != EXIT_OK)
+				return status;
+		}
 		pprof_profile_free(r->part);
 		r->part = NULL;
-		cli_progress_count(r->profiles, r->bytes);
 	}
-	return argc;
+	return EXIT_OK;
 }
 
 /* Stops the workers and frees the parts they left. */
@@ -201,7 +216,8 @@ static void pool_stop(pool *pl, pthread_t *threads, int n_threads)
 int cli_merge_in_parts(int argc, char **argv, const cli_read_options *ro, pprof_merger *merger,
                        cli_profile_fn fn, void *ctx, unsigned long *skipped)
 {
-	int n_threads = ro->jobs, started, rest = 0;
+	int n_threads = ro->jobs, started, status;
+	one_by_one ob = { *ro, fn, ctx, skipped };
 	pool pl = { ro, argv, calloc((size_t)n_threads * RUNS_PER_JOB, sizeof(run)), 0, 0, 0,
 	            n_threads - 1, false, PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER };
 	pthread_t *threads = calloc((size_t)n_threads, sizeof(*threads));
@@ -218,13 +234,11 @@ int cli_merge_in_parts(int argc, char **argv, const cli_read_options *ro, pprof_
 	for (started = 0; started < n_threads; started++)
 		if (pthread_create(&threads[started], NULL, worker, &pl) != 0)
 			break;
-	if (started)
-		rest = add_parts(&pl, merger, argc);
+	ob.ro.jobs = 1;
+	status = started ? add_parts(&pl, merger, &ob)
+	                 : cli_read_inputs(argc, argv, ro, fn, ctx, skipped);
 	pool_stop(&pl, threads, started);
 	free(pl.runs);
 	free(threads);
-	if (rest == argc)
-		return EXIT_OK;
-	/* A run to merge one by one, and all after it: the workers are gone. */
-	return cli_read_inputs(argc - rest, argv + rest, ro, fn, ctx, skipped);
+	return status;
 }

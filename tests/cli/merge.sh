@@ -346,6 +346,17 @@ check_grep 'a heap profile among CPU ones is skipped with a warning' \
 	"^pprof-merge: $heap: profile 1: .*\\(skipped\\)" with1.err
 many_with empty --allow-empty
 many_with missing.pb.gz --keep-going
+# Two broken inputs in different runs: each run is merged one input at a
+# time in its place, and the runs between them still in parts.
+two_bad=("${many[@]:0:5}" junk.pb.gz "${many[@]:5:14}" missing.pb.gz "${many[@]:19}")
+for opt in --keep-going --no-progress; do
+	pm -j 1 "$opt" "${two_bad[@]}" > two1.out 2> two1.err
+	expect_exit "$([ "$opt" = --keep-going ] && echo 0 || echo 1)" pm -j 2 "$opt" "${two_bad[@]}"
+	check_same "two broken inputs, $opt: the same output as -j 1" two1.out "$out"
+	check_same "two broken inputs, $opt: the same messages as -j 1" two1.err "$err"
+	[ "$opt" != --keep-going ] ||
+		check_eq 'with --keep-going, both are reported' 2 "$(grep -c '^pprof-merge: ' "$err")"
+done
 
 t '-j: one long stream on stdin (a thread inflates while another decodes)'
 cat "$a" "$b" "$c" "$d" "$a" "$b" "$c" "$d" > stream8.pb.gz

@@ -1,11 +1,13 @@
 /*
  * internal.h - what libpprof's own files share and nobody else sees.
  *
- * Layers, each using only those below it:
- *   merge.c (operations) -> profile.c (the decoded model, id maps)
- *   -> codec.c (decode/encode; unpack.c decodes the bulk, protobuf-c the
- *      rest), stream.c (gzip members)
- *   -> arena.c, htab.c, strtab.c, util.c
+ * Layers (HACKING.md section 3), each using only those below it:
+ *   operations: filter.c -> pgo.c, merge.c; labels.c -> merge.c; report.c
+ *   -> stream: stream.c (reader) -> codec.c; writer.c -> encode.c
+ *   -> codec: codec.c (unpack.c decodes the bulk, protobuf-c the rest)
+ *      -> profile.c (decoding builds the validated model)
+ *   -> model: profile.c, strtab.c
+ *   -> base: arena.c, htab.c, util.c, units.c
  */
 #ifndef PPROF_INTERNAL_H
 #define PPROF_INTERNAL_H

@@ -406,3 +406,17 @@ void cli_output_abort(cli_output *out)
 	}
 	output_free(out);
 }
+
+/* ---- terminals ----------------------------------------------------------- */
+
+void cli_refuse_terminal_input(int argc, char **argv)
+{
+	bool reads_stdin = argc == 0;
+	int i;
+
+	for (i = 0; i < argc; i++)
+		reads_stdin |= strcmp(argv[i], "-") == 0;
+	if (reads_stdin && isatty(STDIN_FILENO))
+		cli_usage_error("no profile is read from a terminal; name FILEs, or pipe a "
+		                "profile in");
+}

@@ -331,6 +331,7 @@ int main(int argc, char **argv)
 		return EXIT_DATA;
 	}
 	parse_options(argc, argv, &o);
+	cli_refuse_terminal_input(argc - optind, argv + optind);
 	status = cli_map_inputs(argc - optind, argv + optind, &o.out, &o.in, filter_one, &o);
 	if (status == EXIT_OK && o.written == 0 && (o.has_since || o.has_until))
 		cli_warn("no profile is in the time window");

@@ -185,6 +185,9 @@ int main(int argc, char **argv)
 
 	cli_init("pprof-merge");
 	parse_options(argc, argv, &o);
+	cli_refuse_terminal_input(argc - optind, argv + optind);
+	if (o.n_bases)
+		cli_refuse_terminal_input(o.n_bases, o.bases);
 	st.keep_going = o.in.keep_going;
 	if (!cli_output_allowed(&o.out, true)) {   /* before reading anything */
 		free(o.bases);

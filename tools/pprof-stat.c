@@ -895,6 +895,7 @@ int main(int argc, char **argv)
 
 	cli_init("pprof-stat");
 	parse_options(argc, argv, &o);
+	cli_refuse_terminal_input(argc - optind, argv + optind);
 	cli_options_init(&out_opts);
 	if (want_color() && o.mode == MODE_TEXT) {
 		st.w.bold = "\033[1m";

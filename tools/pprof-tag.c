@@ -275,6 +275,7 @@ int main(int argc, char **argv)
 		return EXIT_DATA;
 	}
 	parse_options(argc, argv, &o);
+	cli_refuse_terminal_input(argc - optind, argv + optind);
 	st.edits = o.edits;
 	status = cli_map_inputs(argc - optind, argv + optind, &o.out, &o.in, tag_one, &st);
 	pprof_label_edits_free(o.edits);

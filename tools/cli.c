@@ -45,6 +45,23 @@ void cli_warn(const char *fmt, ...)
 	va_end(ap);
 }
 
+void cli_input_problem(bool skipped, const char *fmt, ...)
+{
+	va_list ap;
+
+	progress_clear();
+	fprintf(stderr, "%s: %s", prog_name, skipped ? "warning: " : "");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputs(skipped ? "; skipped\n" : "\n", stderr);
+}
+
+void cli_report_input(const cli_read_options *ro, const char *message)
+{
+	cli_input_problem(ro->keep_going && !ro->broken_is_error, "%s", message);
+}
+
 void cli_usage_error(const char *fmt, ...)
 {
 	va_list ap;
@@ -250,7 +267,7 @@ int cli_read_inputs(int argc, char **argv, const cli_read_options *ro, cli_profi
 		if (status == EXIT_OK)
 			continue;
 		if (message[0])
-			cli_warn("%s", message);
+			cli_report_input(ro, message);
 		if (!ro->keep_going)
 			return status;
 		(*skipped)++;
@@ -270,6 +287,7 @@ typedef struct {
 	bool raw;                /* --uncompressed: room for one profile only */
 	unsigned long read;      /* profiles read */
 	unsigned long written;
+	bool keep_going;         /* a profile that cannot be written is skipped */
 } map_state;
 
 static int map_one(void *ctx, const cli_profile_info *info, pprof_profile *p)
@@ -282,8 +300,9 @@ static int map_one(void *ctx, const cli_profile_info *info, pprof_profile *p)
 	if (!result)
 		return status;
 	if (st->raw && st->written++ > 0) {
-		cli_warn("%s: profile %lu: --uncompressed writes one profile, and this is the "
-		         "second (raw protobufs cannot be concatenated)", info->name, info->index);
+		cli_input_problem(st->keep_going, "%s: profile %lu: --uncompressed writes one "
+		                  "profile, and this is the second (raw protobufs cannot be "
+		                  "concatenated)", info->name, info->index);
 		pprof_profile_free(result);
 		return EXIT_DATA;
 	}
@@ -299,7 +318,7 @@ int cli_map_inputs(int argc, char **argv, const cli_options *o, const cli_read_o
                    cli_map_fn fn, void *ctx)
 {
 	map_state st = { fn, ctx, NULL, NULL, o->path ? o->path : "(stdout)",
-	                 o->level == PPROF_UNCOMPRESSED, 0, 0 };
+	                 o->level == PPROF_UNCOMPRESSED, 0, 0, ro->keep_going };
 	unsigned long skipped = 0;
 	int status;
 

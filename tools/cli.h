@@ -143,6 +143,8 @@ typedef struct {
 	uint64_t max_size;
 	bool keep_going;     /* warn about a broken input and go on */
 	bool allow_empty;    /* an empty input is no error */
+	bool broken_is_error; /* with keep_going: read every input, but a broken
+	                         one is reported as an error (pprof-stat --check) */
 	int jobs;            /* threads reading ahead; 0 or 1: none */
 } cli_read_options;
 
@@ -156,6 +158,11 @@ typedef struct {
  */
 int cli_read_inputs(int argc, char **argv, const cli_read_options *ro, cli_profile_fn fn,
                     void *ctx, unsigned long *skipped);
+
+/* Prints a problem with an input: "prog: MESSAGE" (an error), or when the
+ * input is skipped (--keep-going) "prog: warning: MESSAGE; skipped", always
+ * in that form so that scripts can find it. */
+void cli_input_problem(bool skipped, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Parses a -j argument: a number of threads from 1 to 64. */
 int cli_parse_jobs(const char *arg);

@@ -309,7 +309,8 @@ static pprof_profile *filter_one(void *ctx, const char *name, unsigned long inde
 	}
 	rc = pprof_filter_apply(o->filter, &p);
 	if (rc != PPROF_OK) {
-		cli_warn("%s: profile %lu: %s", name, index, pprof_filter_error(o->filter));
+		cli_input_problem(o->in.keep_going, "%s: profile %lu: %s", name, index,
+		                  pprof_filter_error(o->filter));
 		pprof_profile_free(p);
 		*status = EXIT_DATA;
 		return NULL;

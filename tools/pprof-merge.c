@@ -114,8 +114,8 @@ static int merge_one(void *ctx, const cli_profile_info *info, pprof_profile *p)
 	cli_progress_profile(info);
 	if (rc == PPROF_OK)
 		return EXIT_OK;
-	cli_warn("%s: profile %lu: %s%s", info->name, info->index, pprof_merger_error(st->merger),
-	         st->keep_going && rc == PPROF_ERR_MISMATCH ? " (skipped)" : "");
+	cli_input_problem(st->keep_going, "%s: profile %lu: %s",
+	                  info->name, info->index, pprof_merger_error(st->merger));
 	return st->keep_going && rc == PPROF_ERR_MISMATCH ? EXIT_OK : EXIT_DATA;
 }
 

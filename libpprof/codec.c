@@ -116,18 +116,41 @@ static pprof_profile *decode(const uint8_t *data, size_t size, char *err, int *c
 #define TEXT_SNIFF_LEN 256
 #define TEXT_QUOTE_LEN 72
 
+/* The length of the UTF-8 sequence at data[0..n) (n > 0, data[0] >= 0x80),
+ * or 0 when it is none; a sequence cut by the end of the data counts. */
+static size_t utf8_length(const uint8_t *data, size_t n)
+{
+	size_t len = data[0] >= 0xc2 && data[0] <= 0xdf   ? 2
+	             : data[0] >= 0xe0 && data[0] <= 0xef ? 3
+	             : data[0] >= 0xf0 && data[0] <= 0xf4 ? 4
+	                                                  : 0;
+	size_t i;
+
+	for (i = 1; i < len; i++)
+		if (i < n && (data[i] & 0xc0) != 0x80)
+			return 0;
+	return len;
+}
+
 /* Whether the input looks like text (a curl error page, an HTML page, a
  * message) rather than a protobuf, whose tags and lengths are mostly control
- * bytes: its first bytes have none but tab, CR and LF (UTF-8 is let in). */
+ * bytes: its first bytes are printable ASCII, tab, CR, LF or UTF-8, and some
+ * are visible (a lone LF is a protobuf's first tag as well). */
 static bool looks_like_text(const uint8_t *data, size_t size)
 {
-	size_t i, n = size < TEXT_SNIFF_LEN ? size : TEXT_SNIFF_LEN;
+	size_t i, len, n = size < TEXT_SNIFF_LEN ? size : TEXT_SNIFF_LEN;
+	bool visible = false;
 
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i += len) {
+		len = 1;
+		if (data[i] >= 0x80 && !(len = utf8_length(data + i, n - i)))
+			return false;
 		if ((data[i] < 0x20 && data[i] != '\t' && data[i] != '\n' && data[i] != '\r') ||
 		    data[i] == 0x7f)
 			return false;
-	return n > 0;
+		visible |= data[i] > 0x20;
+	}
+	return visible;
 }
 
 /* Appends byte c to q (at *len) as it goes between double quotes in a

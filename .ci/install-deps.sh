@@ -18,6 +18,7 @@ packages=(
 	protobuf-c-compiler libprotobuf-c-dev zlib1g-dev check
 	golang-go mandoc valgrind clang libclang-rt-14-dev time bsdutils jq
 	bash-completion
+	strace
 )
 
 apt-get update -qq

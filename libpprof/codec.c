@@ -84,7 +84,8 @@ static int unpack(pp_arena **ap, const uint8_t *data, size_t size, pb_profile **
 	return *out ? PPROF_ERR_NOMEM : PPROF_ERR_DATA;
 }
 
-pprof_profile *pp_decode(const uint8_t *data, size_t size, char *err, int *code)
+/* Decodes and validates the bytes: pp_decode without its look at text. */
+static pprof_profile *decode(const uint8_t *data, size_t size, char *err, int *code)
 {
 	pp_arena *a = decode_arena(size);
 	pb_profile *pb = NULL;
@@ -108,4 +109,93 @@ pprof_profile *pp_decode(const uint8_t *data, size_t size, char *err, int *code)
 	}
 	pp_arena_free(a);
 	return NULL;
+}
+
+/* How many bytes of the input tell text from a protobuf, and how many of its
+ * first line an error quotes. */
+#define TEXT_SNIFF_LEN 256
+#define TEXT_QUOTE_LEN 72
+
+/* The length of the UTF-8 sequence at data[0..n) (n > 0, data[0] >= 0x80),
+ * or 0 when it is none; a sequence cut by the end of the data counts. */
+static size_t utf8_length(const uint8_t *data, size_t n)
+{
+	size_t len = data[0] >= 0xc2 && data[0] <= 0xdf   ? 2
+	             : data[0] >= 0xe0 && data[0] <= 0xef ? 3
+	             : data[0] >= 0xf0 && data[0] <= 0xf4 ? 4
+	                                                  : 0;
+	size_t i;
+
+	for (i = 1; i < len; i++)
+		if (i < n && (data[i] & 0xc0) != 0x80)
+			return 0;
+	return len;
+}
+
+/* Whether the input looks like text (a curl error page, an HTML page, a
+ * message) rather than a protobuf, whose tags and lengths are mostly control
+ * bytes: its first bytes are printable ASCII, tab, CR, LF or UTF-8, and some
+ * are visible (a lone LF is a protobuf's first tag as well). */
+static bool looks_like_text(const uint8_t *data, size_t size)
+{
+	size_t i, len, n = size < TEXT_SNIFF_LEN ? size : TEXT_SNIFF_LEN;
+	bool visible = false;
+
+	for (i = 0; i < n; i += len) {
+		len = 1;
+		if (data[i] >= 0x80 && !(len = utf8_length(data + i, n - i)))
+			return false;
+		if ((data[i] < 0x20 && data[i] != '\t' && data[i] != '\n' && data[i] != '\r') ||
+		    data[i] == 0x7f)
+			return false;
+		visible |= data[i] > 0x20;
+	}
+	return visible;
+}
+
+/* Appends byte c to q (at *len) as it goes between double quotes in a
+ * message: \" \\ \t \r, and \xNN for other control and non-ASCII bytes. */
+static void quote_byte(char *q, size_t *len, uint8_t c)
+{
+	static const char hex[] = "0123456789abcdef";
+
+	if (c == '"' || c == '\\' || c == '\t' || c == '\r') {
+		q[(*len)++] = '\\';
+		q[(*len)++] = c == '\t' ? 't' : c == '\r' ? 'r' : (char)c;
+	} else if (c < 0x20 || c >= 0x7f) {
+		q[(*len)++] = '\\';
+		q[(*len)++] = 'x';
+		q[(*len)++] = hex[c >> 4];
+		q[(*len)++] = hex[c & 15];
+	} else {
+		q[(*len)++] = (char)c;
+	}
+}
+
+/* Describes a text input in err: "not a profile: input is text: " and its
+ * first line that is not blank, quoted, at most TEXT_QUOTE_LEN bytes
+ * ("..." after it when it is longer). */
+static void describe_text(char *err, const uint8_t *data, size_t size)
+{
+	char q[TEXT_QUOTE_LEN * 4 + 1];
+	size_t i = 0, n, len = 0;
+
+	while (i < size && (data[i] == ' ' || data[i] == '\t' || data[i] == '\r' || data[i] == '\n'))
+		i++;
+	for (n = 0; i < size && data[i] != '\n' && n < TEXT_QUOTE_LEN; i++, n++)
+		quote_byte(q, &len, data[i]);
+	while (len >= 2 && q[len - 2] == '\\' && q[len - 1] == 'r')
+		len -= 2;   /* a CRLF line end */
+	q[len] = '\0';
+	pp_seterr(err, "not a profile: input is text: \"%s\"%s", q,
+	          i < size && data[i] != '\n' ? "..." : "");
+}
+
+pprof_profile *pp_decode(const uint8_t *data, size_t size, char *err, int *code)
+{
+	pprof_profile *p = decode(data, size, err, code);
+
+	if (!p && *code == PPROF_ERR_DATA && looks_like_text(data, size))
+		describe_text(err, data, size);
+	return p;
 }

@@ -91,23 +91,35 @@ typedef struct cli_output cli_output;
 
 /*
  * Opens the output: stdout, or for -o a temporary file beside FILE that only
- * cli_output_commit renames over it. Refuses (returns NULL after a message)
- * binary output to a terminal unless forced, as gzip does. binary is false
- * for text reports.
+ * cli_output_commit renames over it. When FILE is a symbolic link, the file
+ * it leads to is replaced and the link stays (a dangling link: the file it
+ * names is created); a device, a FIFO, or our own stdout or stderr is
+ * written directly. Refuses (returns NULL after a message) binary output to
+ * a terminal unless forced, as gzip does. binary is false for text reports.
  */
 cli_output *cli_output_open(const cli_options *o, bool binary);
-/* The terminal check of cli_output_open alone, to fail before any work. */
+/* The checks of cli_output_open that create nothing, to fail before any
+ * work: binary data to a terminal; an -o FILE that is empty or a directory
+ * (usage errors: exit 2) or whose directory is missing. */
 bool cli_output_allowed(const cli_options *o, bool binary);
 /* The writer that encodes profiles into the output. */
 pprof_writer *cli_output_writer(cli_output *out);
-/* Writes text (reports) to the output; false after a message on failure. */
+/* Writes text (reports) to the output; false after a message on failure.
+ * When the reader of a text report stops reading (a closed pipe: stat |
+ * head), the program exits 0 here, quietly. */
 bool cli_output_printf(cli_output *out, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
-/* Finishes: closes (checked) and, for -o, renames into place. Returns the
- * exit status; frees out. */
+/* Finishes: closes (checked) and, for -o, renames into place and syncs the
+ * directory. Returns the exit status (or exits 0 as cli_output_printf
+ * does); frees out. */
 int cli_output_commit(cli_output *out);
 /* Gives up: removes the temporary file, leaves FILE as it was; frees out. */
 void cli_output_abort(cli_output *out);
+
+/* Refuses (a usage error, exit 2) to read profiles from a terminal, as
+ * gzip -d does, rather than wait silently: when stdin is one and the inputs
+ * (argv[0..argc); none means stdin) include it. Call before any work. */
+void cli_refuse_terminal_input(int argc, char **argv);
 
 /* ---- input ------------------------------------------------------------ */
 
@@ -131,6 +143,8 @@ typedef struct {
 	uint64_t max_size;
 	bool keep_going;     /* warn about a broken input and go on */
 	bool allow_empty;    /* an empty input is no error */
+	bool broken_is_error; /* with keep_going: read every input, but a broken
+	                         one is reported as an error (pprof-stat --check) */
 	int jobs;            /* threads reading ahead; 0 or 1: none */
 } cli_read_options;
 
@@ -144,6 +158,11 @@ typedef struct {
  */
 int cli_read_inputs(int argc, char **argv, const cli_read_options *ro, cli_profile_fn fn,
                     void *ctx, unsigned long *skipped);
+
+/* Prints a problem with an input: "prog: MESSAGE" (an error), or when the
+ * input is skipped (--keep-going) "prog: warning: MESSAGE; skipped", always
+ * in that form so that scripts can find it. */
+void cli_input_problem(bool skipped, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Parses a -j argument: a number of threads from 1 to 64. */
 int cli_parse_jobs(const char *arg);

@@ -7,6 +7,10 @@
 /* Room for one message about an input. */
 #define CLI_MESSAGE_LEN 1024
 
+/* Prints message, a problem with an input, as cli_input_problem does: as
+ * skipped with ro->keep_going, else as an error. */
+void cli_report_input(const cli_read_options *ro, const char *message);
+
 /* Reads the profiles of one input, calling fn for each; returns the exit
  * status. A problem of the input is described in message (CLI_MESSAGE_LEN
  * bytes, "" when there is none or fn reported it), not printed, so a worker

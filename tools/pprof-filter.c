@@ -309,7 +309,8 @@ static pprof_profile *filter_one(void *ctx, const char *name, unsigned long inde
 	}
 	rc = pprof_filter_apply(o->filter, &p);
 	if (rc != PPROF_OK) {
-		cli_warn("%s: profile %lu: %s", name, index, pprof_filter_error(o->filter));
+		cli_input_problem(o->in.keep_going, "%s: profile %lu: %s", name, index,
+		                  pprof_filter_error(o->filter));
 		pprof_profile_free(p);
 		*status = EXIT_DATA;
 		return NULL;
@@ -331,6 +332,7 @@ int main(int argc, char **argv)
 		return EXIT_DATA;
 	}
 	parse_options(argc, argv, &o);
+	cli_refuse_terminal_input(argc - optind, argv + optind);
 	status = cli_map_inputs(argc - optind, argv + optind, &o.out, &o.in, filter_one, &o);
 	if (status == EXIT_OK && o.written == 0 && (o.has_since || o.has_until))
 		cli_warn("no profile is in the time window");

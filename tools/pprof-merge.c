@@ -114,8 +114,8 @@ static int merge_one(void *ctx, const cli_profile_info *info, pprof_profile *p)
 	cli_progress_profile(info);
 	if (rc == PPROF_OK)
 		return EXIT_OK;
-	cli_warn("%s: profile %lu: %s%s", info->name, info->index, pprof_merger_error(st->merger),
-	         st->keep_going && rc == PPROF_ERR_MISMATCH ? " (skipped)" : "");
+	cli_input_problem(st->keep_going, "%s: profile %lu: %s",
+	                  info->name, info->index, pprof_merger_error(st->merger));
 	return st->keep_going && rc == PPROF_ERR_MISMATCH ? EXIT_OK : EXIT_DATA;
 }
 
@@ -185,6 +185,9 @@ int main(int argc, char **argv)
 
 	cli_init("pprof-merge");
 	parse_options(argc, argv, &o);
+	cli_refuse_terminal_input(argc - optind, argv + optind);
+	if (o.n_bases)
+		cli_refuse_terminal_input(o.n_bases, o.bases);
 	st.keep_going = o.in.keep_going;
 	if (!cli_output_allowed(&o.out, true)) {   /* before reading anything */
 		free(o.bases);

@@ -150,6 +150,7 @@ static void parse_options(int argc, char **argv, stat_options *o)
 	if (o->by && (o->mode == MODE_FOLDED || o->mode == MODE_CHECK))
 		cli_usage_error("--by cannot be used with --folded or --check");
 	o->in.keep_going = o->mode == MODE_CHECK;   /* check every input */
+	o->in.broken_is_error = true;
 }
 
 /* ---- small formatting helpers ------------------------------------------ */
@@ -895,6 +896,7 @@ int main(int argc, char **argv)
 
 	cli_init("pprof-stat");
 	parse_options(argc, argv, &o);
+	cli_refuse_terminal_input(argc - optind, argv + optind);
 	cli_options_init(&out_opts);
 	if (want_color() && o.mode == MODE_TEXT) {
 		st.w.bold = "\033[1m";

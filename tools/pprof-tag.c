@@ -243,6 +243,7 @@ static void parse_options(int argc, char **argv, tag_options *o)
 /* What tag_one needs. */
 typedef struct {
 	pprof_label_edits *edits;
+	bool keep_going;       /* a profile that cannot be edited is skipped */
 } tag_state;
 
 /* Edits one profile of the stream (cli_map_fn). */
@@ -257,7 +258,8 @@ static pprof_profile *tag_one(void *ctx, const char *name, unsigned long index,
 	pprof_profile_free(p);
 	if (rc == PPROF_OK)
 		return out;
-	cli_warn("%s: profile %lu: %s", name, index, pprof_label_edits_error(st->edits));
+	cli_input_problem(st->keep_going, "%s: profile %lu: %s", name, index,
+	                  pprof_label_edits_error(st->edits));
 	*status = EXIT_DATA;
 	return NULL;
 }
@@ -275,7 +277,9 @@ int main(int argc, char **argv)
 		return EXIT_DATA;
 	}
 	parse_options(argc, argv, &o);
+	cli_refuse_terminal_input(argc - optind, argv + optind);
 	st.edits = o.edits;
+	st.keep_going = o.in.keep_going;
 	status = cli_map_inputs(argc - optind, argv + optind, &o.out, &o.in, tag_one, &st);
 	pprof_label_edits_free(o.edits);
 	return status;

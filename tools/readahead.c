@@ -183,7 +183,7 @@ static int consume_all(pool *pl, cli_profile_fn fn, void *ctx, unsigned long *sk
 		if (status == EXIT_OK)
 			continue;
 		if (slot_of(pl, k)->message[0])
-			cli_warn("%s", slot_of(pl, k)->message);
+			cli_report_input(pl->ro, slot_of(pl, k)->message);
 		if (!pl->ro->keep_going)
 			return status;
 		(*skipped)++;

@@ -93,7 +93,8 @@ expect_skipped() {
 	expect_exit 0 pm --keep-going "$@" good.pb "$file" good.pb
 	pm good.pb good.pb > good2.pb.gz
 	check_same "--keep-going skips $file, merges the rest" good2.pb.gz "$out"
-	check_grep "--keep-going warns about $file" "^pprof-merge: ${file//./\\.}: " "$err"
+	check_grep "--keep-going warns about $file" \
+		"^pprof-merge: warning: ${file//./\\.}: .*; skipped\$" "$err"
 }
 
 t 'the generated good profile is good'
@@ -109,7 +110,7 @@ expect_skipped empty.pb
 
 t 'not gzip, not a profile'
 printf 'hello, world\n' > text.pb
-expect_bad text.pb 1 'not a valid profile\.proto message \(malformed protobuf\)'
+expect_bad text.pb 1 'not a profile: input is text: "hello, world"'
 expect_skipped text.pb
 
 t 'out-of-range references, bad ids, value counts'
@@ -145,9 +146,10 @@ check_truncations() {
 	n_cut=$(ls cut-*."$suffix" | wc -l)
 	expect_exit 0 pm --keep-going good.pb cut-*."$suffix" good.pb
 	check_same "--keep-going: none of the $n_cut truncated copies merged" good2.pb.gz "$out"
-	check_eq "a warning for each truncated copy" "$n_cut" "$(grep -c '^pprof-merge: cut-' "$err")"
-	grep -Ev "^pprof-merge: cut-[0-9]+\\.$suffix: profile 1: ($problem)\$" "$err" > odd-warnings
-	check_empty "each warning is 'cut-N.$suffix: profile 1: PROBLEM'" odd-warnings
+	check_eq "a warning for each truncated copy" "$n_cut" "$(grep -c '^pprof-merge: warning: cut-' "$err")"
+	grep -Ev "^pprof-merge: warning: cut-[0-9]+\\.$suffix: profile 1: ($problem); skipped\$" \
+		"$err" > odd-warnings
+	check_empty "each warning is 'warning: cut-N.$suffix: profile 1: PROBLEM; skipped'" odd-warnings
 }
 
 t 'protobuf truncated at every offset'
@@ -174,7 +176,9 @@ cat good.pb.gz good.pb.gz bad-location.pb.gz good.pb.gz > stream3.pb.gz
 expect_bad stream3.pb.gz 3 'sample 1: location id 9 does not exist'
 expect_exit 0 pm --keep-going stream3.pb.gz
 check_same '--keep-going merges the two before it' good2.pb.gz "$out"
-check_grep 'and warns' '^pprof-merge: stream3\.pb\.gz: profile 3: sample 1: location id 9 does not exist$' "$err"
+check_grep 'and warns' \
+	'^pprof-merge: warning: stream3\.pb\.gz: profile 3: sample 1: location id 9 does not exist; skipped$' \
+	"$err"
 expect_exit 1 pm - < stream3.pb.gz
 check_grep 'on stdin' '^pprof-merge: \(stdin\): profile 3: sample 1: location id 9 does not exist$' "$err"
 

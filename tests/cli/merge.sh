@@ -309,7 +309,7 @@ check_empty 'nothing is written' "$out"
 expect_exit 0 pm -j 4 -k "$a" junk.pb.gz missing.pb.gz "$b"
 check_same 'broken inputs are skipped as with -j 1' ab.pb.gz "$out"
 check_eq 'the warnings come in input order' \
-	"junk.pb.gz missing.pb.gz" "$(sed -n 's/^pprof-merge: \([^:]*\): .*/\1/p' "$err" | tr '\n' ' ' | sed 's/ $//')"
+	"junk.pb.gz missing.pb.gz" "$(sed -n 's/^pprof-merge: warning: \([^:]*\): .*/\1/p' "$err" | tr '\n' ' ' | sed 's/ $//')"
 t '-j: many inputs, merged in parts by the threads'
 # With 4 or more inputs a thread, each thread merges runs of consecutive
 # inputs and the parts are added in order: the same bytes as one by one.
@@ -343,7 +343,7 @@ many_with junk.pb.gz --keep-going
 many_with "$heap"
 many_with "$heap" --keep-going
 check_grep 'a heap profile among CPU ones is skipped with a warning' \
-	"^pprof-merge: $heap: profile 1: .*\\(skipped\\)" with1.err
+	"^pprof-merge: warning: $heap: profile 1: .*; skipped\$" with1.err
 many_with empty --allow-empty
 many_with missing.pb.gz --keep-going
 # Two broken inputs in different runs: each run is merged one input at a
@@ -389,20 +389,20 @@ check_grep 'a broken 1st profile on an open pipe ends the merge' \
 t '--keep-going'
 expect_exit 0 pm --keep-going "$a" junk.pb.gz "$b"
 check_same 'a broken input is skipped' ab.pb.gz "$out"
-check_grep 'the warning names it' '^pprof-merge: junk\.pb\.gz: ' "$err"
+check_grep 'the warning names it' '^pprof-merge: warning: junk\.pb\.gz: .*; skipped$' "$err"
 expect_exit 0 pm -k "$a" missing.pb.gz "$b"
 check_same 'a missing input is skipped' ab.pb.gz "$out"
-check_grep 'the warning names it' '^pprof-merge: missing\.pb\.gz: ' "$err"
+check_grep 'the warning names it' '^pprof-merge: warning: missing\.pb\.gz: .*; skipped$' "$err"
 expect_exit 0 pm -k "$a" "$heap" "$b"
 check_same 'an incompatible profile is skipped' ab.pb.gz "$out"
-check_grep 'the warning names it' '^pprof-merge: heap-1\.pb\.gz: profile 1: ' "$err"
+check_grep 'the warning names it' '^pprof-merge: warning: heap-1\.pb\.gz: profile 1: .*; skipped$' "$err"
 expect_exit 0 pm -k trunc.pb.gz "$a" "$b"
 check_same 'a truncated first input is skipped' ab.pb.gz "$out"
 # Profiles before the broken member are merged; the rest of the input is not.
 expect_exit 0 pm -k "$c" junk3.pb.gz
 cat "$c" "$a" "$b" | pm > cab.pb.gz
 check_same 'a stream is merged up to its broken member' cab.pb.gz "$out"
-check_grep 'the warning names the member' '^pprof-merge: junk3\.pb\.gz: profile 3: ' "$err"
+check_grep 'the warning names the member' '^pprof-merge: warning: junk3\.pb\.gz: profile 3: .*; skipped$' "$err"
 
 t '--keep-going: nothing merged'
 expect_data_error '^pprof-merge: ' pm -k junk.pb.gz missing.pb.gz

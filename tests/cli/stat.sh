@@ -425,8 +425,9 @@ expect_exit 1 eval 'ps --folded "$data/synth-100k.pb.gz" > /dev/full'
 check_grep 'a message (--folded)' '^pprof-stat: .*(write|space)' "$err"
 ps --folded "$data/synth-100k.pb.gz" 2> pipe.err | head -c 1 > /dev/null
 status=("${PIPESTATUS[@]}")
-check_eq 'exit status when the reader of the pipe goes away' 1 "${status[0]}"
-check_grep 'a message about the pipe' '^pprof-stat: ' pipe.err
+# A reader that stops reading a report is normal (edges-messages.sh).
+check_eq 'exit status when the reader of the pipe goes away' 0 "${status[0]}"
+check_empty 'no message about the pipe' pipe.err
 
 # ---- --help and --version ---------------------------------------------------
 

@@ -527,12 +527,12 @@ t '--keep-going'
 expect_exit 0 pt --keep-going --set host=h small.pb.gz junk.pb.gz missing.pb.gz other.pb.gz \
 	small.pb.gz
 check_same 'broken inputs skipped' three-tagged.pb.gz "$out"
-check_grep 'a warning names junk.pb.gz' '^pprof-tag: junk\.pb\.gz: profile 1: ' "$err"
-check_grep 'a warning names missing.pb.gz' '^pprof-tag: missing\.pb\.gz: ' "$err"
+check_grep 'a warning names junk.pb.gz' '^pprof-tag: warning: junk\.pb\.gz: profile 1: .*; skipped$' "$err"
+check_grep 'a warning names missing.pb.gz' '^pprof-tag: warning: missing\.pb\.gz: .*; skipped$' "$err"
 expect_exit 0 pt -k --delete nowhere junk3.pb.gz
 pt --delete nowhere "$a" "$b" > ab-tagged.pb.gz
 check_same 'the profiles before the broken member are written' ab-tagged.pb.gz "$out"
-check_grep 'the warning names the member' '^pprof-tag: junk3\.pb\.gz: profile 3: ' "$err"
+check_grep 'the warning names the member' '^pprof-tag: warning: junk3\.pb\.gz: profile 3: .*; skipped$' "$err"
 
 t '--max-size'
 expect_exit 0 pt --max-size "$(wc -c < small.pb)" --set host=h small.pb

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "options.h"
 
 static const char usage_text[] =
 	"Usage: pprof-merge [-o FILE] [-0..-9 | --level N] [--uncompressed] [-f]\n"
@@ -32,7 +33,8 @@ static const char usage_text[] =
 	"      --progress         show progress on stderr (default: when it is a\n"
 	"                         terminal and reading takes over a second)\n"
 	"      --no-progress      never show progress\n"
-	CLI_HELP_END;
+	CLI_HELP_END
+	"pprof's spellings work too: --diff_base FILE (--diff-base FILE).\n";
 
 enum { OPT_BASE = OPT_FIRST_TOOL_OPTION, OPT_DIFF_BASE, OPT_ALLOW_EMPTY, OPT_PROGRESS,
        OPT_NO_PROGRESS, OPT_NORMALIZE };
@@ -41,6 +43,7 @@ static const struct option long_options[] = {
 	CLI_OUTPUT_LONGOPTS,
 	{ "base", required_argument, NULL, OPT_BASE },
 	{ "diff-base", required_argument, NULL, OPT_DIFF_BASE },
+	{ "diff_base", required_argument, NULL, OPT_DIFF_BASE },
 	{ "normalize", no_argument, NULL, OPT_NORMALIZE },
 	{ "keep-going", no_argument, NULL, 'k' },
 	{ "allow-empty", no_argument, NULL, OPT_ALLOW_EMPTY },
@@ -48,6 +51,30 @@ static const struct option long_options[] = {
 	{ "progress", no_argument, NULL, OPT_PROGRESS },
 	{ "no-progress", no_argument, NULL, OPT_NO_PROGRESS },
 	{ NULL, 0, NULL, 0 }
+};
+static const char short_options[] = CLI_OUTPUT_SHORTOPTS "kj:";
+
+/* What to do instead of pprof's flags that pprof-merge has no option for. */
+#define NO_FILTER(flag, ours) \
+	CLI_ADVICE(flag, "pprof-merge does not filter: pipe its output into pprof-filter --" ours)
+#define NO_REPORT(flag) \
+	CLI_ADVICE(flag, "pprof-merge writes a profile: pipe it into pprof-stat (--top N) " \
+	           "for a report")
+static const cli_pprof_advice pprof_advice[] = {
+	CLI_ADVICE("proto", "pprof-merge always writes a profile; drop the flag"),
+	CLI_ADVICE("symbolize", "pprof-merge never symbolizes (as with pprof's -symbolize=none); "
+	           "drop the flag"),
+	NO_REPORT("top"), NO_REPORT("text"), NO_REPORT("traces"), NO_REPORT("nodecount"),
+	CLI_ADVICE("tags", "pprof-merge writes a profile: pipe it into pprof-stat --by KEY"),
+	CLI_ADVICE("sample_index", "pprof-merge keeps every sample type: pipe its output into "
+	           "pprof-stat --sample-type TYPE"),
+	NO_FILTER("focus", "focus"), NO_FILTER("ignore", "ignore"), NO_FILTER("hide", "hide"),
+	NO_FILTER("show", "show"), NO_FILTER("show_from", "show-from"),
+	NO_FILTER("prune_from", "prune-from"), NO_FILTER("tagfocus", "tagfocus"),
+	NO_FILTER("tagignore", "tagignore"), NO_FILTER("tagshow", "tagshow"),
+	NO_FILTER("taghide", "taghide"),
+	CLI_ADVICE("add_comment", "pprof-tag --comment TEXT adds a comment"),
+	CLI_ADVICE(NULL, NULL)
 };
 
 typedef struct {
@@ -90,7 +117,8 @@ static void parse_options(int argc, char **argv, merge_options *o)
 	cli_options_init(&o->out);
 	o->in.keep_going = o->in.allow_empty = false;
 	o->in.jobs = cli_default_jobs();
-	while ((c = getopt_long(argc, argv, CLI_OUTPUT_SHORTOPTS "kj:", long_options, NULL)) != -1) {
+	cli_check_pprof_habits(argc, argv, short_options, long_options, pprof_advice);
+	while ((c = getopt_long(argc, argv, short_options, long_options, NULL)) != -1) {
 		if (cli_options_handle(&o->out, c, optarg, usage_text))
 			continue;
 		switch (c) {
@@ -188,7 +216,8 @@ static bool take_merge(merge_state *st, pprof_profile **out)
 
 /* Adds a merged profile (of the inputs, or of the bases) to the merger;
  * false after a message. */
-static bool add_merged(merge_state *st, const char *what, const pprof_profile *p, unsigned flags)
+static bool add_merged(merge_state *st, const char *what, const pprof_profile *p,
+                       unsigned flags)
 {
 	if (pprof_merger_add(st->merger, p, flags) == PPROF_OK)
 		return true;

@@ -182,4 +182,33 @@ check_grep 'with POSIXLY_CORRECT, -top after an operand is a file' "^pprof-stat:
 expect_exit 2 "$PPROF_STAT" "$cpu" -top
 check_grep 'without it, it is an option' "did you mean --top" "$err"
 
+# ---- bash completion ---------------------------------------------------------------
+
+t 'bash completion of pprof spellings'
+(
+	PATH=$(dirname "$PPROF_STAT"):$PATH
+	. "$top_srcdir/tools/pprof-tools.bash"
+	# complete_at CWORD WORD...: the completions, sorted, on one line.
+	complete_at() {
+		COMP_CWORD=$1
+		shift
+		COMP_WORDS=("$@")
+		COMPREPLY=()
+		_pprof_tools "$1" "${COMP_WORDS[COMP_CWORD]}" "${COMP_WORDS[COMP_CWORD - 1]}" 2>/dev/null
+		printf '%s\n' "${COMPREPLY[@]}" | LC_ALL=C sort | tr '\n' ' '
+		echo
+	}
+	complete_at 2 pprof-stat --sample-type '' "$heap" > ours.completion
+	complete_at 2 pprof-stat --sample_index '' "$heap" > alias.completion
+	complete_at 1 pprof-stat --sample_ > sample_.completion
+	complete_at 1 pprof-stat --sample > sample.completion
+	complete_at 1 pprof-merge --diff_ > diff_.completion
+)
+check 'pprof-stat --sample-type <TAB> gives the sample types' grep -q alloc_space ours.completion
+check_same 'pprof-stat --sample_index <TAB>: the same' ours.completion alias.completion
+check_eq 'pprof-stat --sample_<TAB>: the spelling, where no option of ours fits' \
+	'--sample_index ' "$(cat sample_.completion)"
+check_eq 'pprof-stat --sample<TAB>: only our option' '--sample-type ' "$(cat sample.completion)"
+check_eq 'pprof-merge --diff_<TAB>' '--diff_base ' "$(cat diff_.completion)"
+
 finish

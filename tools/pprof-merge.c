@@ -214,15 +214,19 @@ static bool take_merge(merge_state *st, pprof_profile **out)
 	return false;
 }
 
-/* Adds a merged profile (of the inputs, or of the bases) to the merger;
- * false after a message. */
+/* Adds a merged profile (of the inputs, or of the bases: what names them)
+ * to the merger; false after a message. With --keep-going, bases that do
+ * not merge with the profiles are skipped, as they would be one by one. */
 static bool add_merged(merge_state *st, const char *what, const pprof_profile *p,
                        unsigned flags)
 {
-	if (pprof_merger_add(st->merger, p, flags) == PPROF_OK)
+	int rc = pprof_merger_add(st->merger, p, flags);
+	bool skip = st->keep_going && rc == PPROF_ERR_MISMATCH;
+
+	if (rc == PPROF_OK)
 		return true;
-	cli_warn("%s: %s", what, pprof_merger_error(st->merger));
-	return false;
+	cli_warn("%s: %s%s", what, pprof_merger_error(st->merger), skip ? " (skipped)" : "");
+	return skip;
 }
 
 /*
@@ -260,7 +264,9 @@ static int subtract_normalized(merge_options *o, merge_state *st, unsigned long 
 	}
 	if (status == EXIT_OK && n_profiles && !add_merged(st, "profiles", profile, 0))
 		status = EXIT_DATA;
-	if (status == EXIT_OK && n_bases && !add_merged(st, "base", base, o->base_flags))
+	if (status == EXIT_OK && n_bases &&
+	    !add_merged(st, o->n_bases == 1 ? cli_input_name(o->bases[0]) : "the bases", base,
+	                o->base_flags))
 		status = EXIT_DATA;
 	pprof_profile_free(profile);
 	pprof_profile_free(base);

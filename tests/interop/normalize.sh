@@ -107,6 +107,13 @@ compare same --base -base "$data/cpu-3.pb.gz" "$data/cpu-3.pb.gz"
 check_eq 'the difference is nothing' 'samples/count=0 cpu/nanoseconds=0 rows=0' \
 	"$(totals same.ours.pb.gz)"
 
+t '--normalize with a base that does not merge with the profile'
+expect_exit 1 pm --base "$data/heap-1.pb.gz" --normalize "$data/cpu-2.pb.gz"
+check_grep 'names the base' "^pprof-merge: $data/heap-1.pb.gz: incompatible period types" "$err"
+check_empty 'writes nothing' "$out"
+expect_exit 0 pm -k --base "$data/heap-1.pb.gz" --normalize "$data/cpu-2.pb.gz"
+check_grep '--keep-going skips it' "^pprof-merge: $data/heap-1.pb.gz: incompatible .* \\(skipped\\)\$" "$err"
+
 t '--normalize without a base'
 expect_exit 2 pm --normalize "$data/cpu-1.pb.gz"
 check_grep 'says it needs one' '^pprof-merge: --normalize needs --base or --diff-base' "$err"

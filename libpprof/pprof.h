@@ -80,6 +80,19 @@ int64_t pprof_profile_duration_nanos(const pprof_profile *p);
 /* The sum over all samples of the i-th value (wrapping as int64, like pprof). */
 int64_t pprof_profile_total(const pprof_profile *p, size_t i);
 
+/*
+ * Scales p's values so that the total of each sample type equals base's, as
+ * google/pprof's Profile.Normalize (what `go tool pprof -normalize` does to
+ * the profile before subtracting the base): values of type i are multiplied
+ * by base's total over p's (0 when p's is 0) and rounded to the nearest
+ * integer, halves away from zero. As in pprof, samples are dropped whose
+ * scaled values are all zero (values of a type whose factor is exactly 1
+ * are not looked at), and nothing changes when every factor is 1. Errors:
+ * PPROF_ERR_MISMATCH when the period or sample types differ (p unchanged),
+ * PPROF_ERR_NOMEM.
+ */
+int pprof_profile_normalize(pprof_profile *p, const pprof_profile *base);
+
 /* ---- Units, as google/pprof's measurement package knows them ----------- */
 
 /*

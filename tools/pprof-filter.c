@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "options.h"
 
 static const char usage_text[] =
 	"Usage: pprof-filter [options] [FILE...]\n"
@@ -18,7 +19,7 @@ static const char usage_text[] =
 	"does with the options of the same names, and write the results, one gzip\n"
 	"member each, to stdout. Regular expressions are POSIX extended ones.\n"
 	"\n"
-	"As go tool pprof (applied in its order; --show_from, --prune_from work too):\n"
+	"As go tool pprof (applied in its order):\n"
 	"      --focus RE         keep samples with a frame that matches RE\n"
 	"      --ignore RE        drop samples with a frame that matches RE\n"
 	"      --hide RE          remove frames that match RE\n"
@@ -32,6 +33,8 @@ static const char usage_text[] =
 	"      --taghide RE       remove label keys that match RE\n"
 	"      --prune-from RE    remove frames below the leafmost that matches RE\n"
 	"      --sample-type T    keep one sample type (a name or a 0-based index)\n"
+	"pprof's spellings work too: --show_from RE (--show-from RE), --prune_from RE\n"
+	"(--prune-from RE).\n"
 	"Beyond pprof:\n"
 	"      --since TIME       keep only profiles from TIME on (RFC 3339, or\n"
 	"                         seconds since 1970)\n"
@@ -79,6 +82,35 @@ static const struct option long_options[] = {
 	{ "pgo", no_argument, NULL, OPT_PGO },
 	{ "keep-going", no_argument, NULL, 'k' },
 	{ NULL, 0, NULL, 0 }
+};
+static const char short_options[] = CLI_OUTPUT_SHORTOPTS "k";
+
+/* What to do instead of pprof's flags that pprof-filter has no option for.
+ * pprof's -sample_index picks the value a report shows and leaves the
+ * profile's sample types be (-proto writes them all), so it is not
+ * --sample-type, which keeps only one. */
+#define NO_REPORT(flag) \
+	CLI_ADVICE(flag, "pprof-filter writes profiles: pipe them into pprof-stat (--top N) for a " \
+	           "report")
+#define NO_SAMPLE_INDEX(flag) \
+	CLI_ADVICE(flag, "pipe the output into pprof-stat --sample-type TYPE to report on a type " \
+	           "(--sample-type here keeps only that one)")
+static const cli_pprof_advice pprof_advice[] = {
+	CLI_ADVICE("proto", "pprof-filter always writes profiles; drop the flag"),
+	CLI_ADVICE("symbolize", "pprof-filter never symbolizes (as with pprof's -symbolize=none); "
+	           "drop the flag"),
+	NO_REPORT("top"), NO_REPORT("text"), NO_REPORT("traces"), NO_REPORT("nodecount"),
+	CLI_ADVICE("tags", "pprof-filter writes profiles: pipe them into pprof-stat --by KEY"),
+	NO_SAMPLE_INDEX("sample_index"), NO_SAMPLE_INDEX("inuse_space"),
+	NO_SAMPLE_INDEX("inuse_objects"), NO_SAMPLE_INDEX("alloc_space"),
+	NO_SAMPLE_INDEX("alloc_objects"), NO_SAMPLE_INDEX("contentions"),
+	NO_SAMPLE_INDEX("total_delay"),
+	CLI_ADVICE("relative_percentages", "pipe the output into pprof-stat, whose percentages are "
+	           "of the filtered profile"),
+	CLI_ADVICE("base", "subtract a base with pprof-merge --base FILE"),
+	CLI_ADVICE("diff_base", "subtract a base with pprof-merge --diff-base FILE"),
+	CLI_ADVICE("add_comment", "pprof-tag --comment TEXT adds a comment"),
+	CLI_ADVICE(NULL, NULL)
 };
 
 /* The option names in messages, by PPROF_FILTER_* option. */
@@ -256,7 +288,8 @@ static void parse_options(int argc, char **argv, filter_options *o)
 	int c;
 
 	cli_options_init(&o->out);
-	while ((c = getopt_long(argc, argv, CLI_OUTPUT_SHORTOPTS "k", long_options, NULL)) != -1)
+	cli_check_pprof_habits(argc, argv, short_options, long_options, pprof_advice);
+	while ((c = getopt_long(argc, argv, short_options, long_options, NULL)) != -1)
 		if (!cli_options_handle(&o->out, c, optarg, usage_text) && !handle_option(o, c, optarg))
 			cli_bad_option(c, argv);
 	if (o->has_since && o->has_until && o->since >= o->until)

@@ -7,10 +7,11 @@
 #include <string.h>
 
 #include "cli.h"
+#include "options.h"
 
 static const char usage_text[] =
 	"Usage: pprof-merge [-o FILE] [-0..-9 | --level N] [--uncompressed] [-f]\n"
-	"                   [--base FILE | --diff-base FILE] [--keep-going]\n"
+	"                   [--base FILE | --diff-base FILE] [--normalize] [--keep-going]\n"
 	"                   [--allow-empty] [--max-size BYTES] [-j N]\n"
 	"                   [--progress | --no-progress] [FILE...]\n"
 	"Merge the profiles of the FILEs (or stdin; - is stdin) into one profile,\n"
@@ -22,6 +23,8 @@ static const char usage_text[] =
 	"                         may be repeated\n"
 	"      --diff-base FILE   subtract them and label them pprof::base=true\n"
 	"                         (like pprof -diff_base)\n"
+	"      --normalize        first scale the profile so that the total of each\n"
+	"                         sample type is the base's (like pprof -normalize)\n"
 	"  -k, --keep-going       skip broken inputs with a warning\n"
 	"      --allow-empty      an empty input gives an empty profile, not an error\n"
 	CLI_MAX_SIZE_HELP
@@ -30,21 +33,48 @@ static const char usage_text[] =
 	"      --progress         show progress on stderr (default: when it is a\n"
 	"                         terminal and reading takes over a second)\n"
 	"      --no-progress      never show progress\n"
-	CLI_HELP_END;
+	CLI_HELP_END
+	"pprof's spellings work too: --diff_base FILE (--diff-base FILE).\n";
 
 enum { OPT_BASE = OPT_FIRST_TOOL_OPTION, OPT_DIFF_BASE, OPT_ALLOW_EMPTY, OPT_PROGRESS,
-       OPT_NO_PROGRESS };
+       OPT_NO_PROGRESS, OPT_NORMALIZE };
 
 static const struct option long_options[] = {
 	CLI_OUTPUT_LONGOPTS,
 	{ "base", required_argument, NULL, OPT_BASE },
 	{ "diff-base", required_argument, NULL, OPT_DIFF_BASE },
+	{ "diff_base", required_argument, NULL, OPT_DIFF_BASE },
+	{ "normalize", no_argument, NULL, OPT_NORMALIZE },
 	{ "keep-going", no_argument, NULL, 'k' },
 	{ "allow-empty", no_argument, NULL, OPT_ALLOW_EMPTY },
 	{ "jobs", required_argument, NULL, 'j' },
 	{ "progress", no_argument, NULL, OPT_PROGRESS },
 	{ "no-progress", no_argument, NULL, OPT_NO_PROGRESS },
 	{ NULL, 0, NULL, 0 }
+};
+static const char short_options[] = CLI_OUTPUT_SHORTOPTS "kj:";
+
+/* What to do instead of pprof's flags that pprof-merge has no option for. */
+#define NO_FILTER(flag, ours) \
+	CLI_ADVICE(flag, "pprof-merge does not filter: pipe its output into pprof-filter --" ours)
+#define NO_REPORT(flag) \
+	CLI_ADVICE(flag, "pprof-merge writes a profile: pipe it into pprof-stat (--top N) " \
+	           "for a report")
+static const cli_pprof_advice pprof_advice[] = {
+	CLI_ADVICE("proto", "pprof-merge always writes a profile; drop the flag"),
+	CLI_ADVICE("symbolize", "pprof-merge never symbolizes (as with pprof's -symbolize=none); "
+	           "drop the flag"),
+	NO_REPORT("top"), NO_REPORT("text"), NO_REPORT("traces"), NO_REPORT("nodecount"),
+	CLI_ADVICE("tags", "pprof-merge writes a profile: pipe it into pprof-stat --by KEY"),
+	CLI_ADVICE("sample_index", "pprof-merge keeps every sample type: pipe its output into "
+	           "pprof-stat --sample-type TYPE"),
+	NO_FILTER("focus", "focus"), NO_FILTER("ignore", "ignore"), NO_FILTER("hide", "hide"),
+	NO_FILTER("show", "show"), NO_FILTER("show_from", "show-from"),
+	NO_FILTER("prune_from", "prune-from"), NO_FILTER("tagfocus", "tagfocus"),
+	NO_FILTER("tagignore", "tagignore"), NO_FILTER("tagshow", "tagshow"),
+	NO_FILTER("taghide", "taghide"),
+	CLI_ADVICE("add_comment", "pprof-tag --comment TEXT adds a comment"),
+	CLI_ADVICE(NULL, NULL)
 };
 
 typedef struct {
@@ -53,6 +83,7 @@ typedef struct {
 	char **bases;        /* --base or --diff-base FILEs */
 	int n_bases;
 	unsigned base_flags; /* how base profiles are added */
+	bool normalize;      /* --normalize */
 	int progress;        /* CLI_PROGRESS_* */
 } merge_options;
 
@@ -61,6 +92,9 @@ typedef struct {
 	pprof_merger *merger;
 	unsigned flags;
 	bool keep_going;
+	bool hold_first;     /* keep the first profile apart (in held) until a
+	                        second one comes: see subtract_normalized */
+	pprof_profile *held;
 } merge_state;
 
 static void add_base(merge_options *o, const char *path, unsigned flags)
@@ -83,7 +117,8 @@ static void parse_options(int argc, char **argv, merge_options *o)
 	cli_options_init(&o->out);
 	o->in.keep_going = o->in.allow_empty = false;
 	o->in.jobs = cli_default_jobs();
-	while ((c = getopt_long(argc, argv, CLI_OUTPUT_SHORTOPTS "kj:", long_options, NULL)) != -1) {
+	cli_check_pprof_habits(argc, argv, short_options, long_options, pprof_advice);
+	while ((c = getopt_long(argc, argv, short_options, long_options, NULL)) != -1) {
 		if (cli_options_handle(&o->out, c, optarg, usage_text))
 			continue;
 		switch (c) {
@@ -91,6 +126,7 @@ static void parse_options(int argc, char **argv, merge_options *o)
 		case OPT_DIFF_BASE:
 			add_base(o, optarg, PPROF_MERGE_SUBTRACT | PPROF_MERGE_MARK_BASE);
 			break;
+		case OPT_NORMALIZE: o->normalize = true; break;
 		case 'k': o->in.keep_going = true; break;
 		case OPT_ALLOW_EMPTY: o->in.allow_empty = true; break;
 		case 'j': o->in.jobs = cli_parse_jobs(optarg); break;
@@ -99,6 +135,8 @@ static void parse_options(int argc, char **argv, merge_options *o)
 		default: cli_bad_option(c, argv);
 		}
 	}
+	if (o->normalize && !o->n_bases)
+		cli_usage_error("--normalize needs --base or --diff-base");
 	o->in.max_size = o->out.max_size;
 	o->out.jobs = o->in.jobs;
 }
@@ -108,10 +146,25 @@ static void parse_options(int argc, char **argv, merge_options *o)
 static int merge_one(void *ctx, const cli_profile_info *info, pprof_profile *p)
 {
 	merge_state *st = ctx;
-	int rc = pprof_merger_add(st->merger, p, st->flags);
+	int rc;
 
-	pprof_profile_free(p);
 	cli_progress_profile(info);
+	if (st->hold_first && !st->held && pprof_merger_count(st->merger) == 0) {
+		st->held = p;
+		return EXIT_OK;
+	}
+	if (st->held) {
+		rc = pprof_merger_add(st->merger, st->held, st->flags);
+		pprof_profile_free(st->held);
+		st->held = NULL;
+		if (rc != PPROF_OK) {
+			pprof_profile_free(p);
+			cli_warn("%s", pprof_merger_error(st->merger));
+			return EXIT_DATA;
+		}
+	}
+	rc = pprof_merger_add(st->merger, p, st->flags);
+	pprof_profile_free(p);
 	if (rc == PPROF_OK)
 		return EXIT_OK;
 	cli_input_problem(st->keep_going, "%s: profile %lu: %s",
@@ -152,6 +205,74 @@ static bool use_parts(int argc, char **argv, const cli_read_options *ro)
 	return true;
 }
 
+/* Takes the merge so far into *out; false after a message. */
+static bool take_merge(merge_state *st, pprof_profile **out)
+{
+	if (pprof_merger_finish(st->merger, out) == PPROF_OK)
+		return true;
+	cli_warn("%s", pprof_merger_error(st->merger));
+	return false;
+}
+
+/* Adds a merged profile (of the inputs, or of the bases: what names them)
+ * to the merger; false after a message. With --keep-going, bases that do
+ * not merge with the profiles are skipped, as they would be one by one. */
+static bool add_merged(merge_state *st, const char *what, const pprof_profile *p,
+                       unsigned flags)
+{
+	int rc = pprof_merger_add(st->merger, p, flags);
+	bool skip = st->keep_going && rc == PPROF_ERR_MISMATCH;
+
+	if (rc == PPROF_OK)
+		return true;
+	cli_warn("%s: %s%s", what, pprof_merger_error(st->merger), skip ? " (skipped)" : "");
+	return skip;
+}
+
+/*
+ * --normalize, after the inputs were merged: merges the bases apart, scales
+ * the inputs' merge so that its totals are the bases' (pprof_profile_normalize)
+ * and merges the two, the bases subtracted. So does pprof: it merges the
+ * profiles and the bases apart, normalizes, then merges the two. But it
+ * does not merge a single profile, and scaling rounds each sample's values,
+ * so samples that a merge would add up round apart: a single input profile
+ * was held apart (merge_one) and is scaled as it is. (Not when the inputs
+ * were merged in parts, with so many files that one profile is unlikely.)
+ */
+static int subtract_normalized(merge_options *o, merge_state *st, unsigned long *skipped)
+{
+	unsigned long n_profiles = pprof_merger_count(st->merger), n_bases;
+	pprof_profile *profile = st->held, *base = NULL;
+	int status;
+
+	st->held = NULL;
+	st->hold_first = false;
+	if (profile)
+		n_profiles = 1;
+	else if (!take_merge(st, &profile))
+		return EXIT_DATA;
+	st->flags = 0;
+	status = cli_read_inputs(o->n_bases, o->bases, &o->in, merge_one, st, skipped);
+	n_bases = pprof_merger_count(st->merger);
+	if (status == EXIT_OK && !take_merge(st, &base))
+		status = EXIT_DATA;
+	/* A mismatch leaves profile as it was, for pprof_merger_add to report. */
+	if (status == EXIT_OK && n_profiles && n_bases &&
+	    pprof_profile_normalize(profile, base) == PPROF_ERR_NOMEM) {
+		cli_warn("out of memory");
+		status = EXIT_DATA;
+	}
+	if (status == EXIT_OK && n_profiles && !add_merged(st, "profiles", profile, 0))
+		status = EXIT_DATA;
+	if (status == EXIT_OK && n_bases &&
+	    !add_merged(st, o->n_bases == 1 ? cli_input_name(o->bases[0]) : "the bases", base,
+	                o->base_flags))
+		status = EXIT_DATA;
+	pprof_profile_free(profile);
+	pprof_profile_free(base);
+	return status;
+}
+
 /* Reads and merges the inputs, then the bases; returns the exit status. */
 static int merge_all(merge_options *o, int argc, char **argv, merge_state *st)
 {
@@ -160,11 +281,15 @@ static int merge_all(merge_options *o, int argc, char **argv, merge_state *st)
 
 	st->flags = 0;
 	cli_progress_start(o->progress);
-	if (use_parts(argc, argv, &o->in))
+	if (use_parts(argc, argv, &o->in)) {
 		status = cli_merge_in_parts(argc, argv, &o->in, st->merger, merge_one, st, &skipped);
-	else
+	} else {
+		st->hold_first = o->normalize && o->n_bases;
 		status = cli_read_inputs(argc, argv, &o->in, merge_one, st, &skipped);
-	if (status == EXIT_OK && o->n_bases) {
+	}
+	if (status == EXIT_OK && o->n_bases && o->normalize) {
+		status = subtract_normalized(o, st, &skipped);
+	} else if (status == EXIT_OK && o->n_bases) {
 		st->flags = o->base_flags;
 		status = cli_read_inputs(o->n_bases, o->bases, &o->in, merge_one, st, &skipped);
 	}
@@ -179,7 +304,7 @@ static int merge_all(merge_options *o, int argc, char **argv, merge_state *st)
 int main(int argc, char **argv)
 {
 	merge_options o = { 0 };
-	merge_state st = { NULL, 0, false };
+	merge_state st = { NULL, 0, false, false, NULL };
 	pprof_profile *result = NULL;
 	int status;
 
@@ -207,6 +332,7 @@ int main(int argc, char **argv)
 	if (status == EXIT_OK)
 		status = write_result(&o.out, result);
 	pprof_profile_free(result);
+	pprof_profile_free(st.held);
 	pprof_merger_free(st.merger);
 	free(o.bases);
 	return status;

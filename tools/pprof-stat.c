@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "options.h"
 
 static const char usage_text[] =
 	"Usage: pprof-stat [--top N] [--cum] [--sample-type TYPE] [--by KEY]\n"
@@ -43,17 +44,39 @@ static const char usage_text[] =
 	"      --help               show this help\n"
 	"      --version            show versions\n"
 	"\n"
+	"pprof's spellings work too: --nodecount N (--top N), --sample_index TYPE\n"
+	"(--sample-type TYPE), --inuse_space, --inuse_objects, --alloc_space,\n"
+	"--alloc_objects, --contentions (--sample-type of that name) and\n"
+	"--total_delay (--sample-type delay).\n"
+	"\n"
 	"Exit status: 0 success, 1 bad data or I/O error, 2 usage error.\n";
 
 enum {
 	OPT_TOP = OPT_FIRST_TOOL_OPTION, OPT_CUM, OPT_SAMPLE_TYPE, OPT_BY, OPT_JSON,
-	OPT_FOLDED, OPT_CHECK, OPT_EACH
+	OPT_FOLDED, OPT_CHECK, OPT_EACH,
+	OPT_PPROF_SAMPLE   /* + the index in pprof_sample_flags */
 };
+
+/* pprof's flags that stand for -sample_index=TYPE, and their TYPEs. */
+static const char *const pprof_sample_flags[][2] = {
+	{ "inuse_space", "inuse_space" }, { "inuse_objects", "inuse_objects" },
+	{ "alloc_space", "alloc_space" }, { "alloc_objects", "alloc_objects" },
+	{ "contentions", "contentions" }, { "total_delay", "delay" }
+};
+#define N_PPROF_SAMPLE_FLAGS (sizeof(pprof_sample_flags) / sizeof(pprof_sample_flags[0]))
 
 static const struct option long_options[] = {
 	{ "top", required_argument, NULL, OPT_TOP },
+	{ "nodecount", required_argument, NULL, OPT_TOP },
 	{ "cum", no_argument, NULL, OPT_CUM },
 	{ "sample-type", required_argument, NULL, OPT_SAMPLE_TYPE },
+	{ "sample_index", required_argument, NULL, OPT_SAMPLE_TYPE },
+	{ "inuse_space", no_argument, NULL, OPT_PPROF_SAMPLE + 0 },
+	{ "inuse_objects", no_argument, NULL, OPT_PPROF_SAMPLE + 1 },
+	{ "alloc_space", no_argument, NULL, OPT_PPROF_SAMPLE + 2 },
+	{ "alloc_objects", no_argument, NULL, OPT_PPROF_SAMPLE + 3 },
+	{ "contentions", no_argument, NULL, OPT_PPROF_SAMPLE + 4 },
+	{ "total_delay", no_argument, NULL, OPT_PPROF_SAMPLE + 5 },
 	{ "by", required_argument, NULL, OPT_BY },
 	{ "json", no_argument, NULL, OPT_JSON },
 	{ "folded", no_argument, NULL, OPT_FOLDED },
@@ -63,6 +86,33 @@ static const struct option long_options[] = {
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ NULL, 0, NULL, 0 }
+};
+
+/* What to do instead of pprof's flags that pprof-stat has no option for. */
+#define NO_FILTER(flag, ours) \
+	CLI_ADVICE(flag, "pprof-stat does not filter: filter with pprof-filter --" ours " and pipe " \
+	           "its output into pprof-stat")
+static const cli_pprof_advice pprof_advice[] = {
+	CLI_ADVICE("proto", "pprof-stat writes reports; pprof-merge writes the merged profile"),
+	CLI_ADVICE("symbolize", "pprof-stat never symbolizes (as with pprof's -symbolize=none); "
+	           "drop the flag"),
+	CLI_ADVICE("text", "pprof-stat's report has the table of pprof's -text and -top; "
+	           "--top N for N rows"),
+	CLI_ADVICE("traces", "pprof-stat has no -traces; --folded writes each stack with its value"),
+	CLI_ADVICE("tags", "--by KEY breaks the total down by the values of label KEY"),
+	CLI_ADVICE("flat", "the table is sorted by flat value unless --cum; drop the flag"),
+	CLI_ADVICE("relative_percentages", "percentages are of the profile pprof-stat reads (after "
+	           "pprof-filter, the filtered one); drop the flag"),
+	CLI_ADVICE("output", "pprof-stat writes to standard output; redirect it"),
+	NO_FILTER("focus", "focus"), NO_FILTER("ignore", "ignore"), NO_FILTER("hide", "hide"),
+	NO_FILTER("show", "show"), NO_FILTER("show_from", "show-from"),
+	NO_FILTER("prune_from", "prune-from"), NO_FILTER("tagfocus", "tagfocus"),
+	NO_FILTER("tagignore", "tagignore"), NO_FILTER("tagshow", "tagshow"),
+	NO_FILTER("taghide", "taghide"),
+	CLI_ADVICE("base", "subtract a base with pprof-merge --base FILE, then report on the result"),
+	CLI_ADVICE("diff_base", "subtract a base with pprof-merge --diff-base FILE, then report on "
+	           "the result"),
+	CLI_ADVICE(NULL, NULL)
 };
 
 enum { MODE_TEXT, MODE_JSON, MODE_FOLDED, MODE_CHECK };
@@ -131,7 +181,12 @@ static void parse_options(int argc, char **argv, stat_options *o)
 	o->mode = MODE_TEXT;
 	o->top = 10;
 	o->in.max_size = PPROF_DEFAULT_MAX_SIZE;
+	cli_check_pprof_habits(argc, argv, ":", long_options, pprof_advice);
 	while ((c = getopt_long(argc, argv, ":", long_options, NULL)) != -1) {
+		if (c >= OPT_PPROF_SAMPLE && c < OPT_PPROF_SAMPLE + (int)N_PPROF_SAMPLE_FLAGS) {
+			o->sample_type = pprof_sample_flags[c - OPT_PPROF_SAMPLE][1];
+			continue;
+		}
 		switch (c) {
 		case OPT_TOP: o->top = parse_count(optarg); break;
 		case OPT_CUM: o->cum = true; break;

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "options.h"
 
 static const char usage_text[] =
 	"Usage: pprof-tag [--set KEY=VALUE] [--add KEY=VALUE]\n"
@@ -39,7 +40,8 @@ static const char usage_text[] =
 	"  -k, --keep-going       skip broken inputs with a warning\n"
 	CLI_MAX_SIZE_HELP
 	CLI_HELP_END
-	"Keys starting with pprof:: are pprof's own: refused, and their labels kept.\n";
+	"Keys starting with pprof:: are pprof's own: refused, and their labels kept.\n"
+	"pprof's spellings work too: --add_comment TEXT (--comment TEXT).\n";
 
 enum {
 	OPT_SET = OPT_FIRST_TOOL_OPTION, OPT_ADD, OPT_SET_IF_MISSING, OPT_NUM, OPT_DELETE,
@@ -56,8 +58,28 @@ static const struct option long_options[] = {
 	{ "rename", required_argument, NULL, OPT_RENAME },
 	{ "keep", required_argument, NULL, OPT_KEEP },
 	{ "comment", required_argument, NULL, OPT_COMMENT },
+	{ "add_comment", required_argument, NULL, OPT_COMMENT },
 	{ "keep-going", no_argument, NULL, 'k' },
 	{ NULL, 0, NULL, 0 }
+};
+static const char short_options[] = CLI_OUTPUT_SHORTOPTS "k";
+
+/* What to do instead of pprof's flags that pprof-tag has no option for. */
+#define NO_FILTER(flag, ours) \
+	CLI_ADVICE(flag, "pprof-tag edits labels and does not filter: use pprof-filter --" ours)
+#define NO_REPORT(flag) \
+	CLI_ADVICE(flag, "pprof-tag writes profiles: pipe them into pprof-stat (--top N) " \
+	           "for a report")
+static const cli_pprof_advice pprof_advice[] = {
+	CLI_ADVICE("proto", "pprof-tag always writes profiles; drop the flag"),
+	CLI_ADVICE("symbolize", "pprof-tag never symbolizes (as with pprof's -symbolize=none); "
+	           "drop the flag"),
+	NO_REPORT("top"), NO_REPORT("text"), NO_REPORT("traces"), NO_REPORT("nodecount"),
+	CLI_ADVICE("tags", "pprof-tag writes profiles: pipe them into pprof-stat --by KEY"),
+	NO_FILTER("focus", "focus"), NO_FILTER("ignore", "ignore"),
+	NO_FILTER("tagfocus", "tagfocus"), NO_FILTER("tagignore", "tagignore"),
+	NO_FILTER("tagshow", "tagshow"), NO_FILTER("taghide", "taghide"),
+	CLI_ADVICE(NULL, NULL)
 };
 
 /* What the command line asks for. */
@@ -221,7 +243,8 @@ static void parse_options(int argc, char **argv, tag_options *o)
 
 	cli_options_init(&o->out);
 	o->in.keep_going = o->in.allow_empty = false;
-	while ((c = getopt_long(argc, argv, CLI_OUTPUT_SHORTOPTS "k", long_options, NULL)) != -1) {
+	cli_check_pprof_habits(argc, argv, short_options, long_options, pprof_advice);
+	while ((c = getopt_long(argc, argv, short_options, long_options, NULL)) != -1) {
 		if (cli_options_handle(&o->out, c, optarg, usage_text))
 			continue;
 		switch (c) {

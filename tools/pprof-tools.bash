@@ -5,8 +5,12 @@
 # names the option and, in capitals, whether it takes an argument. Operands
 # and FILE arguments complete as file names; --sample-type completes the
 # sample types, and pprof-stat --by the label keys, of the first profile
-# named on the command line (read with pprof-stat --json). Needs only bash;
-# bash-completion loads it by command name.
+# named on the command line (read with pprof-stat --json). pprof's
+# spellings that a program accepts (--nodecount, --sample_index: the
+# paragraph of --help that starts "pprof's spellings") complete only where
+# none of the program's own options does, and their arguments complete as
+# those of the option they stand for. Needs only bash; bash-completion loads
+# it by command name.
 
 # _pprof_tools_help CMD: prints CMD's options, one per line, as "NAME[ ARG]"
 # for its long option and, if any, its short option, e.g. "--output FILE",
@@ -20,6 +24,27 @@ _pprof_tools_help()
 		printf '%s\n' "${BASH_REMATCH[4]}${BASH_REMATCH[5]}"
 		[[ -n ${BASH_REMATCH[2]} ]] && printf '%s\n' "${BASH_REMATCH[2]}${BASH_REMATCH[5]}"
 	done < <("$1" --help 2>/dev/null)
+}
+
+# _pprof_tools_aliases CMD: prints the pprof spellings CMD accepts, one per
+# line, as "NAME OPTION[ ARG]": the spelling, the option it stands for ("-"
+# when --help does not say) and its argument's name, e.g.
+# "--nodecount --top N", read from --help's "pprof's spellings" paragraph
+# ("--nodecount N (--top N), --sample_index TYPE (--sample-type TYPE), ...").
+_pprof_tools_aliases()
+{
+	local text='' line re='^[^-]*(--[A-Za-z0-9][_A-Za-z0-9-]*)( [A-Z]+)?( \((--[A-Za-z0-9-]+))?'
+
+	while IFS= read -r line; do
+		[[ -n $text || $line == "pprof's spellings"* ]] || continue
+		[[ -n $line && $line != ' '* ]] || break
+		text+=" $line"
+		[[ $line == *. ]] && break   # the paragraph's last line
+	done < <("$1" --help 2>/dev/null)
+	while [[ $text =~ $re ]]; do
+		printf '%s %s%s\n' "${BASH_REMATCH[1]}" "${BASH_REMATCH[4]:--}" "${BASH_REMATCH[2]}"
+		text=${text:${#BASH_REMATCH[0]}}
+	done
 }
 
 # _pprof_tools_stat CMD: the pprof-stat that goes with CMD (the one beside
@@ -76,12 +101,18 @@ _pprof_tools()
 {
 	local cmd=${COMP_WORDS[0]/#\~/$HOME} cur=${COMP_WORDS[COMP_CWORD]} prev=
 	local -A argof=()   # option -> the name of its argument, "" for none
-	local name arg w i skip=0 profile=
+	local -A aliasof=() # pprof's spelling -> the option it stands for
+	local name arg opt w i skip=0 profile=
 	local -a values
 
 	while read -r name arg; do
 		argof[$name]=$arg
 	done < <(_pprof_tools_help "$cmd")
+	while read -r name opt arg; do
+		[[ -n ${argof[$name]+set} ]] && continue   # one of its own options
+		argof[$name]=$arg
+		aliasof[$name]=$opt
+	done < <(_pprof_tools_aliases "$cmd")
 
 	# readline splits --opt=value at '=' into "--opt", "=", "value".
 	if [[ $cur == = ]] && ((COMP_CWORD >= 2)); then
@@ -113,7 +144,7 @@ _pprof_tools()
 
 	COMPREPLY=()
 	if [[ $prev == -?* && -n ${argof[$prev]-} ]]; then
-		case $prev:${argof[$prev]} in
+		case ${aliasof[$prev]:-$prev}:${argof[$prev]} in
 		--sample-type:*)
 			[[ -n $profile ]] &&
 				mapfile -t values < <(_pprof_tools_sample_types "$cmd" "$profile") ;;
@@ -129,7 +160,13 @@ _pprof_tools()
 		return 0
 	fi
 	if [[ $cur == -* ]]; then
-		mapfile -t values < <(printf '%s\n' "${!argof[@]}" | LC_ALL=C sort)
+		for name in "${!argof[@]}"; do
+			[[ -z ${aliasof[$name]-} ]] && values+=("$name")
+		done
+		mapfile -t values < <(printf '%s\n' "${values[@]}" | LC_ALL=C sort)
+		_pprof_tools_words "$cur" "${values[@]}"
+		((${#COMPREPLY[@]})) && return 0
+		mapfile -t values < <(printf '%s\n' "${!aliasof[@]}" | LC_ALL=C sort)
 		_pprof_tools_words "$cur" "${values[@]}"
 		return 0
 	fi

@@ -556,7 +556,7 @@ for opt in --output --level --uncompressed --force --base --diff-base --keep-goi
 	check_grep "mentions $opt" "(^|[ ,])$opt([ =,]|\$)" "$out"
 done
 # Every long option of the man page is in --help too.
-for opt in $(grep -oE 'Fl -[a-z-]+' "$top_srcdir/man/pprof-merge.1" | sort -u | sed 's/^Fl /-/'); do
+for opt in $(grep -oE 'Fl -[a-z_-]+' "$top_srcdir/man/pprof-merge.1" | sort -u | sed 's/^Fl /-/'); do
 	check_grep "mentions $opt of the man page" "(^|[ ,])$opt([ =,]|\$)" "$out"
 done
 expect_exit 1 to_full pm --help

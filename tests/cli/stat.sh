@@ -438,7 +438,7 @@ for opt in --top --cum --sample-type --by --json --folded --check --each --max-s
 		--help --version; do
 	check_grep "mentions $opt" "(^|[ ,])$opt([ =,]|\$)" "$out"
 done
-for opt in $(grep -oE 'Fl -[a-z-]+' "$top_srcdir/man/pprof-stat.1" | sort -u | sed 's/^Fl /-/'); do
+for opt in $(grep -oE 'Fl -[a-z_-]+' "$top_srcdir/man/pprof-stat.1" | sort -u | sed 's/^Fl /-/'); do
 	case $opt in --base|--diff-base) continue ;; esac   # pprof-merge's, in the text
 	check_grep "mentions $opt of the man page" "(^|[ ,])$opt([ =,]|\$)" "$out"
 done

@@ -568,7 +568,13 @@ static bool build_stacks(pprof_report *r)
 	}
 	if (!ok) {   /* start again next time */
 		free(r->sample_stack);
+		free(r->stack_sum);
+		free(r->stack_weighed);
+		free(r->loc_stamp);
 		r->sample_stack = NULL;
+		r->stack_sum = NULL;
+		r->stack_weighed = NULL;
+		r->loc_stamp = NULL;
 		r->stacks.n = 0;
 	}
 	return ok;

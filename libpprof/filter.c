@@ -1211,7 +1211,7 @@ static void drop_addresses(fctx *c)
 static int find_sample_type(pprof_filter *f, const pprof_profile *p, size_t *index)
 {
 	const char *spec = f->sample_type, *plain = spec;
-	size_t i, n = p->pb->n_sample_type;
+	size_t i, n = p->pb->n_sample_type, used;
 	long long k;
 	char *end;
 
@@ -1235,10 +1235,15 @@ static int find_sample_type(pprof_filter *f, const pprof_profile *p, size_t *ind
 			return PPROF_OK;
 		}
 	}
-	pp_seterr(f->err, "no sample type '%s'; there are %zu:", spec, n);
-	for (i = 0; i < n; i++)
-		snprintf(f->err + strlen(f->err), PP_ERRLEN - strlen(f->err), " %s",
-		         pprof_profile_sample_type(p, i, NULL));
+	used = 0;
+	pp_append(f->err, PP_ERRLEN, &used, "no sample type '");
+	pp_append_escaped(f->err, PP_ERRLEN, &used, spec, strlen(spec));
+	pp_append(f->err, PP_ERRLEN, &used, "'; there are %zu:", n);
+	for (i = 0; i < n; i++) {
+		const ProtobufCBinaryData *type = pp_profile_string(p, p->pb->sample_type[i]->type);
+		pp_append(f->err, PP_ERRLEN, &used, " ");
+		pp_append_escaped(f->err, PP_ERRLEN, &used, (const char *)type->data, type->len);
+	}
 	return PPROF_ERR_DATA;
 }
 

@@ -36,6 +36,14 @@ typedef Perftools__Profiles__ValueType pb_value_type;
 void pp_seterr(char *buf, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
+/* Appends text to the *used bytes of buf (size bytes, NUL-terminated) while
+ * there is room: fmt formats plain text, pp_append_escaped the len bytes of a
+ * string from a profile as pprof_escape shows them. *used may pass size when
+ * buf is full. */
+void pp_append(char *buf, size_t size, size_t *used, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+void pp_append_escaped(char *buf, size_t size, size_t *used, const char *s, size_t len);
+
 /* Grows *ptr (an array of elsize-byte items with room for *cap) to hold at
  * least need items, doubling. Returns false when out of memory. */
 bool pp_grow(void *ptr, size_t *cap, size_t need, size_t elsize);

@@ -224,13 +224,10 @@ static int compare_strings(const pprof_merger *m, uint32_t a, uint32_t b)
 static void append_type(char *buf, size_t size, size_t *used, size_t i, const char *type,
                         size_t type_len, const char *unit, size_t unit_len)
 {
-	int n;
-
-	if (*used >= size)
-		return;
-	n = snprintf(buf + *used, size - *used, "%s%.*s/%.*s", i ? "," : "", (int)type_len, type,
-	             (int)unit_len, unit);
-	*used = n < 0 ? size : *used + (size_t)n;
+	pp_append(buf, size, used, "%s", i ? "," : "");
+	pp_append_escaped(buf, size, used, type, type_len);
+	pp_append(buf, size, used, "/");
+	pp_append_escaped(buf, size, used, unit, unit_len);
 }
 
 /* Writes "type/unit,type/unit" of an input's sample types into buf. */
@@ -240,8 +237,10 @@ static void describe_types(const pprof_profile *p, char *buf, size_t size)
 
 	buf[0] = '\0';
 	for (i = 0; i < p->pb->n_sample_type; i++) {
-		const char *unit, *type = pprof_profile_sample_type(p, i, &unit);
-		append_type(buf, size, &used, i, type, strlen(type), unit, strlen(unit));
+		const ProtobufCBinaryData *type = pp_profile_string(p, p->pb->sample_type[i]->type);
+		const ProtobufCBinaryData *unit = pp_profile_string(p, p->pb->sample_type[i]->unit);
+		append_type(buf, size, &used, i, (const char *)type->data, type->len,
+		            (const char *)unit->data, unit->len);
 	}
 }
 
@@ -280,12 +279,17 @@ static int check_compatible(const merge_input *in)
 
 	if (!same_string(in, pt ? pt->type : 0, m->period_type) ||
 	    !same_string(in, pt ? pt->unit : 0, m->period_unit)) {
-		const char *unit, *type = pprof_profile_period_type(in->p, &unit);
-		size_t l1, l2;
+		const ProtobufCBinaryData *type = pp_profile_string(in->p, pt ? pt->type : 0);
+		const ProtobufCBinaryData *unit = pp_profile_string(in->p, pt ? pt->unit : 0);
+		size_t l1, l2, used = 0;
 		const char *t1 = pp_strtab_get(&m->strings, m->period_type, &l1);
 		const char *u1 = pp_strtab_get(&m->strings, m->period_unit, &l2);
-		pp_seterr(m->err, "incompatible period types %.*s/%.*s and %s/%s", (int)l1, t1,
-		          (int)l2, u1, type, unit);
+		char *msg = m->err;
+		pp_append(msg, PP_ERRLEN, &used, "incompatible period types ");
+		append_type(msg, PP_ERRLEN, &used, 0, t1, l1, u1, l2);
+		pp_append(msg, PP_ERRLEN, &used, " and ");
+		append_type(msg, PP_ERRLEN, &used, 0, (const char *)type->data, type->len,
+		            (const char *)unit->data, unit->len);
 		return PPROF_ERR_MISMATCH;
 	}
 	for (i = 0; same && i < pb->n_sample_type; i++)

@@ -111,6 +111,20 @@ enum { PPROF_UNIT_OTHER, PPROF_UNIT_BYTES, PPROF_UNIT_TIME, PPROF_UNIT_GCU };
  * (bytes, nanoseconds, GCU); 1 for other units. */
 int pprof_unit_kind(const char *unit, double *factor);
 
+/* ---- Text from profiles, for terminals and messages -------------------- */
+
+/*
+ * The len bytes at s (a name from a profile, NULs and all) made safe to
+ * print: printable UTF-8 stays as it is; every other byte (control
+ * characters, NUL, DEL, the C1 controls U+0080..U+009F, bytes that are not
+ * UTF-8) becomes "\xHH" (lower-case hex), so that a profile cannot drive a
+ * terminal. Writes what fits into buf (size bytes, whole characters and
+ * escapes only, ending in a NUL when size > 0) and returns the length of
+ * the whole escaped text, as snprintf does: it is len exactly when nothing
+ * needed escaping, and at most 4 * len.
+ */
+size_t pprof_escape(char *buf, size_t size, const char *s, size_t len);
+
 /* ---- Reading a stream of profiles ------------------------------------- */
 
 typedef struct pprof_reader pprof_reader;
@@ -267,6 +281,7 @@ typedef struct {
 	size_t samples;      /* samples with the key */
 	const char *unit;    /* numbers' unit as pprof takes it (the first one
 	                        given, else guessed from the key); "" if none */
+	size_t key_len;      /* the bytes of key, which may hold NULs */
 } pprof_label_key;
 
 /* The label keys of the samples, sorted by key. */
@@ -294,6 +309,7 @@ typedef struct {
 	const char *name;    /* function, "[file]" of a mapping, or "<unknown>" */
 	int64_t flat, cum;
 	int inlined;         /* PPROF_CALLED, PPROF_INLINED or PPROF_PARTLY_INLINED */
+	size_t name_len;     /* the bytes of name, which may hold NULs */
 } pprof_top_row;
 
 typedef struct {
@@ -319,6 +335,7 @@ typedef struct {
 	int64_t num;         /* value of a numeric label */
 	int64_t weight;      /* the sample type summed over those samples */
 	size_t samples;
+	size_t str_len;      /* the bytes of str, which may hold NULs */
 } pprof_label_value;
 
 typedef struct {
@@ -345,10 +362,11 @@ typedef int (*pprof_stack_fn)(void *ctx, const char *const *frames, size_t n, in
 /*
  * Collapsed stacks: the samples' values (of sample_type, SIZE_MAX for the
  * default) summed per distinct stack of frame names, inlined frames
- * included, passed to fn in byte order of the names joined with ';'. In
- * these names ';' is replaced by ':' and line breaks by spaces, so that the
- * joined text is unambiguous. Stacks whose sum is zero are left out. Stops
- * when fn returns non-zero, returning that value.
+ * included, passed to fn in byte order of the names joined with ';'. These
+ * names are text for one line each: ';' is replaced by ':' (the frame
+ * separator), and other bytes as pprof_escape makes them ("\x0a" for a line
+ * break). Stacks whose sum is zero are left out. Stops when fn returns
+ * non-zero, returning that value.
  */
 int pprof_report_folded(pprof_report *r, size_t sample_type, pprof_stack_fn fn, void *ctx);
 

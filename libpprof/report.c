@@ -50,6 +50,7 @@ typedef struct {
 	const char *objfile;  /* NodeInfo.Objfile: the mapping file, nameless only */
 	int64_t start_line;   /* NodeInfo.StartLine: nameless functions only */
 	const char *label;    /* as pprof prints it */
+	size_t label_len;     /* its bytes (a name may hold NULs) */
 	const char *folded;   /* label fit for collapsed stacks */
 	int64_t flat, cum;
 	size_t stamp;         /* 1 + the last sample that added to cum */
@@ -82,6 +83,12 @@ struct pprof_report {
 	uint32_t *loc_first;      /* per location: its first entry in line_nodes */
 	uint32_t *line_nodes;     /* per Line (one for a location without), the node */
 	VEC(frame) frames;        /* the stack of the sample at hand */
+	/* the samples' distinct stacks (lists of location ids) */
+	uint32_t *sample_stack;   /* per sample: its stack */
+	VEC(const pb_sample *) stacks;   /* per stack: its first sample */
+	int64_t *stack_sum;       /* per stack: its samples' values summed, */
+	bool *stack_weighed;      /* and whether one of them is not zero */
+	size_t *loc_stamp;        /* per location: 1 + the last stack that had it */
 	/* results */
 	VEC(pprof_label_key) keys;
 	VEC(pprof_top_row) rows;
@@ -97,6 +104,20 @@ struct pprof_report {
 static const char *cstr(const pb_profile *pb, uint64_t i)
 {
 	return pb->string_table[i].len ? (const char *)pb->string_table[i].data : "";
+}
+
+/* The length of string i, which may hold NULs. */
+static size_t slen(const pb_profile *pb, uint64_t i)
+{
+	return pb->string_table[i].len;
+}
+
+/* Orders byte strings as Go orders strings. */
+static int compare_bytes(const char *a, size_t a_len, const char *b, size_t b_len)
+{
+	int c = memcmp(a, b, a_len < b_len ? a_len : b_len);
+
+	return c ? c : (a_len > b_len) - (a_len < b_len);
 }
 
 /* |v| as Go's abs64 computes it (wrapping at the minimum). */
@@ -270,6 +291,11 @@ void pprof_report_free(pprof_report *r)
 	free(r->loc_first);
 	free(r->line_nodes);
 	VEC_FREE(r->frames);
+	free(r->sample_stack);
+	VEC_FREE(r->stacks);
+	free(r->stack_sum);
+	free(r->stack_weighed);
+	free(r->loc_stamp);
 	VEC_FREE(r->keys);
 	VEC_FREE(r->rows);
 	VEC_FREE(r->values);
@@ -337,11 +363,12 @@ static uint32_t find_string(const pprof_report *r, const char *s)
 
 /* ---- nodes and frames ------------------------------------------------- */
 
-/* filepath.Base of a mapping file, in brackets: pprof's name for a frame
- * that has only its binary. */
-static const char *objfile_label(pprof_report *r, const char *path)
+/* filepath.Base of a mapping file (len bytes), in brackets: pprof's name for
+ * a frame that has only its binary; *label_len is its length. */
+static const char *objfile_label(pprof_report *r, const char *path, size_t len,
+                                 size_t *label_len)
 {
-	size_t len = strlen(path), start;
+	size_t start;
 	char *label;
 
 	while (len > 1 && path[len - 1] == '/')
@@ -357,6 +384,7 @@ static const char *objfile_label(pprof_report *r, const char *path)
 	label[0] = '[';
 	memcpy(label + 1, path + start, len - start);
 	memcpy(label + 1 + len - start, "]", 2);
+	*label_len = len - start + 2;
 	return label;
 }
 
@@ -367,12 +395,12 @@ static bool init_node(pprof_report *r, rnode *n, const key3 *k)
 	n->name = cstr(r->pb, k->a);
 	n->objfile = cstr(r->pb, k->b);
 	n->start_line = (int64_t)k->c;
-	if (*n->name)
-		n->label = n->name;
-	else if (*n->objfile)
-		n->label = objfile_label(r, n->objfile);
-	else
-		n->label = "<unknown>";
+	n->label = n->name;
+	n->label_len = slen(r->pb, k->a);
+	if (!n->label_len && slen(r->pb, k->b))
+		n->label = objfile_label(r, n->objfile, slen(r->pb, k->b), &n->label_len);
+	else if (!n->label_len)
+		n->label_len = strlen(n->label = "<unknown>");
 	return n->label != NULL;
 }
 
@@ -449,7 +477,9 @@ static bool build_nodes(pprof_report *r)
 	return true;
 fail:   /* start again next time: the keys may lack their nodes */
 	free(r->loc_first);
+	free(r->line_nodes);
 	r->loc_first = NULL;
+	r->line_nodes = NULL;
 	key3_set_free(&r->node_keys);
 	return false;
 }
@@ -475,6 +505,116 @@ static bool sample_frames(pprof_report *r, const pb_sample *s)
 		}
 	}
 	return true;
+}
+
+/* ---- distinct stacks ---------------------------------------------------- */
+/*
+ * Reports walk each distinct stack once, with the values of its samples
+ * summed, and each distinct location of a stack once: their work grows with
+ * the distinct stacks and locations, not with samples times frames, which a
+ * location of a long inline chain that a stack repeats makes huge. The sums
+ * wrap as the per-sample ones do, so every result is the same.
+ */
+
+/* What stack_eq compares a stack with: a sample's location ids. */
+typedef struct {
+	const pprof_report *r;
+	const pb_sample *s;
+} stack_probe;
+
+static bool same_locations(const void *ctx, uint32_t idx)
+{
+	const stack_probe *k = ctx;
+	const pb_sample *have = k->r->stacks.v[idx];
+
+	return have->n_location_id == k->s->n_location_id &&
+	       (have->n_location_id == 0 ||
+	        memcmp(have->location_id, k->s->location_id,
+	               have->n_location_id * sizeof(*have->location_id)) == 0);
+}
+
+/* Groups the samples by stack, once. */
+static bool build_stacks(pprof_report *r)
+{
+	const pb_profile *pb = r->pb;
+	pp_htab index = { 0 };
+	bool ok;
+	size_t i;
+
+	if (r->sample_stack)
+		return true;
+	r->sample_stack = malloc((pb->n_sample + 1) * sizeof(*r->sample_stack));
+	ok = r->sample_stack && pb->n_sample < NONE;
+	for (i = 0; ok && i < pb->n_sample; i++) {
+		const pb_sample *s = pb->sample[i];
+		stack_probe k = { r, s };
+		uint64_t hash = pp_hash_bytes(10, s->location_id,
+		                              s->n_location_id * sizeof(*s->location_id));
+		uint32_t idx = pp_htab_find(&index, hash, same_locations, &k);
+		if (idx == NONE) {
+			idx = (uint32_t)r->stacks.n;
+			ok = VEC_RESERVE(r->stacks, r->stacks.n + 1) && pp_htab_add(&index, hash, idx);
+			if (ok)
+				r->stacks.v[r->stacks.n++] = s;
+		}
+		r->sample_stack[i] = idx;
+	}
+	pp_htab_free(&index);
+	if (ok) {
+		r->stack_sum = malloc((r->stacks.n + 1) * sizeof(*r->stack_sum));
+		r->stack_weighed = malloc((r->stacks.n + 1) * sizeof(*r->stack_weighed));
+		r->loc_stamp = malloc((pb->n_location + 1) * sizeof(*r->loc_stamp));
+		ok = r->stack_sum && r->stack_weighed && r->loc_stamp;
+	}
+	if (!ok) {   /* start again next time */
+		free(r->sample_stack);
+		free(r->stack_sum);
+		free(r->stack_weighed);
+		free(r->loc_stamp);
+		r->sample_stack = NULL;
+		r->stack_sum = NULL;
+		r->stack_weighed = NULL;
+		r->loc_stamp = NULL;
+		r->stacks.n = 0;
+	}
+	return ok;
+}
+
+/* Sums the values of sample type st per stack, and forgets which stack
+ * last had each location. */
+static bool sum_stacks(pprof_report *r, size_t st)
+{
+	size_t i;
+
+	if (!build_stacks(r))
+		return false;
+	memset(r->stack_sum, 0, r->stacks.n * sizeof(*r->stack_sum));
+	memset(r->stack_weighed, 0, r->stacks.n * sizeof(*r->stack_weighed));
+	memset(r->loc_stamp, 0, r->pb->n_location * sizeof(*r->loc_stamp));
+	for (i = 0; i < r->pb->n_sample; i++) {
+		int64_t w = r->pb->sample[i]->value[st];
+		uint32_t g = r->sample_stack[i];
+		if (w == 0)
+			continue;
+		r->stack_sum[g] = add64(r->stack_sum[g], w);
+		r->stack_weighed[g] = true;
+	}
+	return true;
+}
+
+/* The index of location id i of sample s. */
+static uint32_t location_at(const pprof_report *r, const pb_sample *s, size_t i)
+{
+	return pp_idmap_get(&r->p->locations, s->location_id[i]);
+}
+
+/* Whether stack number stamp already had location l; marks it had. */
+static bool seen_location(pprof_report *r, uint32_t l, size_t stamp)
+{
+	if (r->loc_stamp[l] == stamp)
+		return true;
+	r->loc_stamp[l] = stamp;
+	return false;
 }
 
 /* ---- label keys ------------------------------------------------------- */
@@ -524,6 +664,7 @@ static uint32_t intern_key(pprof_report *r, key3_set *keys, key_state **state, u
 	if (added) {
 		memset(&r->keys.v[ki], 0, sizeof(r->keys.v[ki]));
 		r->keys.v[ki].key = cstr(r->pb, key);
+		r->keys.v[ki].key_len = slen(r->pb, key);
 		(*state)[ki].stamp = 0;
 		(*state)[ki].unit = 0;
 		r->keys.n++;
@@ -560,9 +701,11 @@ static bool count_label(pprof_report *r, key3_set *keys, key3_set *values,
 	return true;
 }
 
-static int compare_keys(const void *a, const void *b)
+static int compare_keys(const void *pa, const void *pb)
 {
-	return strcmp(((const pprof_label_key *)a)->key, ((const pprof_label_key *)b)->key);
+	const pprof_label_key *a = pa, *b = pb;
+
+	return compare_bytes(a->key, a->key_len, b->key, b->key_len);
 }
 
 /* Sets each numeric key's unit: the first one given, else pprof's guess. */
@@ -641,36 +784,48 @@ static int64_t report_total(const pprof_report *r, size_t st)
 	return base > 0 ? base : total;
 }
 
+/* Adds w to the cum of each node of stack number stamp (sample s's) once,
+ * and to the flat of its leaf. */
+static void add_stack_values(pprof_report *r, const pb_sample *s, int64_t w, size_t stamp,
+                             int64_t *flat_sum)
+{
+	size_t i, j;
+
+	for (i = 0; i < s->n_location_id; i++) {
+		uint32_t l = location_at(r, s, i);
+		if (seen_location(r, l, stamp))
+			continue;
+		for (j = r->loc_first[l]; j < r->loc_first[l + 1]; j++) {
+			rnode *n = &r->nodes[r->line_nodes[j]];
+			if (n->stamp != stamp) {
+				n->stamp = stamp;
+				n->cum = add64(n->cum, w);
+			}
+		}
+	}
+	if (s->n_location_id) {   /* the leaf: the first Line of the first location */
+		rnode *leaf = &r->nodes[r->line_nodes[r->loc_first[location_at(r, s, 0)]]];
+		leaf->flat = add64(leaf->flat, w);
+		*flat_sum = add64(*flat_sum, w);
+	}
+}
+
 /* Sets every node's flat and cum for sample type st, as pprof's full graph
  * has them, and returns the flat sum. */
 static bool add_values(pprof_report *r, size_t st, int64_t *flat_sum)
 {
-	size_t i, j, n_nodes = r->node_keys.keys.n;
+	size_t i, n_nodes = r->node_keys.keys.n;
 
 	for (i = 0; i < n_nodes; i++) {
 		r->nodes[i].flat = r->nodes[i].cum = 0;
 		r->nodes[i].stamp = 0;
 	}
 	*flat_sum = 0;
-	for (i = 0; i < r->pb->n_sample; i++) {
-		int64_t w = r->pb->sample[i]->value[st];
-		if (w == 0)
-			continue;
-		if (!sample_frames(r, r->pb->sample[i]))
-			return false;
-		for (j = 0; j < r->frames.n; j++) {
-			rnode *n = &r->nodes[r->frames.v[j].node];
-			if (n->stamp != i + 1) {
-				n->stamp = i + 1;
-				n->cum = add64(n->cum, w);
-			}
-		}
-		if (r->frames.n) {
-			rnode *leaf = &r->nodes[r->frames.v[r->frames.n - 1].node];
-			leaf->flat = add64(leaf->flat, w);
-			*flat_sum = add64(*flat_sum, w);
-		}
-	}
+	if (!sum_stacks(r, st))
+		return false;
+	for (i = 0; i < r->stacks.n; i++)
+		if (r->stack_weighed[i])
+			add_stack_values(r, r->stacks.v[i], r->stack_sum[i], i + 1, flat_sum);
 	return true;
 }
 
@@ -712,7 +867,7 @@ static int compare_flat(const void *pa, const void *pb)
 	int c = compare_abs_desc(a->flat, b->flat);
 
 	if (!c)
-		c = strcmp(a->label, b->label);
+		c = compare_bytes(a->label, a->label_len, b->label, b->label_len);
 	if (!c)
 		c = compare_abs_desc(a->cum, b->cum);
 	return c ? c : compare_info(a, b);
@@ -725,7 +880,7 @@ static int compare_cum(const void *pa, const void *pb)
 	int c = compare_abs_desc(a->cum, b->cum);
 
 	if (!c)
-		c = strcmp(a->label, b->label);
+		c = compare_bytes(a->label, a->label_len, b->label, b->label_len);
 	if (!c)
 		c = compare_abs_desc(a->flat, b->flat);
 	return c ? c : compare_info(a, b);
@@ -781,30 +936,91 @@ static bool add_edge(key3_set *edges, redge_vec *data, const frame *from, const 
 	return true;
 }
 
-/* The call edges between kept nodes (skipping the others, as pprof's
- * residual edges do), for sample type st. */
-static bool add_edges(pprof_report *r, size_t st, key3_set *edges, redge_vec *data)
+/* Per location, its frames among the kept nodes, root first: the first and
+ * the last, and the n_edges call edges between them (pairs of frames in
+ * edges from position first_edge on); n_kept is 0 when it has none. */
+typedef struct {
+	frame first, last;
+	size_t n_kept, first_edge, n_edges;
+} kept_frames;
+
+typedef struct {
+	kept_frames *locs;
+	VEC(frame) edges;   /* from, to, from, to, ... */
+} kept_set;
+
+/* The kept frames of every location. */
+static bool find_kept_frames(const pprof_report *r, kept_set *k)
 {
 	size_t i, j;
 
-	for (i = 0; i < r->pb->n_sample; i++) {
-		int64_t w = r->pb->sample[i]->value[st];
-		const frame *parent = NULL;
-		if (w == 0)
-			continue;
-		if (!sample_frames(r, r->pb->sample[i]))
-			return false;
-		for (j = 0; j < r->frames.n; j++) {
-			const frame *f = &r->frames.v[j];
-			if (!r->nodes[f->node].kept)
+	if (!(k->locs = calloc(r->pb->n_location + 1, sizeof(*k->locs))))
+		return false;
+	for (i = 0; i < r->pb->n_location; i++) {
+		kept_frames *kf = &k->locs[i];
+		uint32_t first = r->loc_first[i], end = r->loc_first[i + 1];
+		kf->first_edge = k->edges.n;
+		for (j = end; j-- > first;) {
+			frame f = { r->line_nodes[j], j != end - 1 };
+			if (!r->nodes[f.node].kept)
 				continue;
-			if (parent && parent->node != f->node &&
-			    !add_edge(edges, data, parent, f, w, i + 1))
-				return false;
-			parent = f;
+			if (kf->n_kept++ == 0) {
+				kf->first = f;
+			} else if (kf->last.node != f.node) {
+				if (!VEC_RESERVE(k->edges, k->edges.n + 2))
+					return false;
+				k->edges.v[k->edges.n++] = kf->last;
+				k->edges.v[k->edges.n++] = f;
+				kf->n_edges++;
+			}
+			kf->last = f;
 		}
 	}
 	return true;
+}
+
+/* Adds the call edges between kept nodes of stack number stamp (sample s's)
+ * with weight w, skipping the others as pprof's residual edges do. The
+ * edges inside a location are added on its first visit only: a stack that
+ * repeats it would add the same edges again, which add_edge ignores. */
+static bool add_stack_edges(pprof_report *r, const kept_set *k, const pb_sample *s, int64_t w,
+                            size_t stamp, key3_set *edges, redge_vec *data)
+{
+	const frame *parent = NULL;
+	size_t i, e, n_edges;
+
+	for (i = s->n_location_id; i-- > 0;) {
+		uint32_t l = location_at(r, s, i);
+		const kept_frames *kf = &k->locs[l];
+		if (kf->n_kept == 0)
+			continue;
+		if (parent && parent->node != kf->first.node &&
+		    !add_edge(edges, data, parent, &kf->first, w, stamp))
+			return false;
+		n_edges = seen_location(r, l, stamp) ? 0 : kf->n_edges;
+		for (e = 0; e < n_edges; e++) {
+			const frame *pair = &k->edges.v[kf->first_edge + 2 * e];
+			if (!add_edge(edges, data, &pair[0], &pair[1], w, stamp))
+				return false;
+		}
+		parent = &kf->last;
+	}
+	return true;
+}
+
+/* The call edges between kept nodes, for sample type st. */
+static bool add_edges(pprof_report *r, size_t st, key3_set *edges, redge_vec *data)
+{
+	kept_set k = { NULL, { 0 } };
+	bool ok = sum_stacks(r, st) && find_kept_frames(r, &k);
+	size_t i;
+
+	for (i = 0; ok && i < r->stacks.n; i++)
+		if (r->stack_weighed[i])
+			ok = add_stack_edges(r, &k, r->stacks.v[i], r->stack_sum[i], i + 1, edges, data);
+	free(k.locs);
+	VEC_FREE(k.edges);
+	return ok;
 }
 
 /* Marks each kept node with the kinds of the edges into it that weigh at
@@ -837,6 +1053,7 @@ static bool fill_rows(pprof_report *r, rnode **order, size_t n)
 	for (i = 0; i < n; i++) {
 		pprof_top_row *row = &r->rows.v[i];
 		row->name = order[i]->label;
+		row->name_len = order[i]->label_len;
 		row->flat = order[i]->flat;
 		row->cum = order[i]->cum;
 		row->inlined = order[i]->in_edges == 1 ? PPROF_INLINED
@@ -938,6 +1155,7 @@ static bool weigh_labels(pprof_report *r, value_set *vs, const pb_sample *s, uin
 		v = &r->values.v[idx];
 		if (added) {
 			v->str = kind == LABEL_STR ? cstr(r->pb, k.b) : NULL;
+			v->str_len = kind == LABEL_STR ? slen(r->pb, k.b) : 0;
 			v->num = kind == LABEL_NUM ? l->num : 0;
 			v->weight = 0;
 			v->samples = 0;
@@ -969,7 +1187,7 @@ static int compare_values(const void *pa, const void *pb)
 	if (!a->str != !b->str)
 		return a->str ? -1 : 1;
 	if (a->str)
-		return strcmp(a->str, b->str);
+		return compare_bytes(a->str, a->str_len, b->str, b->str_len);
 	return a->num < b->num ? -1 : a->num > b->num;
 }
 
@@ -1160,23 +1378,25 @@ static int emit_stacks(pprof_report *r, stack_set *set, pprof_stack_fn fn, void 
 	return rc;
 }
 
-/* Sets each node's name for collapsed stacks: its label with ';' (the frame
- * separator) made ':' and line breaks made spaces. */
+/* Sets each node's name for collapsed stacks, one line of text: its label
+ * escaped (pprof_escape), with ';' (the frame separator) made ':'. */
 static bool fold_labels(pprof_report *r)
 {
-	size_t i;
+	size_t i, len;
 
 	for (i = 0; i < r->node_keys.keys.n; i++) {
 		rnode *n = &r->nodes[i];
 		char *s;
 		n->folded = n->label;
-		if (!strpbrk(n->label, ";\n\r"))
-			continue;
-		if (!(s = pp_arena_alloc(r->arena, strlen(n->label) + 1)))
+		len = pprof_escape(NULL, 0, n->label, n->label_len);
+		if (len == n->label_len && !memchr(n->label, ';', len))
+			continue;   /* (no NUL either: it would have been escaped) */
+		if (!(s = pp_arena_alloc(r->arena, len + 1)))
 			return false;
-		n->folded = strcpy(s, n->label);
-		for (; (s = strpbrk(s, ";\n\r")); s++)
-			*s = *s == ';' ? ':' : ' ';
+		pprof_escape(s, len + 1, n->label, n->label_len);
+		n->folded = s;
+		for (; (s = strchr(s, ';')); s++)
+			*s = ':';
 	}
 	return true;
 }
@@ -1189,12 +1409,12 @@ int pprof_report_folded(pprof_report *r, size_t sample_type, pprof_stack_fn fn, 
 
 	if (!pick_sample_type(r, &st))
 		return PPROF_ERR_ARG;
-	if (!build_nodes(r) || !fold_labels(r))
+	if (!build_nodes(r) || !fold_labels(r) || !sum_stacks(r, st))
 		return nomem(r);
-	for (i = 0; i < r->pb->n_sample && rc == PPROF_OK; i++) {
-		int64_t w = r->pb->sample[i]->value[st];
-		if (w != 0 && r->pb->sample[i]->n_location_id &&
-		    (!sample_frames(r, r->pb->sample[i]) || !add_stack(r, &set, w)))
+	for (i = 0; i < r->stacks.n && rc == PPROF_OK; i++) {
+		const pb_sample *s = r->stacks.v[i];
+		if (r->stack_sum[i] != 0 && s->n_location_id &&
+		    (!sample_frames(r, s) || !add_stack(r, &set, r->stack_sum[i])))
 			rc = nomem(r);
 	}
 	if (rc == PPROF_OK)

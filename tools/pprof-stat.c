@@ -127,15 +127,58 @@ typedef struct {
 	cli_read_options in;
 } stat_options;
 
-/* Text output: the output, whether every write so far worked, and the
- * escape codes for bold ("" without colour). */
+/* Text output: the output, whether every write so far worked, the escape
+ * codes for bold ("" without colour), and the texts shown() escaped for the
+ * report at hand. */
 typedef struct {
 	cli_output *out;
 	bool ok;
 	const char *bold, *plain;
+	char **escaped;
+	size_t n_escaped;
 } writer;
 
 #define PUT(w, ...) ((w)->ok &= cli_output_printf((w)->out, __VA_ARGS__))
+
+/* Text from a profile (len bytes, NULs and all) as a report shows it: with
+ * control characters and bytes that are not UTF-8 escaped (pprof_escape),
+ * so that a profile cannot drive the terminal. s itself when nothing needs
+ * escaping, else a copy that lives until forget_shown. */
+static const char *shown(writer *w, const char *s, size_t len)
+{
+	size_t n = pprof_escape(NULL, 0, s, len);
+	char **grown, *copy = NULL;
+
+	if (n == len)
+		return s;
+	grown = realloc(w->escaped, (w->n_escaped + 1) * sizeof(*grown));
+	if (grown) {
+		w->escaped = grown;
+		copy = malloc(n + 1);
+	}
+	if (!copy) {
+		cli_warn("out of memory");
+		w->ok = false;
+		return "?";
+	}
+	pprof_escape(copy, n + 1, s, len);
+	return w->escaped[w->n_escaped++] = copy;
+}
+
+/* shown() of a C string. */
+static const char *shown_str(writer *w, const char *s)
+{
+	return shown(w, s, strlen(s));
+}
+
+/* Frees the copies shown() made. */
+static void forget_shown(writer *w)
+{
+	while (w->n_escaped)
+		free(w->escaped[--w->n_escaped]);
+	free(w->escaped);
+	w->escaped = NULL;
+}
 
 /* Everything one report shows. */
 typedef struct {
@@ -240,6 +283,15 @@ static const char *output_unit(const char *unit, int64_t min, int64_t total)
 	return *u ? u : unit;
 }
 
+/* A value on its own (a total, a period, a size) as pprof shows one
+ * (measurement.Label): in the largest unit it is at least 1 of, "%.2f"
+ * without ".00", so that summary and table share pprof's unit style
+ * ("23.37MB", "21204.76kB", "1.01s"); counts as they are. */
+static const char *auto_label(char *buf, int64_t value, const char *unit)
+{
+	return cli_pprof_label(buf, value, unit, "auto");
+}
+
 /* |v| (wrapping at the minimum, like Go's abs64). */
 static int64_t abs_value(int64_t v)
 {
@@ -273,7 +325,8 @@ static void print_types(writer *w, const pprof_profile *p)
 	PUT(w, "%s%-14s%s", w->bold, "Sample types:", w->plain);
 	for (i = 0; i < n; i++) {
 		type = pprof_profile_sample_type(p, i, &unit);
-		PUT(w, "%s%s/%s%s", i ? ", " : "", type, unit, i == def ? " (default)" : "");
+		PUT(w, "%s%s/%s%s", i ? ", " : "", shown_str(w, type), shown_str(w, unit),
+		    i == def ? " (default)" : "");
 	}
 	PUT(w, "%s\n", n ? "" : "(none)");
 }
@@ -291,14 +344,16 @@ static void print_times(writer *w, const pprof_profile *p)
 	const char *unit, *type = pprof_profile_period_type(p, &unit);
 	int64_t t = pprof_profile_time_nanos(p), d = pprof_profile_duration_nanos(p);
 
-	if (*type)
-		snprintf(line, sizeof(line), "%s (%s/%s)",
-		         cli_format_human(buf, pprof_profile_period(p), unit), type, unit);
-	else
+	if (*type) {
+		PUT(w, "%s%-14s%s%s (%s/%s)\n", w->bold, "Period:", w->plain,
+		    auto_label(buf, pprof_profile_period(p), unit), shown_str(w, type),
+		    shown_str(w, unit));
+	} else {
 		snprintf(line, sizeof(line), "%" PRId64, pprof_profile_period(p));
-	print_field(w, "Period:", line);
+		print_field(w, "Period:", line);
+	}
 	print_field(w, "Time:", t ? format_time(line, sizeof(line), t, false) : "(none)");
-	print_field(w, "Duration:", d ? cli_format_human(buf, d, "nanoseconds") : "(none)");
+	print_field(w, "Duration:", d ? auto_label(buf, d, "nanoseconds") : "(none)");
 }
 
 /* Counts and sizes. */
@@ -313,8 +368,8 @@ static void print_counts(writer *w, const facts *f)
 	PUT(w, "%s%-14s%s%zu\n", w->bold, "Mappings:", w->plain, pprof_profile_mapping_count(p));
 	PUT(w, "%s%-14s%s%zu\n", w->bold, "Strings:", w->plain, pprof_profile_string_count(p));
 	snprintf(line, sizeof(line), "%s compressed, %s uncompressed",
-	         cli_format_human(a, (int64_t)f->compressed, "bytes"),
-	         cli_format_human(b, (int64_t)f->uncompressed, "bytes"));
+	         auto_label(a, (int64_t)f->compressed, "bytes"),
+	         auto_label(b, (int64_t)f->uncompressed, "bytes"));
 	print_field(w, "Size:", line);
 }
 
@@ -326,13 +381,13 @@ static void print_totals(writer *w, const pprof_profile *p)
 	const char *unit;
 
 	for (i = 0; i < n; i++)
-		if (strlen(pprof_profile_sample_type(p, i, &unit)) > width)
-			width = strlen(pprof_profile_sample_type(p, i, &unit));
+		if (strlen(shown_str(w, pprof_profile_sample_type(p, i, &unit))) > width)
+			width = strlen(shown_str(w, pprof_profile_sample_type(p, i, &unit)));
 	PUT(w, "\n%sTotals:%s\n", w->bold, w->plain);
 	for (i = 0; i < n; i++) {
-		const char *type = pprof_profile_sample_type(p, i, &unit);
+		const char *type = shown_str(w, pprof_profile_sample_type(p, i, &unit));
 		PUT(w, "  %-*s  %s\n", (int)width, type,
-		    cli_format_human(buf, pprof_profile_total(p, i), unit));
+		    auto_label(buf, pprof_profile_total(p, i), unit));
 	}
 	if (n == 0)
 		PUT(w, "  (no sample types)\n");
@@ -344,17 +399,17 @@ static void print_keys(writer *w, const facts *f)
 	size_t i, width = 0, samples = pprof_profile_sample_count(f->p);
 
 	for (i = 0; i < f->n_keys; i++)
-		if (strlen(f->keys[i].key) > width)
-			width = strlen(f->keys[i].key);
+		if (strlen(shown(w, f->keys[i].key, f->keys[i].key_len)) > width)
+			width = strlen(shown(w, f->keys[i].key, f->keys[i].key_len));
 	PUT(w, "\n%sLabel keys:%s\n", w->bold, w->plain);
 	for (i = 0; i < f->n_keys; i++) {
 		const pprof_label_key *k = &f->keys[i];
-		PUT(w, "  %-*s  ", (int)width, k->key);
+		PUT(w, "  %-*s  ", (int)width, shown(w, k->key, k->key_len));
 		if (k->strings)
 			PUT(w, "%zu value%s", k->strings, k->strings == 1 ? "" : "s");
 		if (k->numbers)
 			PUT(w, "%s%zu number%s (%s)", k->strings ? ", " : "", k->numbers,
-			    k->numbers == 1 ? "" : "s", k->unit);
+			    k->numbers == 1 ? "" : "s", shown_str(w, k->unit));
 		PUT(w, ", on %zu of %zu samples\n", k->samples, samples);
 	}
 	if (f->n_keys == 0)
@@ -387,16 +442,18 @@ static void print_top(writer *w, const facts *f, const stat_options *o)
 	static const char *const marks[] = { "", " (inline)", " (partial-inline)" };
 	const pprof_top *t = f->top;
 	const char *unit, *type = pprof_profile_sample_type(f->p, t->sample_type, &unit);
-	const char *out = t->n_rows ? output_unit(unit, smallest_row(t), t->total) : "minimum";
+	const char *out;
 	char a[CLI_VALUE_LEN], b[CLI_VALUE_LEN], c[CLI_VALUE_LEN], d[CLI_VALUE_LEN];
 	char e[CLI_VALUE_LEN];
 	int64_t sum = 0;
 	size_t i;
 
+	unit = shown_str(w, unit);   /* values of a unit pprof does not know show it */
+	out = t->n_rows ? output_unit(unit, smallest_row(t), t->total) : "minimum";
 	PUT(w, "\n%sTop", w->bold);
 	if (o->top)
 		PUT(w, " %zu", o->top);
-	PUT(w, " by %s %s:%s\n", o->cum ? "cum" : "flat", type, w->plain);
+	PUT(w, " by %s %s:%s\n", o->cum ? "cum" : "flat", shown_str(w, type), w->plain);
 	print_legend(w, t, unit, out);
 	PUT(w, "%s%10s %5s%% %5s%% %10s %5s%%%s\n", w->bold, "flat", "flat", "sum", "cum", "cum",
 	    w->plain);
@@ -406,14 +463,15 @@ static void print_top(writer *w, const facts *f, const stat_options *o)
 		PUT(w, "%10s %s %s %10s %s  %s%s\n", cli_pprof_label(a, row->flat, unit, out),
 		    cli_pprof_percent(b, row->flat, t->total), cli_pprof_percent(c, sum, t->total),
 		    cli_pprof_label(d, row->cum, unit, out), cli_pprof_percent(e, row->cum, t->total),
-		    row->name, marks[row->inlined]);
+		    shown(w, row->name, row->name_len), marks[row->inlined]);
 	}
 }
 
 /* A label value as text: the string, or the number in pprof's units. */
-static const char *value_text(char *buf, const pprof_label_value *v, const char *unit)
+static const char *value_text(writer *w, char *buf, const pprof_label_value *v,
+                              const char *unit)
 {
-	return v->str ? v->str : cli_pprof_label(buf, v->num, unit, "minimum");
+	return v->str ? shown(w, v->str, v->str_len) : cli_pprof_label(buf, v->num, unit, "minimum");
 }
 
 /* The breakdown by a label key, like `go tool pprof -tags` for that key. */
@@ -425,6 +483,10 @@ static void print_by(writer *w, const facts *f, const char *key)
 	char x[CLI_VALUE_LEN], y[CLI_VALUE_LEN], z[CLI_VALUE_LEN];
 	const char *out;
 	size_t i;
+
+	unit = shown_str(w, unit);
+	type = shown_str(w, type);
+	key = shown_str(w, key);
 
 	for (i = 0; i < b->n_values; i++)
 		if (abs_value(b->values[i].weight) &&
@@ -440,7 +502,7 @@ static void print_by(writer *w, const facts *f, const char *key)
 		const pprof_label_value *v = &b->values[i];
 		PUT(w, "%10s %s  %s\n", cli_pprof_label(x, v->weight, unit, out),
 		    b->total > 0 ? cli_pprof_percent(y, v->weight, b->total) : "     -",
-		    value_text(z, v, b->unit));
+		    value_text(w, z, v, b->unit));
 	}
 }
 
@@ -473,25 +535,27 @@ typedef struct {
 	bool started[8], oneline[8];
 } json;
 
-/* Writes s as a JSON string: escapes, and U+FFFD for bytes that are not
- * UTF-8. */
-static void json_string(writer *w, const char *s)
+/* Writes the len bytes at s as a JSON string: escapes (a NUL is \u0000;
+ * DEL and the C1 controls are escaped too, so that no control character
+ * reaches a terminal), and U+FFFD for bytes that are not UTF-8. */
+static void json_string_n(writer *w, const char *s, size_t len)
 {
-	const unsigned char *p = (const unsigned char *)s, *run = p;
+	const unsigned char *p = (const unsigned char *)s, *run = p, *end = p + len;
 
 	PUT(w, "\"");
-	while (*p) {
+	while (p < end) {
 		size_t n = *p < 0x80 ? 1 : *p >= 0xc2 && *p <= 0xdf ? 2 : *p >= 0xe0 && *p <= 0xef ? 3
 		           : *p >= 0xf0 && *p <= 0xf4 ? 4 : 0;
 		size_t i;
-		bool ok = n > 0;
+		bool ok = n > 0 && n <= (size_t)(end - p);
 		for (i = 1; ok && i < n; i++)
 			ok = (p[i] & 0xc0) == 0x80;
 		if (ok && n == 3)   /* no overlong forms, no surrogates */
 			ok = !(p[0] == 0xe0 && p[1] < 0xa0) && !(p[0] == 0xed && p[1] > 0x9f);
 		if (ok && n == 4)
 			ok = !(p[0] == 0xf0 && p[1] < 0x90) && !(p[0] == 0xf4 && p[1] > 0x8f);
-		if (ok && *p >= 0x20 && *p != '"' && *p != '\\') {
+		bool control = *p < 0x20 || *p == 0x7f || (*p == 0xc2 && n == 2 && p[1] < 0xa0);
+		if (ok && !control && *p != '"' && *p != '\\') {
 			p += n;
 			continue;
 		}
@@ -504,11 +568,18 @@ static void json_string(writer *w, const char *s)
 			PUT(w, "\\n");
 		else if (*p == '\t')
 			PUT(w, "\\t");
+		else if (*p == 0xc2)   /* a C1 control: escaped too, for terminals */
+			PUT(w, "\\u%04x", *++p);
 		else
 			PUT(w, "\\u%04x", *p);
 		run = ++p;
 	}
-	PUT(w, "%s\"", (const char *)run);
+	PUT(w, "%.*s\"", (int)(p - run), (const char *)run);
+}
+
+static void json_string(writer *w, const char *s)
+{
+	json_string_n(w, s, strlen(s));
 }
 
 /* Starts a member (key, or NULL in an array): separator and indentation. */
@@ -561,6 +632,13 @@ static void json_str(json *j, const char *key, const char *s)
 		json_string(j->w, s);
 	else
 		PUT(j->w, "null");
+}
+
+/* A member whose string value is len bytes (NULs and all). */
+static void json_str_n(json *j, const char *key, const char *s, size_t len)
+{
+	json_member(j, key);
+	json_string_n(j->w, s, len);
 }
 
 static void json_bool(json *j, const char *key, bool b)
@@ -632,7 +710,7 @@ static void json_keys(json *j, const facts *f)
 	for (i = 0; i < f->n_keys; i++) {
 		const pprof_label_key *k = &f->keys[i];
 		json_open(j, NULL, '{', true);
-		json_str(j, "key", k->key);
+		json_str_n(j, "key", k->key, k->key_len);
 		json_int(j, "strings", (int64_t)k->strings);
 		json_int(j, "numbers", (int64_t)k->numbers);
 		json_int(j, "samples", (int64_t)k->samples);
@@ -661,7 +739,7 @@ static void json_top(json *j, const facts *f, const stat_options *o)
 	json_open(j, "rows", '[', false);
 	for (i = 0; i < t->n_rows; i++) {
 		json_open(j, NULL, '{', true);
-		json_str(j, "name", t->rows[i].name);
+		json_str_n(j, "name", t->rows[i].name, t->rows[i].name_len);
 		json_int(j, "flat", t->rows[i].flat);
 		json_int(j, "cum", t->rows[i].cum);
 		json_str(j, "inline", marks[t->rows[i].inlined]);
@@ -689,7 +767,7 @@ static void json_by(json *j, const facts *f, const char *key)
 	for (i = 0; i < b->n_values; i++) {
 		json_open(j, NULL, '{', true);
 		if (b->values[i].str)
-			json_str(j, "value", b->values[i].str);
+			json_str_n(j, "value", b->values[i].str, b->values[i].str_len);
 		else
 			json_int(j, "value", b->values[i].num);
 		json_int(j, "weight", b->values[i].weight);
@@ -784,6 +862,19 @@ static void report_error(const facts *f, const char *msg)
 		cli_warn("%s", msg);
 }
 
+/* Appends plain text and then text (escaped, as shown() shows it) to the
+ * *len bytes of msg while there is room. */
+static void append(char *msg, size_t size, size_t *len, const char *plain, const char *text)
+{
+	size_t n = strlen(plain);
+
+	if (*len + n >= size)
+		return;
+	memcpy(msg + *len, plain, n + 1);
+	*len += n;
+	*len += pprof_escape(msg + *len, size - *len, text, strlen(text));
+}
+
 /* The sample type --sample-type names, or the default; false after a
  * message when there is no such type. */
 static bool choose_type(const facts *f, const char *spec, size_t *st)
@@ -791,18 +882,17 @@ static bool choose_type(const facts *f, const char *spec, size_t *st)
 	const pprof_profile *p = f->p;
 	size_t i, n = pprof_profile_sample_type_count(p);
 	char msg[1024];
-	int len;
+	size_t len = 0;
 	const char *unit;
 
 	*st = pprof_profile_default_sample_type(p);
 	if (!spec || pprof_profile_find_sample_type(p, spec, st) == PPROF_OK)
 		return true;
-	len = snprintf(msg, sizeof(msg), "no sample type '%s' (there are:", spec);
-	for (i = 0; i < n && len > 0 && (size_t)len < sizeof(msg); i++)
-		len += snprintf(msg + len, sizeof(msg) - (size_t)len, " %s",
-		                pprof_profile_sample_type(p, i, &unit));
-	if (len > 0 && (size_t)len < sizeof(msg))
-		snprintf(msg + len, sizeof(msg) - (size_t)len, "%s)", n ? "" : " none");
+	append(msg, sizeof(msg), &len, "no sample type '", spec);
+	append(msg, sizeof(msg), &len, "' (there are:", "");
+	for (i = 0; i < n; i++)
+		append(msg, sizeof(msg), &len, " ", pprof_profile_sample_type(p, i, &unit));
+	append(msg, sizeof(msg), &len, n ? ")" : " none)", "");
 	report_error(f, msg);
 	return false;
 }
@@ -863,6 +953,7 @@ static int report(stat_state *st, facts *f)
 	status = st->w.ok ? EXIT_OK : EXIT_DATA;
 done:
 	free(fo.line);
+	forget_shown(&st->w);
 	pprof_report_free(r);
 	return status;
 }
@@ -945,7 +1036,7 @@ int main(int argc, char **argv)
 {
 	stat_options o = { 0 };
 	cli_options out_opts;
-	stat_state st = { &o, { NULL, true, "", "" }, NULL, NULL, 0, 0, 0 };
+	stat_state st = { &o, { NULL, true, "", "", NULL, 0 }, NULL, NULL, 0, 0, 0 };
 	unsigned long skipped = 0;
 	int status;
 

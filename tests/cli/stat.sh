@@ -55,7 +55,14 @@ check_grep 'duration' '^Duration: +1\.[0-9]+s$' a.txt
 for field in Samples Locations Functions Mappings Strings; do
 	check_grep "$field" "^$field: +[0-9]+\$" a.txt
 done
-check_grep 'sizes' '^Size: +12\.1KiB compressed, 24\.6KiB uncompressed$' a.txt
+# pprof_bytes N: N bytes as pprof's measurement.Label shows them (kB = 1024 B).
+pprof_bytes() {
+	awk -v b="$1" 'BEGIN { u = "B"; n = split("kB MB GB TB", us, " ")
+		for (i = 1; i <= n && b >= 1024; i++) { b /= 1024; u = us[i] }
+		s = sprintf("%.2f", b); sub(/\.00$/, "", s); print s u }'
+}
+check_grep 'sizes, in pprof'"'"'s units' \
+	"^Size: +$(pprof_bytes "$(wc -c < "$a")") compressed, $(pprof_bytes "$(gzip -dc "$a" | wc -c)") uncompressed\$" a.txt
 check_grep 'totals heading' '^Totals:$' a.txt
 check_grep 'samples total' '^  samples +[0-9]+$' a.txt
 check_grep 'cpu total in seconds' '^  cpu +[0-9.]+s$' a.txt
@@ -132,7 +139,7 @@ check_eq 'totals object' alloc_objects,alloc_space,inuse_objects,inuse_space \
 check_eq 'numeric label key bytes' '0 bytes' \
 	"$(jqv '.labels[] | select(.key == "bytes") | "\(.strings) \(.unit)"' heap.json)"
 expect_exit 0 ps "$heap"
-check_grep 'text: sizes in binary units' '^  alloc_space +[0-9.]+(KiB|MiB)$' "$out"
+check_grep 'text: sizes in pprof'"'"'s units' '^  alloc_space +[0-9]+(\.[0-9][0-9])?(kB|MB)$' "$out"
 check_grep 'text: counts whole' '^  alloc_objects +[0-9]+$' "$out"
 check_grep 'text: numeric label key' '^  bytes +[0-9]+ numbers \(bytes\), on [0-9]+ of [0-9]+ samples$' "$out"
 expect_exit 0 ps --sample-type inuse_objects --json "$heap"

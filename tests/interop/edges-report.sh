@@ -1,0 +1,91 @@
+# Edge cases of pprof-stat's reports against `go tool pprof -symbolize=none`
+# (tests/cli/edges-report.sh checks them without Go):
+#   - a deep inline chain (tests/data/make-report-edges.pl deep) that every
+#     sample repeats: the top tables, from the legend on, byte for byte, as
+#     tests/interop/stat.sh compares them;
+#   - names with control characters (make-report-edges.pl names safe: no
+#     line break, only UTF-8): our tables are pprof's with every control
+#     character written \xHH, as pprof_escape(3) writes it;
+#   - the unit style: each total of the summary is what pprof's -top prints
+#     as its total with -unit=auto (measurement.Label), for the heap
+#     profiles (bytes) and a CPU profile (nanoseconds).
+# Skipped when there is no Go, no jq or no perl.
+. "$top_srcdir/tests/lib.sh"
+
+: "${PPROF_STAT:?}"
+find_go || skip 'no go command (set GO to one)'
+command -v jq >/dev/null || skip 'no jq'
+command -v perl >/dev/null || skip 'no perl'
+echo "using $GO: $("$GO" version)"
+
+ps() { "$PPROF_STAT" "$@"; }
+pprof() { "$GO" tool pprof -symbolize=none "$@"; }
+
+# legend_and_table: the lines from pprof's legend on (stdin to stdout).
+legend_and_table() {
+	sed -n '/^Showing nodes accounting for/,$p'
+}
+
+# escaped: stdin with control characters (but line ends) as \xHH.
+escaped() {
+	perl -pe 's/([\x00-\x09\x0b-\x1f\x7f]|(?<=\xc2)[\x80-\x9f]|\xc2(?=[\x80-\x9f]))/sprintf("\\x%02x", ord $1)/ge'
+}
+
+# compare_tops NAME TYPE FILE: the top tables agree for sample type TYPE,
+# with pprof's escaped, for 10 rows and all, by flat and by cum.
+compare_tops() {
+	local name=$1 type=$2 file=$3 n sort
+	for n in 10 0; do
+		for sort in flat cum; do
+			local tag=$name.$type.$n.$sort ours=() theirs=()
+			[ "$sort" = cum ] && ours+=(--cum) theirs+=(-cum)
+			[ "$n" = 0 ] || theirs+=(-nodecount="$n")
+			ps --top "$n" "${ours[@]}" --sample-type "$type" "$file" | legend_and_table > "$tag.ours"
+			pprof -top "${theirs[@]}" -sample_index="$type" "$file" 2>/dev/null |
+				legend_and_table | escaped > "$tag.theirs"
+			check 'pprof printed a table' test -s "$tag.theirs"
+			check_same "top $n by $sort, sample type $type: ours vs pprof's" "$tag.theirs" "$tag.ours"
+		done
+	done
+}
+
+t 'a deep inline chain repeated by every sample'
+perl "$data/make-report-edges.pl" deep 2000 20 100 > deep.pb || exit 99
+for type in 0 1; do
+	compare_tops deep "$type" deep.pb
+done
+
+t 'names with control characters'
+perl "$data/make-report-edges.pl" names safe > names.pb || exit 99
+check_eq 'the profile has names to escape' 1 "$(escaped < names.pb | cmp -s - names.pb; echo $?)"
+for type in 0 1 2; do
+	compare_tops names "$type" names.pb
+done
+
+# summary_totals FILE...: "type total" per line of our summary's Totals.
+summary_totals() {
+	ps "$@" | sed -n '/^Totals:$/,/^$/p' | sed '1d;/^$/d' | awk '{ print $1, $2 }'
+}
+
+# pprof_totals FILE...: "type total" per sample type, the total as pprof's
+# -top -unit=auto prints it ("... of Y total").
+pprof_totals() {
+	local type
+	for type in $(pprof -raw "$@" 2>/dev/null | sed -n '/^Samples:/{n;s|/[^ ]*||g;p;}'); do
+		echo "$type $(pprof -top -nodecount=1 -unit=auto -sample_index="$type" "$@" 2>/dev/null |
+			sed -n 's/^Showing nodes accounting for .* of \(.*\) total$/\1/p')"
+	done
+}
+
+t 'the summary in pprof'"'"'s unit style'
+for set in heap-1 heap-2 cpu-1 goroutine "heap-1 heap-2"; do
+	files=()
+	for f in $set; do files+=("$data/$f.pb.gz"); done
+	pprof_totals "${files[@]}" > "totals.${set// /+}.theirs"
+	summary_totals "${files[@]}" > "totals.${set// /+}.ours"
+	check 'pprof printed totals' test -s "totals.${set// /+}.theirs"
+	check_same "$set: totals vs pprof -top -unit=auto" "totals.${set// /+}.theirs" \
+		"totals.${set// /+}.ours"
+done
+
+finish

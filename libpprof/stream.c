@@ -163,10 +163,11 @@ static bool at_gzip_magic(const pprof_reader *r)
 	return r->in_len >= 2 && r->in[0] == 0x1f && r->in[1] == 0x8b;
 }
 
-/* Room for at least one more output byte, within the size limit + 1. */
+/* Room for at least one more output byte, within the size limit + 1 (one
+ * byte over the limit tells a profile over it; the largest limit is none). */
 static int reader_grow_out(pprof_reader *r)
 {
-	uint64_t limit = r->max_size + 1;
+	uint64_t limit = r->max_size == UINT64_MAX ? UINT64_MAX : r->max_size + 1;
 	size_t want = r->out_cap ? r->out_cap * 2 : READ_SIZE;
 	uint8_t *grown;
 

@@ -115,6 +115,8 @@ uint64_t cli_parse_size(const char *what, const char *arg)
 
 	errno = 0;
 	n = strtoull(arg, &end, 10);
+	if (errno == ERANGE)
+		cli_usage_error("invalid %s '%s': too large", what, arg);
 	if (errno || end == arg || arg[0] == '-')
 		cli_usage_error("invalid %s '%s': not a number", what, arg);
 	for (i = 1; i < sizeof(suffixes) / sizeof(*suffixes); i++)

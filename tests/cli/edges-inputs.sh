@@ -100,3 +100,5 @@ for kind in file stdin devstdin devstdin-file fifo procsub; do
 			'^pprof-merge: [^:]+: profile 3: ' j1.err
 	done
 done
+
+finish

@@ -163,6 +163,29 @@ int pprof_reader_next(pprof_reader *r, pprof_profile **out);
  */
 int pprof_reader_inflate_ahead(pprof_reader *r);
 
+/*
+ * A budget for the bytes of the profiles that readers in several threads hold
+ * at once (each profile's uncompressed bytes, from reading it until it is
+ * decoded): bytes in all. A reader that needs more room than is left waits
+ * for it, except the reader of lowest order among those sharing the budget
+ * (while it has nothing read ahead waiting): it always gets room, up to its
+ * own max size, so that it finishes and gives room back whatever the others
+ * hold. So readers that are consumed in their order never wait for each other
+ * in a circle, and together hold at most bytes plus one max size. A profile
+ * over the max size is refused as without a budget. The budget is safe to
+ * share between threads and must outlive its readers; NULL when out of
+ * memory.
+ */
+typedef struct pprof_budget pprof_budget;
+pprof_budget *pprof_budget_new(uint64_t bytes);
+void pprof_budget_free(pprof_budget *b);
+
+/* Makes r take room for its profiles' bytes from b; order ranks it (the
+ * caller consumes readers of lower order first: the input's position). Call
+ * before pprof_reader_inflate_ahead and the first pprof_reader_next;
+ * PPROF_ERR_ARG after them or with a budget already. */
+int pprof_reader_set_budget(pprof_reader *r, pprof_budget *b, uint64_t order);
+
 /* Profiles returned so far, and the bytes read and inflated up to the end
  * of the last one returned (input is read in blocks, so bytes_in may count
  * some of the next). */

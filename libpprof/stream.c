@@ -47,6 +47,22 @@ typedef struct {
 	size_t spare_cap;
 } ahead_state;
 
+/* A reader's share of a budget. */
+typedef struct budget_share {
+	struct budget_share *next;
+	uint64_t order;
+	uint64_t held;       /* bytes of buffers the reader holds */
+	bool closing;        /* the reader is being freed: stop waiting */
+	struct pprof_reader *reader;
+} budget_share;
+
+struct pprof_budget {
+	pthread_mutex_t lock;
+	pthread_cond_t changed;   /* room given back, a share gone or closing */
+	uint64_t size, held;
+	budget_share *shares;
+};
+
 struct pprof_reader {
 	int fd;                  /* source: a file descriptor, or -1 for memory */
 	const uint8_t *in;       /* unread input: in[0..in_len) */
@@ -59,6 +75,8 @@ struct pprof_reader {
 	uint8_t *out;            /* the current profile's bytes */
 	size_t out_len, out_cap;
 	uint64_t max_size;
+	pprof_budget *budget;            /* NULL: none */
+	budget_share share;
 	/* the read side's */
 	unsigned long members;           /* profiles read */
 	uint64_t bytes_in, bytes_out;
@@ -116,6 +134,131 @@ void pprof_reader_set_max_size(pprof_reader *r, uint64_t max_size)
 	r->max_size = max_size;
 }
 
+/* ---- a budget shared by readers ----------------------------------------- */
+
+pprof_budget *pprof_budget_new(uint64_t bytes)
+{
+	pprof_budget *b = calloc(1, sizeof(*b));
+
+	if (!b)
+		return NULL;
+	if (pthread_mutex_init(&b->lock, NULL) != 0) {
+		free(b);
+		return NULL;
+	}
+	if (pthread_cond_init(&b->changed, NULL) != 0) {
+		pthread_mutex_destroy(&b->lock);
+		free(b);
+		return NULL;
+	}
+	b->size = bytes;
+	return b;
+}
+
+void pprof_budget_free(pprof_budget *b)
+{
+	if (!b)
+		return;
+	pthread_cond_destroy(&b->changed);
+	pthread_mutex_destroy(&b->lock);
+	free(b);
+}
+
+int pprof_reader_set_budget(pprof_reader *r, pprof_budget *b, uint64_t order)
+{
+	if (r->budget || r->ahead || r->count || r->done)
+		return PPROF_ERR_ARG;
+	r->budget = b;
+	r->share.order = order;
+	r->share.reader = r;
+	pthread_mutex_lock(&b->lock);
+	r->share.next = b->shares;
+	b->shares = &r->share;
+	pthread_mutex_unlock(&b->lock);
+	return PPROF_OK;
+}
+
+static bool ahead_has_items(pprof_reader *r);
+
+/* Whether share may take room beyond the budget: it is the lowest order's,
+ * and (inflating ahead) nothing it already read waits to be decoded: the
+ * caller waits for what it reads now. Called with the budget's lock held. */
+static bool budget_needed_first(const pprof_budget *b, const budget_share *share)
+{
+	const budget_share *s;
+
+	for (s = b->shares; s; s = s->next)
+		if (s->order < share->order)
+			return false;
+	return !share->reader->ahead || !ahead_has_items(share->reader);
+}
+
+/* Takes bytes of room for r, waiting for it as the budget says. False
+ * when the reader is being freed. */
+static bool budget_take(pprof_reader *r, uint64_t bytes)
+{
+	pprof_budget *b = r->budget;
+	bool ok;
+
+	pthread_mutex_lock(&b->lock);
+	while (!r->share.closing && b->held + bytes > b->size && !budget_needed_first(b, &r->share))
+		pthread_cond_wait(&b->changed, &b->lock);
+	ok = !r->share.closing;
+	if (ok) {
+		b->held += bytes;
+		r->share.held += bytes;
+	}
+	pthread_mutex_unlock(&b->lock);
+	return ok;
+}
+
+/* Gives back bytes of r's room. */
+static void budget_give(pprof_reader *r, uint64_t bytes)
+{
+	pprof_budget *b = r->budget;
+
+	if (!b || !bytes)
+		return;
+	pthread_mutex_lock(&b->lock);
+	b->held -= bytes;
+	r->share.held -= bytes;
+	pthread_cond_broadcast(&b->changed);
+	pthread_mutex_unlock(&b->lock);
+}
+
+/* Wakes r's waits for room, then (closing) makes them give up. */
+static void budget_wake(pprof_reader *r, bool closing)
+{
+	pprof_budget *b = r->budget;
+
+	if (!b)
+		return;
+	pthread_mutex_lock(&b->lock);
+	if (closing)
+		r->share.closing = true;
+	pthread_cond_broadcast(&b->changed);
+	pthread_mutex_unlock(&b->lock);
+}
+
+/* Gives back what r still holds and leaves the budget. */
+static void budget_leave(pprof_reader *r)
+{
+	pprof_budget *b = r->budget;
+	budget_share **s;
+
+	if (!b)
+		return;
+	pthread_mutex_lock(&b->lock);
+	b->held -= r->share.held;
+	for (s = &b->shares; *s; s = &(*s)->next)
+		if (*s == &r->share) {
+			*s = r->share.next;
+			break;
+		}
+	pthread_cond_broadcast(&b->changed);
+	pthread_mutex_unlock(&b->lock);
+}
+
 /* Reads more input after the unread bytes (moved to the front of readbuf).
  * Returns false (with the error set) on a read error. */
 static bool reader_read_more(pprof_reader *r)
@@ -163,10 +306,11 @@ static bool at_gzip_magic(const pprof_reader *r)
 	return r->in_len >= 2 && r->in[0] == 0x1f && r->in[1] == 0x8b;
 }
 
-/* Room for at least one more output byte, within the size limit + 1. */
+/* Room for at least one more output byte, within the size limit + 1 (one
+ * byte over the limit tells a profile over it; the largest limit is none). */
 static int reader_grow_out(pprof_reader *r)
 {
-	uint64_t limit = r->max_size + 1;
+	uint64_t limit = r->max_size == UINT64_MAX ? UINT64_MAX : r->max_size + 1;
 	size_t want = r->out_cap ? r->out_cap * 2 : READ_SIZE;
 	uint8_t *grown;
 
@@ -179,8 +323,13 @@ static int reader_grow_out(pprof_reader *r)
 		          r->members + 1, (unsigned long long)r->max_size);
 		return PPROF_ERR_LIMIT;
 	}
+	if (r->budget && !budget_take(r, want - r->out_cap)) {
+		pp_seterr(r->read_err, "profile %lu: reading stopped", r->members + 1);
+		return PPROF_ERR_IO;   /* (the reader is being freed: nobody sees it) */
+	}
 	grown = realloc(r->out, want);
 	if (!grown) {
+		budget_give(r, want - r->out_cap);
 		pp_seterr(r->read_err, "profile %lu: out of memory", r->members + 1);
 		return PPROF_ERR_NOMEM;
 	}
@@ -390,6 +539,17 @@ int pprof_reader_inflate_ahead(pprof_reader *r)
 	return PPROF_OK;
 }
 
+/* Whether the thread queued profiles' bytes that wait to be decoded. */
+static bool ahead_has_items(pprof_reader *r)
+{
+	bool any;
+
+	pthread_mutex_lock(&r->ahead->lock);
+	any = r->ahead->count > 0;
+	pthread_mutex_unlock(&r->ahead->lock);
+	return any;
+}
+
 /* Takes the next item the thread queued, waiting for it. */
 static void ahead_take(ahead_state *a, ahead_item *it)
 {
@@ -403,8 +563,9 @@ static void ahead_take(ahead_state *a, ahead_item *it)
 	pthread_mutex_unlock(&a->lock);
 }
 
-/* Hands a decoded profile's buffer back to the thread, or frees it. */
-static void ahead_give_back(ahead_state *a, uint8_t *data, size_t cap)
+/* Hands a decoded profile's buffer back to the thread, or frees it
+ * (returns true then). */
+static bool ahead_give_back(ahead_state *a, uint8_t *data, size_t cap)
 {
 	pthread_mutex_lock(&a->lock);
 	if (!a->spare && cap <= KEEP_BUFFER_SIZE) {
@@ -414,6 +575,7 @@ static void ahead_give_back(ahead_state *a, uint8_t *data, size_t cap)
 	}
 	pthread_mutex_unlock(&a->lock);
 	free(data);
+	return data != NULL;
 }
 
 /* Stops the thread (cancelled if it waits for input) and frees its state. */
@@ -469,6 +631,7 @@ static int next_here(pprof_reader *r, pprof_profile **out)
 	/* The decoded profile holds copies of everything: a large buffer goes
 	 * now rather than sit beside the profile and whatever the caller builds. */
 	if (r->out_cap > KEEP_BUFFER_SIZE) {
+		budget_give(r, r->out_cap);
 		free(r->out);
 		r->out = NULL;
 		r->out_cap = 0;
@@ -488,11 +651,14 @@ static int next_ahead(pprof_reader *r, pprof_profile **out)
 	if (it.rc != PPROF_OK) {
 		memcpy(r->err, it.err, sizeof(r->err));
 		free(it.data);
+		budget_give(r, it.cap);
 		r->done = true;   /* the thread queues nothing after this */
 		return it.rc;
 	}
 	rc = reader_decode(r, it.data, it.len, out);
-	ahead_give_back(r->ahead, it.data, it.cap);
+	if (ahead_give_back(r->ahead, it.data, it.cap))
+		budget_give(r, it.cap);
+	budget_wake(r, false);   /* the thread's next may be needed first now */
 	return rc;
 }
 
@@ -513,11 +679,13 @@ void pprof_reader_free(pprof_reader *r)
 {
 	if (!r)
 		return;
+	budget_wake(r, true);
 	if (r->ahead)
 		ahead_free(r->ahead);
 	if (r->z_ready)
 		inflateEnd(&r->z);
 	free(r->readbuf);
 	free(r->out);
+	budget_leave(r);   /* gives back what the buffers freed here held */
 	free(r);
 }

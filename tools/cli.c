@@ -128,6 +128,8 @@ uint64_t cli_parse_size(const char *what, const char *arg)
 
 	errno = 0;
 	n = strtoull(arg, &end, 10);
+	if (errno == ERANGE)
+		cli_usage_error("invalid %s '%s': too large", what, arg);
 	if (errno || end == arg || arg[0] == '-')
 		cli_usage_error("invalid %s '%s': not a number", what, arg);
 	for (i = 1; i < sizeof(suffixes) / sizeof(*suffixes); i++)
@@ -191,8 +193,23 @@ int cli_default_jobs(void)
 	return n < 1 ? 1 : n > 8 ? 8 : (int)n;
 }
 
+/*
+ * With threads, each reads its own input, and each input's profile may take
+ * up to --max-size: a set of decompression bombs would take -j times that.
+ * So the readers share a budget, half of --max-size: the one the caller
+ * needs first may still take --max-size of its own (pprof_budget_new says
+ * why), so together they hold at most 1.5 times --max-size whatever -j.
+ */
+pprof_budget *cli_read_budget(const cli_read_options *ro, pprof_budget **made)
+{
+	*made = NULL;
+	if (ro->budget)
+		return ro->budget;
+	return *made = pprof_budget_new(ro->max_size / 2);
+}
+
 int cli_read_one_input(const char *path, const cli_read_options *ro, bool inflate_ahead,
-                       cli_profile_fn fn, void *ctx, char *message)
+                       unsigned long order, cli_profile_fn fn, void *ctx, char *message)
 {
 	cli_profile_info info = { cli_input_name(path), 0, 0, 0 };
 	int fd = strcmp(path, "-") == 0 ? STDIN_FILENO : open(path, O_RDONLY);
@@ -213,6 +230,8 @@ int cli_read_one_input(const char *path, const cli_read_options *ro, bool inflat
 		goto done;
 	}
 	pprof_reader_set_max_size(r, ro->max_size);
+	if (ro->budget)
+		pprof_reader_set_budget(r, ro->budget, order);
 	if (inflate_ahead)
 		pprof_reader_inflate_ahead(r);   /* without a thread, it reads as usual */
 	while ((rc = pprof_reader_next(r, &p)) == PPROF_OK) {
@@ -238,15 +257,63 @@ done:
 	return status;
 }
 
-/* Whether "-" (stdin) is among the inputs more than once: such inputs must
- * be read one after the other. */
-static bool stdin_repeated(int argc, char **argv)
-{
-	int i, n = 0;
+/* What an input reads that another input may read too: a stream (pipe,
+ * FIFO, socket, device) by its device and inode, and "-", which reads fd 0
+ * from where it is, even when that is a regular file. */
+typedef struct {
+	int kind;   /* 0: a file of its own (a regular file, or not there) */
+	dev_t dev;
+	ino_t ino;
+} stream_key;
 
-	for (i = 0; i < argc; i++)
-		n += strcmp(argv[i], "-") == 0;
-	return n > 1;
+static stream_key input_stream(const char *path)
+{
+	stream_key key = { 0, 0, 0 };
+	bool is_stdin = strcmp(path, "-") == 0;
+	struct stat st;
+
+	if ((is_stdin ? fstat(STDIN_FILENO, &st) : stat(path, &st)) != 0)
+		return key;
+	if (!S_ISREG(st.st_mode))
+		key.kind = 1, key.dev = st.st_dev, key.ino = st.st_ino;
+	else if (is_stdin)
+		key.kind = 2;
+	return key;
+}
+
+bool cli_inputs_sharing_streams(int argc, char **argv, bool *shared)
+{
+	stream_key *keys = malloc((size_t)argc * sizeof(*keys));
+	int *streams = malloc((size_t)argc * sizeof(*streams));   /* inputs with a key */
+	int i, j, n = 0;
+	bool any = false;
+
+	if (!keys || !streams) {   /* then say all do: read in order, as without threads */
+		for (i = 0; shared && i < argc; i++)
+			shared[i] = true;
+		free(keys);
+		free(streams);
+		return true;
+	}
+	for (i = 0; i < argc; i++) {
+		if ((keys[i] = input_stream(argv[i])).kind)
+			streams[n++] = i;
+		if (shared)
+			shared[i] = false;
+	}
+	/* (streams are few: pipes and FIFOs are bounded by the open files) */
+	for (i = 0; i < n; i++)
+		for (j = i + 1; j < n; j++) {
+			const stream_key *a = &keys[streams[i]], *b = &keys[streams[j]];
+			if (a->kind == b->kind && a->dev == b->dev && a->ino == b->ino) {
+				any = true;
+				if (shared)
+					shared[streams[i]] = shared[streams[j]] = true;
+			}
+		}
+	free(keys);
+	free(streams);
+	return any;
 }
 
 int cli_read_inputs(int argc, char **argv, const cli_read_options *ro, cli_profile_fn fn,
@@ -260,10 +327,11 @@ int cli_read_inputs(int argc, char **argv, const cli_read_options *ro, cli_profi
 		argc = 1;
 		argv = stdin_only;
 	}
-	if (ro->jobs > 1 && !stdin_repeated(argc, argv))
+	if (ro->jobs > 1 && !cli_inputs_sharing_streams(argc, argv, NULL))
 		return cli_read_inputs_parallel(argc, argv, ro, fn, ctx, skipped);
 	for (i = 0; i < argc; i++) {
-		status = cli_read_one_input(argv[i], ro, false, fn, ctx, message);
+		status = cli_read_one_input(argv[i], ro, false, ro->order + (unsigned long)i, fn, ctx,
+		                            message);
 		if (status == EXIT_OK)
 			continue;
 		if (message[0])

@@ -146,6 +146,10 @@ typedef struct {
 	bool broken_is_error; /* with keep_going: read every input, but a broken
 	                         one is reported as an error (pprof-stat --check) */
 	int jobs;            /* threads reading ahead; 0 or 1: none */
+	pprof_budget *budget;   /* shared by the readers of threads; NULL: made as
+	                           needed (cli_read_budget) */
+	unsigned long order;    /* the position of the first input among all the
+	                           readers of budget */
 } cli_read_options;
 
 /*
@@ -170,12 +174,12 @@ int cli_parse_jobs(const char *arg);
 int cli_default_jobs(void);
 
 /*
- * Merges the inputs (files, none of them "-") into merger as adding their
- * profiles in order with no flags would, with ro->jobs threads that each
- * merge runs of consecutive inputs into parts (parts.c). A run with any
- * problem is merged one input at a time instead, in its place, through
- * cli_read_inputs with fn, ctx and skipped, which reports it as usual.
- * Returns the exit status.
+ * Merges the inputs into merger as adding their profiles in order with no
+ * flags would, with ro->jobs threads that each merge runs of consecutive
+ * inputs into parts (parts.c). Each input is read once: from the first
+ * input of a run with anything to report, the profiles go through fn
+ * (with ctx and skipped, as cli_read_inputs calls it), which reports as
+ * usual. Returns the exit status.
  */
 int cli_merge_in_parts(int argc, char **argv, const cli_read_options *ro, pprof_merger *merger,
                        cli_profile_fn fn, void *ctx, unsigned long *skipped);

@@ -10,17 +10,31 @@
  * result as merging the inputs one by one (pprof_merger_finish_part says
  * why), so the output is the same for any -j.
  *
- * A run with anything to say (a broken or empty input, a profile that does
- * not fit the others) is not used: its inputs are merged one by one in its
- * place, through cli_read_inputs, which reports as usual, so messages,
- * --keep-going and exit statuses are those of a merge without parts; the
- * runs after it still come in parts. Runs are cut by file size, RUNS_PER_JOB per thread so that a slow
- * one holds the others up little. Workers take runs at most n - 1 past the
- * one the caller waits for, so that n are merged at once and memory holds
- * at most n parts, each at most the result's size (one more run ahead, for
+ * Every input is read once, by one thread, whatever happens: a pipe, a FIFO,
+ * /dev/stdin or <(...) cannot be read twice, and a file read again may have
+ * changed. So a run with anything to say (a broken or empty input, a profile
+ * that does not fit the part's first) stops there and hands over: its part
+ * holds the profiles merged before that point; the worker passes the rest of
+ * that input's profiles, and how reading it ended, to the calling thread
+ * through a queue, and that thread merges them with the caller's callback,
+ * which reports as usual; the inputs after it in the run, not read yet, the
+ * calling thread reads itself, one at a time. A part that does not fit the
+ * result (say, CPU profiles after a heap profile) is one whose every profile
+ * has the same sample and period types, so each would have been refused with
+ * the same message: that message is given for each, as pprof-merge's
+ * merge_one gives it. Messages, --keep-going and exit statuses are so those of
+ * -j 1. Inputs that read the same stream (standard input twice, /dev/stdin
+ * beside "-", one FIFO named twice) must be read in order by one thread:
+ * each is a run of its own that the calling thread reads.
+ *
+ * Runs are cut by file size, RUNS_PER_JOB per thread so that a slow one
+ * holds the others up little. Workers take runs at most n - 1 past the one
+ * the caller waits for, so that n are merged at once and memory holds at
+ * most n parts, each at most the result's size (one more run ahead, for
  * slack, bought no time on 2,000 profiles with -j 2, and cost a part).
  */
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -32,19 +46,30 @@
 /* What an input costs besides its bytes, so that empty or unknown-size
  * inputs (pipes) still spread. */
 #define INPUT_OVERHEAD 4096
+/* Profiles of a handed-over input waiting for the calling thread. */
+#define QUEUE_LEN 2
 
 /* A run of consecutive inputs and the part merged from it. */
 typedef struct {
 	int first, end;          /* inputs [first, end) */
+	bool by_caller;          /* one input that shares a stream: the caller reads it */
 	pprof_profile *part;     /* NULL when nothing was merged */
 	unsigned long profiles;  /* merged, and bytes read, for the progress */
 	uint64_t bytes;
-	bool done, failed;
+	bool part_ready;         /* part is final: up to the end or to handed_over */
+	int handed_over;         /* the input whose rest comes through the queue; -1 */
+	pprof_profile *queue[QUEUE_LEN];
+	cli_profile_info info[QUEUE_LEN];
+	size_t head, count;
+	bool done;               /* the worker is through with the run */
+	int status;              /* how reading handed_over ended */
+	char message[CLI_MESSAGE_LEN];
 } run;
 
 typedef struct {
 	const cli_read_options *ro;
 	char **paths;
+	unsigned long *merged;   /* per input: profiles of it in its run's part */
 	run *runs;
 	int n_runs;
 	int next;      /* the next run a worker takes */
@@ -59,79 +84,181 @@ typedef struct {
 typedef struct {
 	pool *pool;
 	run *run;
+	int input;     /* being read */
 	pprof_merger *merger;
 } run_merge;
 
-/* Cuts the inputs into runs of about equal size; returns how many. */
-static int cut_runs(int argc, char **argv, int n_runs, run *runs)
+/* Each input's size in sizes, and the total of those read by workers. */
+static uint64_t input_sizes(int argc, char **argv, const bool *by_caller, uint64_t *sizes)
 {
-	uint64_t total = 0, sum = 0, *sizes = malloc((size_t)argc * sizeof(*sizes));
-	int i, k = 0;
+	uint64_t total = 0;
 	struct stat st;
+	int i;
 
-	if (!sizes)
-		return 0;
 	for (i = 0; i < argc; i++) {
 		sizes[i] = INPUT_OVERHEAD +
 		           (stat(argv[i], &st) == 0 && S_ISREG(st.st_mode) ? (uint64_t)st.st_size : 0);
-		total += sizes[i];
+		if (!by_caller[i])
+			total += sizes[i];
 	}
-	runs[0].first = 0;
-	for (i = 0; i < argc; i++) {
-		sum += sizes[i];
-		/* Run k ends once the inputs so far reach (k + 1) / n_runs of all. */
-		if (k < n_runs - 1 && sum * (uint64_t)n_runs >= total * (uint64_t)(k + 1) &&
-		    i + 1 < argc) {
-			runs[k].end = i + 1;
-			runs[++k].first = i + 1;
-		}
-	}
-	runs[k].end = argc;
-	free(sizes);
-	return k + 1;
+	return total;
 }
 
-/* A worker's cli_profile_fn: merges into the run's part. */
+/* Starts run k at input i. */
+static void run_init(run *r, int i)
+{
+	memset(r, 0, sizeof(*r));
+	r->first = i;
+	r->handed_over = -1;
+}
+
+/* Cuts the inputs into about n_runs runs of about equal size, an input
+ * that shares a stream being a run of its own for the caller; runs has room
+ * for n_runs + 2 * argc. Returns how many. */
+static int cut_runs(int argc, char **argv, const bool *by_caller, int n_runs, run *runs)
+{
+	uint64_t total, sum = 0, *sizes = malloc((size_t)argc * sizeof(*sizes));
+	int i, k = 0, cuts = 0;
+
+	if (!sizes)
+		return 0;
+	total = input_sizes(argc, argv, by_caller, sizes);
+	run_init(&runs[0], 0);
+	for (i = 0; i < argc; i++) {
+		if (by_caller[i]) {
+			if (i > runs[k].first)   /* ends the run before it */
+				runs[k].end = i, run_init(&runs[++k], i);
+			runs[k].end = i + 1;
+			runs[k].by_caller = true;
+			run_init(&runs[++k], i + 1);
+			continue;
+		}
+		sum += sizes[i];
+		/* A run ends once the inputs so far reach (cuts + 1) / n_runs of all. */
+		if (cuts < n_runs - 1 && sum * (uint64_t)n_runs >= total * (uint64_t)(cuts + 1)) {
+			cuts++;
+			runs[k].end = i + 1;
+			run_init(&runs[++k], i + 1);
+		}
+	}
+	free(sizes);
+	return runs[k].first < argc ? (runs[k].end = argc, k + 1) : k;
+}
+
+/* Ends the run's part at what was merged so far, for the caller to add,
+ * with the input whose rest is handed over (-1: none). Without a part (out
+ * of memory), what was merged is lost and nothing is read again: an error. */
+static void finish_part(run_merge *rm, int handed_over)
+{
+	run *r = rm->run;
+	pprof_profile *part = NULL;
+
+	if (pprof_merger_count(rm->merger) > 0 &&   /* nothing merged: no part */
+	    pprof_merger_finish_part(rm->merger, &part) != PPROF_OK) {
+		if (handed_over < 0)
+			handed_over = r->end - 1;
+		snprintf(r->message, CLI_MESSAGE_LEN, "%s: out of memory",
+		         cli_input_name(rm->pool->paths[handed_over]));
+	}
+	pthread_mutex_lock(&rm->pool->lock);
+	r->part = part;
+	r->handed_over = handed_over;
+	r->part_ready = true;
+	pthread_cond_broadcast(&rm->pool->changed);
+	pthread_mutex_unlock(&rm->pool->lock);
+}
+
+/* Queues a profile of the handed-over input for the caller, waiting for
+ * room; EXIT_DATA when the caller gave up. */
+static int enqueue(run_merge *rm, const cli_profile_info *info, pprof_profile *p)
+{
+	pool *pl = rm->pool;
+	run *r = rm->run;
+	size_t tail;
+
+	pthread_mutex_lock(&pl->lock);
+	while (r->count == QUEUE_LEN && !pl->stop)
+		pthread_cond_wait(&pl->changed, &pl->lock);
+	if (pl->stop) {
+		pthread_mutex_unlock(&pl->lock);
+		pprof_profile_free(p);
+		return EXIT_DATA;   /* ends reading; nobody wants the rest */
+	}
+	tail = (r->head + r->count) % QUEUE_LEN;
+	r->queue[tail] = p;
+	r->info[tail] = *info;
+	r->count++;
+	pthread_cond_broadcast(&pl->changed);
+	pthread_mutex_unlock(&pl->lock);
+	return EXIT_OK;
+}
+
+/* A worker's cli_profile_fn: merges into the run's part, or once a profile
+ * does not fit it, hands it and the rest of the input over. */
 static int merge_into_part(void *ctx, const cli_profile_info *info, pprof_profile *p)
 {
 	run_merge *rm = ctx;
-	int rc = pprof_merger_add(rm->merger, p, 0);
 	bool stop;
 
-	pprof_profile_free(p);
-	rm->run->profiles++;
-	rm->run->bytes += info->compressed;
-	pthread_mutex_lock(&rm->pool->lock);
-	stop = rm->pool->stop;
-	pthread_mutex_unlock(&rm->pool->lock);
-	return rc == PPROF_OK && !stop ? EXIT_OK : EXIT_DATA;
+	if (rm->run->handed_over < 0) {
+		if (pprof_merger_add(rm->merger, p, 0) == PPROF_OK) {
+			pprof_profile_free(p);
+			rm->pool->merged[rm->input]++;
+			rm->run->profiles++;
+			rm->run->bytes += info->compressed;
+			pthread_mutex_lock(&rm->pool->lock);
+			stop = rm->pool->stop;
+			pthread_mutex_unlock(&rm->pool->lock);
+			return stop ? EXIT_DATA : EXIT_OK;
+		}
+		finish_part(rm, rm->input);   /* a profile that does not fit: the caller says so */
+	}
+	return enqueue(rm, info, p);
 }
 
-/* Merges a run into its part; false when the run is not to be used. */
-static bool merge_run(pool *pl, run *r, pprof_merger *m)
+/* Merges a run into its part, up to the first input with anything to say,
+ * whose rest it hands over. */
+static void merge_run(pool *pl, run *r, pprof_merger *m)
 {
-	run_merge rm = { pl, r, m };
+	run_merge rm = { pl, r, r->first, m };
 	char message[CLI_MESSAGE_LEN];
-	int i;
+	int status = EXIT_OK;
 
-	for (i = r->first; i < r->end; i++) {
-		message[0] = '\0';
-		if (cli_read_one_input(pl->paths[i], pl->ro, false, merge_into_part, &rm, message) !=
-		    EXIT_OK || message[0])
-			return false;
+	for (; rm.input < r->end; rm.input++) {
+		status = cli_read_one_input(pl->paths[rm.input], pl->ro, false,
+		                            pl->ro->order + (unsigned long)rm.input, merge_into_part,
+		                            &rm, message);
+		if (r->handed_over < 0 && (status != EXIT_OK || message[0]))
+			finish_part(&rm, rm.input);   /* broken or empty: the caller says so */
+		if (r->handed_over >= 0)
+			break;
 	}
-	if (pprof_merger_count(m) == 0)
-		return true;   /* empty inputs, allowed: no part */
-	return pprof_merger_finish_part(m, &r->part) == PPROF_OK;
+	if (r->handed_over < 0)
+		finish_part(&rm, -1);
+	pthread_mutex_lock(&pl->lock);
+	if (r->handed_over >= 0) {
+		r->status = r->message[0] ? EXIT_DATA : status;
+		if (!r->message[0])
+			memcpy(r->message, message, sizeof(message));
+	}
+	r->done = true;
+	pthread_cond_broadcast(&pl->changed);
+	pthread_mutex_unlock(&pl->lock);
 }
 
 /* The next run for a worker, within reach of the caller; -1 when there is
  * none or the caller gave up. Called with the lock held. */
 static int take_run(pool *pl)
 {
-	while (!pl->stop && pl->next < pl->n_runs && pl->next > pl->current + pl->ahead)
+	for (;;) {
+		while (pl->next < pl->n_runs && pl->runs[pl->next].by_caller)
+			pl->next++;
+		if (pl->stop || pl->next >= pl->n_runs)
+			return -1;
+		if (pl->next <= pl->current + pl->ahead)
+			return pl->next++;
 		pthread_cond_wait(&pl->changed, &pl->lock);
-	return pl->stop || pl->next >= pl->n_runs ? -1 : pl->next++;
+	}
 }
 
 static void *worker(void *arg)
@@ -144,34 +271,122 @@ static void *worker(void *arg)
 	while ((k = take_run(pl)) >= 0) {
 		run *r = &pl->runs[k];
 		pthread_mutex_unlock(&pl->lock);
-		bool ok = m && merge_run(pl, r, m);
-		if (!ok && m) {   /* a failed run leaves the merger as it was */
-			pprof_merger_free(m);
-			m = pprof_merger_new();
+		if (m) {
+			merge_run(pl, r, m);   /* leaves m empty */
+		} else {   /* out of memory: the caller reads the run itself */
+			pthread_mutex_lock(&pl->lock);
+			r->part_ready = r->done = true;
+			r->handed_over = -2;
+			pthread_cond_broadcast(&pl->changed);
+			pthread_mutex_unlock(&pl->lock);
 		}
 		pthread_mutex_lock(&pl->lock);
-		r->failed = !ok;
-		r->done = true;
-		pthread_cond_broadcast(&pl->changed);
 	}
 	pthread_mutex_unlock(&pl->lock);
 	pprof_merger_free(m);
 	return NULL;
 }
 
-/* How a run is merged when its part cannot be used: one input at a time,
- * in this thread, with the caller's callback. */
+/* What the caller reads itself: the caller's options with no threads (the
+ * workers go on), and its callback. */
 typedef struct {
-	cli_read_options ro;   /* the caller's, with no threads: the workers go on */
+	cli_read_options ro;
 	cli_profile_fn fn;
 	void *ctx;
 	unsigned long *skipped;
 } one_by_one;
 
-/* Adds the parts to merger in order; a run that failed, or whose part does
- * not fit, is merged one input at a time instead, which reports as usual.
- * Returns the exit status. */
-static int add_parts(pool *pl, pprof_merger *merger, const one_by_one *ob)
+/* Says, as merge_one in pprof-merge.c does, that each profile of the run's
+ * part does not fit the result; rc and the message come from adding the
+ * part, and every profile in it has the same types. Returns the exit status. */
+static int report_part(pool *pl, const run *r, pprof_merger *merger, int rc)
+{
+	bool skip = pl->ro->keep_going && rc == PPROF_ERR_MISMATCH;
+	int last = r->handed_over >= 0 ? r->handed_over : r->end - 1;
+	unsigned long n;
+	int i;
+
+	for (i = r->first; i <= last; i++)
+		for (n = 1; n <= pl->merged[i]; n++) {
+			cli_warn("%s: profile %lu: %s%s", cli_input_name(pl->paths[i]), n,
+			         pprof_merger_error(merger), skip ? " (skipped)" : "");
+			if (!skip)
+				return EXIT_DATA;
+		}
+	return EXIT_OK;
+}
+
+/* Merges the profiles of the handed-over input that the worker queues, then
+ * says how reading it ended. Returns the exit status. */
+static int take_handed_over(pool *pl, run *r, const one_by_one *ob)
+{
+	int status = EXIT_OK;
+
+	pthread_mutex_lock(&pl->lock);
+	while (status == EXIT_OK) {
+		while (r->count == 0 && !r->done)
+			pthread_cond_wait(&pl->changed, &pl->lock);
+		if (r->count == 0)
+			break;
+		pprof_profile *p = r->queue[r->head];
+		cli_profile_info info = r->info[r->head];
+		r->head = (r->head + 1) % QUEUE_LEN;
+		r->count--;
+		pthread_cond_broadcast(&pl->changed);
+		pthread_mutex_unlock(&pl->lock);
+		status = ob->fn(ob->ctx, &info, p);
+		pthread_mutex_lock(&pl->lock);
+	}
+	pthread_mutex_unlock(&pl->lock);
+	if (status != EXIT_OK || r->status == EXIT_OK)
+		return status;
+	if (r->message[0])
+		cli_warn("%s", r->message);
+	if (!pl->ro->keep_going)
+		return r->status;
+	(*ob->skipped)++;
+	return EXIT_OK;
+}
+
+/* Reads inputs [first, end) in this thread. */
+static int read_here(pool *pl, int first, int end, const one_by_one *ob)
+{
+	cli_read_options ro = ob->ro;
+
+	if (first >= end)
+		return EXIT_OK;
+	ro.order += (unsigned long)first;
+	return cli_read_inputs(end - first, pl->paths + first, &ro, ob->fn, ob->ctx, ob->skipped);
+}
+
+/* Adds run k to merger once the worker is through with its part: the part,
+ * then what was handed over, then the inputs after it. Returns the exit
+ * status. */
+static int add_run(pool *pl, run *r, pprof_merger *merger, const one_by_one *ob)
+{
+	int rc, status;
+
+	pthread_mutex_lock(&pl->lock);
+	while (!r->part_ready)
+		pthread_cond_wait(&pl->changed, &pl->lock);
+	pthread_mutex_unlock(&pl->lock);
+	if (r->handed_over == -2)
+		return read_here(pl, r->first, r->end, ob);
+	cli_progress_count(r->profiles, r->bytes);
+	if (r->part && (rc = pprof_merger_add(merger, r->part, PPROF_MERGE_PART)) != PPROF_OK &&
+	    (status = report_part(pl, r, merger, rc)) != EXIT_OK)
+		return status;
+	pprof_profile_free(r->part);
+	r->part = NULL;
+	if (r->handed_over < 0)
+		return EXIT_OK;
+	if ((status = take_handed_over(pl, r, ob)) != EXIT_OK)
+		return status;
+	return read_here(pl, r->handed_over + 1, r->end, ob);
+}
+
+/* Adds the runs to merger in order. Returns the exit status. */
+static int add_runs(pool *pl, pprof_merger *merger, const one_by_one *ob)
 {
 	int k, status;
 
@@ -180,25 +395,16 @@ static int add_parts(pool *pl, pprof_merger *merger, const one_by_one *ob)
 		pthread_mutex_lock(&pl->lock);
 		pl->current = k;
 		pthread_cond_broadcast(&pl->changed);
-		while (!r->done)
-			pthread_cond_wait(&pl->changed, &pl->lock);
 		pthread_mutex_unlock(&pl->lock);
-		if (!r->failed &&
-		    (!r->part || pprof_merger_add(merger, r->part, PPROF_MERGE_PART) == PPROF_OK)) {
-			cli_progress_count(r->profiles, r->bytes);
-		} else {
-			status = cli_read_inputs(r->end - r->first, pl->paths + r->first, &ob->ro, ob->fn,
-			                         ob->ctx, ob->skipped);
-			if (status != EXIT_OK)
-				return status;
-		}
-		pprof_profile_free(r->part);
-		r->part = NULL;
+		status = r->by_caller ? read_here(pl, r->first, r->end, ob)
+		                      : add_run(pl, r, merger, ob);
+		if (status != EXIT_OK)
+			return status;
 	}
 	return EXIT_OK;
 }
 
-/* Stops the workers and frees the parts they left. */
+/* Stops the workers and frees what they left. */
 static void pool_stop(pool *pl, pthread_t *threads, int n_threads)
 {
 	int i;
@@ -209,22 +415,37 @@ static void pool_stop(pool *pl, pthread_t *threads, int n_threads)
 	pthread_mutex_unlock(&pl->lock);
 	for (i = 0; i < n_threads; i++)
 		pthread_join(threads[i], NULL);
-	for (i = 0; i < pl->n_runs; i++)
-		pprof_profile_free(pl->runs[i].part);
+	for (i = 0; i < pl->n_runs; i++) {
+		run *r = &pl->runs[i];
+		pprof_profile_free(r->part);
+		for (; r->count > 0; r->count--, r->head = (r->head + 1) % QUEUE_LEN)
+			pprof_profile_free(r->queue[r->head]);
+	}
 }
 
 int cli_merge_in_parts(int argc, char **argv, const cli_read_options *ro, pprof_merger *merger,
                        cli_profile_fn fn, void *ctx, unsigned long *skipped)
 {
-	int n_threads = ro->jobs, started, status;
-	one_by_one ob = { *ro, fn, ctx, skipped };
-	pool pl = { ro, argv, calloc((size_t)n_threads * RUNS_PER_JOB, sizeof(run)), 0, 0, 0,
-	            n_threads - 1, false, PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER };
+	int n_threads = ro->jobs, started = 0, status;
+	one_by_one ob = { *ro, fn, ctx, skipped };   /* with the budget the workers share */
+	pprof_budget *made;
+	size_t max_runs = (size_t)n_threads * RUNS_PER_JOB + 2 * (size_t)argc;
+	pool pl = { &ob.ro, argv, calloc((size_t)argc, sizeof(unsigned long)),
+	            calloc(max_runs, sizeof(run)), 0, 0, 0, n_threads - 1, false,
+	            PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER };
+	bool *by_caller = calloc((size_t)argc, sizeof(bool));
 	pthread_t *threads = calloc((size_t)n_threads, sizeof(*threads));
 
-	if (pl.runs && threads)
-		pl.n_runs = cut_runs(argc, argv, n_threads * RUNS_PER_JOB, pl.runs);
+	ob.ro.budget = cli_read_budget(ro, &made);
+	ob.ro.jobs = 1;   /* what the caller reads itself, it reads without threads */
+	if (pl.merged && pl.runs && by_caller && threads && ob.ro.budget) {
+		cli_inputs_sharing_streams(argc, argv, by_caller);
+		pl.n_runs = cut_runs(argc, argv, by_caller, n_threads * RUNS_PER_JOB, pl.runs);
+	}
+	free(by_caller);
 	if (pl.n_runs == 0) {
+		pprof_budget_free(made);
+		free(pl.merged);
 		free(pl.runs);
 		free(threads);
 		cli_warn("out of memory");
@@ -234,10 +455,11 @@ int cli_merge_in_parts(int argc, char **argv, const cli_read_options *ro, pprof_
 	for (started = 0; started < n_threads; started++)
 		if (pthread_create(&threads[started], NULL, worker, &pl) != 0)
 			break;
-	ob.ro.jobs = 1;
-	status = started ? add_parts(&pl, merger, &ob)
-	                 : cli_read_inputs(argc, argv, ro, fn, ctx, skipped);
+	status = started ? add_runs(&pl, merger, &ob)
+	                 : cli_read_inputs(argc, argv, &ob.ro, fn, ctx, skipped);
 	pool_stop(&pl, threads, started);
+	pprof_budget_free(made);
+	free(pl.merged);
 	free(pl.runs);
 	free(threads);
 	return status;

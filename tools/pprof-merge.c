@@ -191,18 +191,11 @@ static int write_result(const cli_options *o, pprof_profile *result)
 }
 
 /* Whether to merge the inputs in parts, each thread its own (cli.h): with
- * threads, files only, and enough of them for each thread to have several
- * runs; else workers read ahead and this thread merges all. */
-static bool use_parts(int argc, char **argv, const cli_read_options *ro)
+ * threads, and enough inputs for each thread to have several runs; else
+ * workers read ahead and this thread merges all. */
+static bool use_parts(int argc, const cli_read_options *ro)
 {
-	int i;
-
-	if (ro->jobs < 2 || argc < 4 * ro->jobs)
-		return false;
-	for (i = 0; i < argc; i++)
-		if (strcmp(argv[i], "-") == 0)
-			return false;
-	return true;
+	return ro->jobs > 1 && argc >= 4 * ro->jobs;
 }
 
 /* Takes the merge so far into *out; false after a message. */
@@ -281,7 +274,7 @@ static int merge_all(merge_options *o, int argc, char **argv, merge_state *st)
 
 	st->flags = 0;
 	cli_progress_start(o->progress);
-	if (use_parts(argc, argv, &o->in)) {
+	if (use_parts(argc, &o->in)) {
 		status = cli_merge_in_parts(argc, argv, &o->in, st->merger, merge_one, st, &skipped);
 	} else {
 		st->hold_first = o->normalize && o->n_bases;

@@ -7,7 +7,9 @@
  * consumed, each with at most QUEUE_LEN decoded profiles waiting, in a ring
  * of N + 1 slots (input k in slot k mod (N + 1)). With fewer inputs than
  * threads (one long stream on stdin), each worker's reader inflates ahead in
- * a thread of its own while the worker decodes.
+ * a thread of its own while the worker decodes. The readers share a budget
+ * for the profiles' bytes (cli_read_budget): the input being consumed has
+ * the lowest order, so it always gets room.
  */
 #include <malloc.h>
 #include <pthread.h>
@@ -110,8 +112,9 @@ static void *worker(void *arg)
 	pthread_mutex_lock(&pl->lock);
 	while ((in = take_input(pl))) {
 		pthread_mutex_unlock(&pl->lock);
-		int status = cli_read_one_input(in->path, pl->ro, pl->inflate_ahead, enqueue, in,
-		                                in->message);
+		int status = cli_read_one_input(in->path, pl->ro, pl->inflate_ahead,
+		                                pl->ro->order + (unsigned long)in->index, enqueue,
+		                                in, in->message);
 		pthread_mutex_lock(&pl->lock);
 		in->status = status;
 		in->done = true;
@@ -213,14 +216,18 @@ int cli_read_inputs_parallel(int argc, char **argv, const cli_read_options *ro,
 	/* The input being consumed and one for each worker: with only as many
 	 * as workers, one of them would wait while the consumer merges. */
 	int window = n_threads + 1;
-	pool pl = { ro, argv, calloc((size_t)window, sizeof(input_slot)), argc, 0, 0, window,
+	cli_read_options shared = *ro;   /* with the budget the workers share */
+	pprof_budget *made;
+	pool pl = { &shared, argv, calloc((size_t)window, sizeof(input_slot)), argc, 0, 0, window,
 	            false, ro->jobs > argc, PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER,
 	            PTHREAD_COND_INITIALIZER };
 	pthread_t *threads = calloc((size_t)n_threads, sizeof(*threads));
 
-	if (!pl.slots || !threads) {
+	shared.budget = cli_read_budget(ro, &made);
+	if (!pl.slots || !threads || !shared.budget) {
 		free(pl.slots);
 		free(threads);
+		pprof_budget_free(made);
 		cli_warn("out of memory");
 		return EXIT_DATA;
 	}
@@ -236,5 +243,6 @@ int cli_read_inputs_parallel(int argc, char **argv, const cli_read_options *ro,
 	pool_stop(&pl, threads, started);
 	free(pl.slots);
 	free(threads);
+	pprof_budget_free(made);
 	return status;
 }

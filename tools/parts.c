@@ -308,8 +308,8 @@ static int report_part(pool *pl, const run *r, pprof_merger *merger, int rc)
 
 	for (i = r->first; i <= last; i++)
 		for (n = 1; n <= pl->merged[i]; n++) {
-			cli_warn("%s: profile %lu: %s%s", cli_input_name(pl->paths[i]), n,
-			         pprof_merger_error(merger), skip ? " (skipped)" : "");
+			cli_input_problem(pl->ro->keep_going, "%s: profile %lu: %s",
+			                  cli_input_name(pl->paths[i]), n, pprof_merger_error(merger));
 			if (!skip)
 				return EXIT_DATA;
 		}
@@ -341,7 +341,7 @@ static int take_handed_over(pool *pl, run *r, const one_by_one *ob)
 	if (status != EXIT_OK || r->status == EXIT_OK)
 		return status;
 	if (r->message[0])
-		cli_warn("%s", r->message);
+		cli_report_input(pl->ro, r->message);
 	if (!pl->ro->keep_going)
 		return r->status;
 	(*ob->skipped)++;

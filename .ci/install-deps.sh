@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs what pprof-tools needs to build and test on Debian 12 (as root, or
 # through sudo):
-# the toolchain, protobuf-c, zlib, Check, Go (its `go tool pprof` is what the
-# interoperability tests compare with), and mandoc, valgrind, clang with
+# the toolchain (C, and C++ for libpprof's shim over RE2), protobuf-c, zlib,
+# RE2, Check, Go (its `go tool pprof` is what the interoperability tests
+# compare with), and mandoc, valgrind, clang with
 # libFuzzer, jq and bash-completion (where completions install) for the checks. With --go-backports it also installs Go 1.23 from Debian's
 # bookworm-backports suite (profiles with Function.start_line, `go tool
 # preprofile`); the suite's entry is derived from the machine's own Debian
@@ -15,7 +16,7 @@ fi
 
 packages=(
 	build-essential autoconf automake libtool pkg-config
-	protobuf-c-compiler libprotobuf-c-dev zlib1g-dev check
+	protobuf-c-compiler libprotobuf-c-dev zlib1g-dev libre2-dev check
 	golang-go mandoc valgrind clang libclang-rt-14-dev time bsdutils jq
 	bash-completion
 	strace

@@ -13,19 +13,21 @@
  *
  * Matching follows profile/filter.go and prune.go: a regex matches a line
  * when it matches its function's name or file name, and a location when it
- * matches one of its lines or its mapping's file name. Regexes are POSIX
- * extended ones, searched for anywhere in the text as Go's MatchString does.
+ * matches one of its lines or its mapping's file name. Regexes are Go's
+ * (RE2's, regex.h), searched for anywhere in the text as Go's MatchString
+ * does. Matching is memoised per string of the profile (many functions may
+ * share one name), so that it takes time linear in the profile's strings.
  */
 #include "config.h"   /* POSIX interfaces: strdup, strndup */
 
 #include <errno.h>
 #include <math.h>
-#include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "internal.h"
+#include "regex.h"
 
 static double scale_value(int64_t value, const char *from, const char *to, const char **unit)
 {
@@ -39,7 +41,7 @@ static double scale_value(int64_t value, const char *from, const char *to, const
 
 typedef struct {
 	char *text;          /* as set; NULL when not set */
-	regex_t re;
+	pp_regex *re;
 } re_option;
 
 enum { CMP_EQ, CMP_GE, CMP_LE, CMP_RANGE };
@@ -52,14 +54,14 @@ typedef struct {
 	int cmp;             /* numeric: CMP_* against lo (and hi) */
 	double lo, hi;
 	char *unit;          /* numeric: the unit lo and hi are in */
-	regex_t *res;        /* otherwise the regexes */
+	pp_regex **res;      /* otherwise the regexes */
 	size_t n_res;
 } tag_option;
 
 typedef struct {
 	char *text;          /* REGEX=REPLACEMENT as set */
 	const char *replacement;
-	regex_t re;
+	pp_regex *re;
 } rename_rule;
 
 typedef struct {
@@ -89,10 +91,10 @@ pprof_filter *pprof_filter_new(void)
 /* Unsets a regex option. */
 static void free_re_option(re_option *o)
 {
-	if (o->text)
-		regfree(&o->re);
+	pp_regex_free(o->re);
 	free(o->text);
 	o->text = NULL;
+	o->re = NULL;
 }
 
 /* Unsets a tag filter. */
@@ -101,7 +103,7 @@ static void free_tag_option(tag_option *t)
 	size_t i;
 
 	for (i = 0; i < t->n_res; i++)
-		regfree(&t->res[i]);
+		pp_regex_free(t->res[i]);
 	free(t->res);
 	free(t->text);
 	free(t->key);
@@ -120,7 +122,7 @@ void pprof_filter_free(pprof_filter *f)
 	free_tag_option(&f->tag[0]);
 	free_tag_option(&f->tag[1]);
 	for (i = 0; i < f->n_renames; i++) {
-		regfree(&f->renames[i].re);
+		pp_regex_free(f->renames[i].re);
 		free(f->renames[i].text);
 	}
 	free(f->renames);
@@ -156,30 +158,33 @@ int pprof_filter_set_scale(pprof_filter *f, double factor)
 	return PPROF_OK;
 }
 
-/* Compiles regex text into re (REG_EXTENDED plus cflags), or says why not. */
-static int compile_re(pprof_filter *f, regex_t *re, const char *text, int cflags)
+/* Compiles regex text into *re, or says why not (in RE2's words). */
+static int compile_re(pprof_filter *f, pp_regex **re, const char *text)
 {
 	char why[200];
-	int rc = regcomp(re, text, REG_EXTENDED | cflags);
+	int rc = pp_regex_compile(text, re, why, sizeof(why));
 
-	if (rc == 0)
+	if (rc == PP_REGEX_OK)
 		return PPROF_OK;
-	regerror(rc, re, why, sizeof(why));
+	if (rc == PP_REGEX_NOMEM) {
+		pp_seterr(f->err, "out of memory");
+		return PPROF_ERR_NOMEM;
+	}
 	pp_seterr(f->err, "invalid regular expression '%s': %s", text, why);
-	return rc == REG_ESPACE ? PPROF_ERR_NOMEM : PPROF_ERR_ARG;
+	return PPROF_ERR_ARG;
 }
 
 /* Sets an option that is one regex; "" unsets it, as in pprof. */
 static int set_re_option(pprof_filter *f, re_option *o, const char *arg)
 {
-	re_option new_o = { NULL, { 0 } };
+	re_option new_o = { NULL, NULL };
 	int rc;
 
 	if (*arg) {
-		if ((rc = compile_re(f, &new_o.re, arg, REG_NOSUB)) != PPROF_OK)
+		if ((rc = compile_re(f, &new_o.re, arg)) != PPROF_OK)
 			return rc;
 		if (!(new_o.text = strdup(arg))) {
-			regfree(&new_o.re);
+			pp_regex_free(new_o.re);
 			goto nomem;
 		}
 	}
@@ -324,7 +329,7 @@ static int compile_tag_regexes(pprof_filter *f, tag_option *t, const char *value
 		len = strcspn(s, ",");
 		if (!(one = strndup(s, len)))
 			return PPROF_ERR_NOMEM;
-		rc = compile_re(f, &t->res[t->n_res], one, REG_NOSUB);
+		rc = compile_re(f, &t->res[t->n_res], one);
 		free(one);
 		if (rc != PPROF_OK)
 			return rc;
@@ -407,19 +412,19 @@ static int add_rename(pprof_filter *f, const char *arg)
 	}
 	if (!(pattern = strndup(arg, (size_t)(eq - arg))))
 		goto nomem;
-	rc = compile_re(f, &r.re, pattern, 0);
+	rc = compile_re(f, &r.re, pattern);
 	free(pattern);
 	if (rc != PPROF_OK)
 		return rc;
-	if ((rc = check_replacement(f, eq + 1, r.re.re_nsub)) != PPROF_OK) {
-		regfree(&r.re);
+	if ((rc = check_replacement(f, eq + 1, pp_regex_groups(r.re))) != PPROF_OK) {
+		pp_regex_free(r.re);
 		return rc;
 	}
 	r.text = strdup(arg);
 	grown = realloc(f->renames, (f->n_renames + 1) * sizeof(*grown));
 	if (!r.text || !grown) {
 		free(r.text);
-		regfree(&r.re);
+		pp_regex_free(r.re);
 		if (grown)
 			f->renames = grown;
 		goto nomem;
@@ -472,13 +477,27 @@ typedef struct {
 	size_t n, cap;
 } strbuf;
 
+/* A label's key and string value, as indices. */
+typedef struct {
+	int64_t key, str;
+} label_pair;
+
 /* What applying a filter to one profile works with; tables by index. */
 typedef struct {
 	pprof_filter *f;
 	pprof_profile *p;
 	pb_profile *pb;
-	int8_t *fn_memo;       /* per function: -1 unknown, else whether it matches */
-	int8_t *map_memo;      /* per mapping: likewise */
+	bool nomem;            /* a match ran out of memory: the apply fails */
+	int8_t *str_memo;      /* per string: -1 unknown, else whether the
+	                          regex of the current step matches it */
+	int8_t *tag_memo[2];   /* per string, for a tag filter with a key: -1
+	                          unknown, else whether its regexes match it */
+	VEC(label_pair) pairs; /* for a tag filter without one: the labels seen, */
+	uint8_t *pair_memo;    /* whether each of its regexes matches each one: */
+	size_t pair_memo_cap;  /* int8s, -1 unknown; a row of pair_width per */
+	size_t pair_width;     /* pair, tag filter k's from column pair_col[k] */
+	size_t pair_col[2];
+	pp_htab pair_index;
 	uint8_t *loc_state;    /* per location: LOC_* */
 	uint8_t *key_memo;     /* per string: 0 unknown, else 1 + TAG_* bits */
 	int64_t *key_unit;     /* per string, as a key: the unit of its numeric
@@ -496,10 +515,29 @@ static const char *cstr(const fctx *c, int64_t i)
 	return s->len ? (const char *)s->data : "";
 }
 
-/* Whether re matches somewhere in s. */
-static bool re_match(const regex_t *re, const char *s)
+/* The length of string i of the profile. */
+static size_t cstr_len(const fctx *c, int64_t i)
 {
-	return regexec(re, s, 0, NULL, 0) == 0;
+	return pp_profile_string(c->p, i)->len;
+}
+
+/* Whether re matches somewhere in text[0..len); false, and c->nomem set,
+ * when out of memory. */
+static bool re_match(fctx *c, const pp_regex *re, const char *text, size_t len)
+{
+	int m = pp_regex_match(re, text, len);
+
+	if (m < 0)
+		c->nomem = true;
+	return m > 0;
+}
+
+/* Whether re, the regex of the current step, matches string i. */
+static bool str_matches(fctx *c, const pp_regex *re, int64_t i)
+{
+	if (c->str_memo[i] < 0)
+		c->str_memo[i] = re_match(c, re, cstr(c, i), cstr_len(c, i));
+	return c->str_memo[i];
 }
 
 /* Appends len bytes to b, keeping a NUL after them. */
@@ -513,39 +551,34 @@ static bool sb_add(strbuf *b, const char *data, size_t len)
 	return true;
 }
 
-/* Forgets what the function and mapping memos know (a new regex). */
+/* Forgets what the string memo knows (a new regex). */
 static void memo_reset(fctx *c)
 {
-	memset(c->fn_memo, -1, c->pb->n_function);
-	memset(c->map_memo, -1, c->pb->n_mapping);
+	memset(c->str_memo, -1, c->pb->n_string_table);
 }
 
 /* Whether re matches the function of line ln: its name or its file name. */
-static bool fn_matches(fctx *c, const regex_t *re, const pb_line *ln)
+static bool fn_matches(fctx *c, const pp_regex *re, const pb_line *ln)
 {
 	uint32_t i = pp_idmap_get(&c->p->functions, ln->function_id);
 	const pb_function *fn = c->pb->function[i];
 
-	if (c->fn_memo[i] < 0)
-		c->fn_memo[i] = re_match(re, cstr(c, fn->name)) || re_match(re, cstr(c, fn->filename));
-	return c->fn_memo[i];
+	return str_matches(c, re, fn->name) || str_matches(c, re, fn->filename);
 }
 
 /* Whether re matches the file of the location's mapping. */
-static bool map_matches(fctx *c, const regex_t *re, const pb_location *l)
+static bool map_matches(fctx *c, const pp_regex *re, const pb_location *l)
 {
 	uint32_t i;
 
 	if (!l->mapping_id)
 		return false;
 	i = pp_idmap_get(&c->p->mappings, l->mapping_id);
-	if (c->map_memo[i] < 0)
-		c->map_memo[i] = re_match(re, cstr(c, c->pb->mapping[i]->filename));
-	return c->map_memo[i];
+	return str_matches(c, re, c->pb->mapping[i]->filename);
 }
 
 /* pprof's Location.matchesName. */
-static bool loc_matches(fctx *c, const regex_t *re, const pb_location *l)
+static bool loc_matches(fctx *c, const pp_regex *re, const pb_location *l)
 {
 	size_t j;
 
@@ -557,7 +590,7 @@ static bool loc_matches(fctx *c, const regex_t *re, const pb_location *l)
 
 /* Keeps the lines of l whose function matches re (want) or does not
  * (!want), in a new array if that is fewer; false when out of memory. */
-static bool select_lines(fctx *c, const regex_t *re, pb_location *l, bool want)
+static bool select_lines(fctx *c, const pp_regex *re, pb_location *l, bool want)
 {
 	size_t j, n = 0;
 	pb_line **kept;
@@ -609,15 +642,15 @@ static void unmatched(fctx *c, int option, const char *arg)
 }
 
 /* The regex of an option, or NULL when it is not set. */
-static const regex_t *option_re(const fctx *c, int option)
+static const pp_regex *option_re(const fctx *c, int option)
 {
-	return c->f->re[option].text ? &c->f->re[option].re : NULL;
+	return c->f->re[option].re;
 }
 
 /* ---- focus, ignore, hide, show (FilterSamplesByName) ----------------- */
 
 /* Marks ignored locations, then focused ones among the others. */
-static void classify_locations(fctx *c, const regex_t *focus, const regex_t *ignore,
+static void classify_locations(fctx *c, const pp_regex *focus, const pp_regex *ignore,
                                bool *fm, bool *im)
 {
 	size_t i;
@@ -640,7 +673,7 @@ static void classify_locations(fctx *c, const regex_t *focus, const regex_t *ign
 }
 
 /* Removes hidden lines; a location left without lines is hidden. */
-static bool hide_lines(fctx *c, const regex_t *hide, bool *hm, bool *any_hidden)
+static bool hide_lines(fctx *c, const pp_regex *hide, bool *hm, bool *any_hidden)
 {
 	size_t i;
 
@@ -663,7 +696,7 @@ static bool hide_lines(fctx *c, const regex_t *hide, bool *hm, bool *any_hidden)
 }
 
 /* Keeps only shown lines; a location left without lines is hidden. */
-static bool show_lines(fctx *c, const regex_t *show, bool *hnm, bool *any_hidden)
+static bool show_lines(fctx *c, const pp_regex *show, bool *hnm, bool *any_hidden)
 {
 	size_t i;
 
@@ -716,10 +749,10 @@ static int keep_by_name(fctx *c, pb_sample *s, void *any_hidden)
 /* pprof's FilterSamplesByName and its warnings. */
 static bool filter_by_name(fctx *c)
 {
-	const regex_t *focus = option_re(c, PPROF_FILTER_FOCUS);
-	const regex_t *ignore = option_re(c, PPROF_FILTER_IGNORE);
-	const regex_t *hide = option_re(c, PPROF_FILTER_HIDE);
-	const regex_t *show = option_re(c, PPROF_FILTER_SHOW);
+	const pp_regex *focus = option_re(c, PPROF_FILTER_FOCUS);
+	const pp_regex *ignore = option_re(c, PPROF_FILTER_IGNORE);
+	const pp_regex *hide = option_re(c, PPROF_FILTER_HIDE);
+	const pp_regex *show = option_re(c, PPROF_FILTER_SHOW);
 	bool fm = false, im = false, hm = false, hnm = false, any_hidden = false;
 	int i;
 
@@ -757,7 +790,7 @@ static int cut_above(fctx *c, pb_sample *s, void *unused)
  * or by a line (dropping the lines above the last that matches). */
 static bool show_from(fctx *c)
 {
-	const regex_t *re = option_re(c, PPROF_FILTER_SHOW_FROM);
+	const pp_regex *re = option_re(c, PPROF_FILTER_SHOW_FROM);
 	bool matched = false;
 	size_t i, j;
 
@@ -804,19 +837,20 @@ static const char *simplify_name(fctx *c, const char *name)
 	return sb_add(&c->text, name, i) ? c->text.v : NULL;
 }
 
-/* Whether a line's function has a name whose simple form re matches; -1
- * when out of memory. */
-static int prune_matches(fctx *c, const regex_t *re, const pb_line *ln)
+/* Whether a line's function has a name whose simple form re matches
+ * (memoised per name); -1 when out of memory. */
+static int prune_matches(fctx *c, const pp_regex *re, const pb_line *ln)
 {
 	uint32_t i = pp_idmap_get(&c->p->functions, ln->function_id);
-	const char *name = cstr(c, c->pb->function[i]->name), *simple;
+	int64_t k = c->pb->function[i]->name;
+	const char *name = cstr(c, k), *simple;
 
-	if (c->fn_memo[i] < 0 && *name) {
+	if (c->str_memo[k] < 0 && *name) {
 		if (!(simple = simplify_name(c, name)))
 			return -1;
-		c->fn_memo[i] = re_match(re, simple);
+		c->str_memo[k] = re_match(c, re, simple, c->text.n);
 	}
-	return *name && c->fn_memo[i];
+	return *name && c->str_memo[k] > 0;
 }
 
 /* Keeps the frames of a sample from its leafmost marked location on. */
@@ -838,7 +872,7 @@ static int cut_below(fctx *c, pb_sample *s, void *unused)
  * below the first that matches. */
 static bool prune_from(fctx *c)
 {
-	const regex_t *re = option_re(c, PPROF_FILTER_PRUNE_FROM);
+	const pp_regex *re = option_re(c, PPROF_FILTER_PRUNE_FROM);
 	bool matched = false;
 	size_t i, j;
 	int m = 0;
@@ -919,50 +953,96 @@ static bool in_range(const tag_option *t, int64_t value, const char *unit)
 	return v >= t->lo && v <= t->hi;
 }
 
-/* Whether one of t's regexes matches text. */
-static bool any_re_matches(const tag_option *t, const char *text)
+/* Whether one of the regexes of tag filter t (number which) matches
+ * string value i, memoised per string. */
+static bool value_matches(fctx *c, const tag_option *t, int which, int64_t i)
 {
-	size_t i;
+	int8_t *memo = &c->tag_memo[which][i];
+	size_t k;
 
-	for (i = 0; i < t->n_res; i++)
-		if (re_match(&t->res[i], text))
-			return true;
-	return false;
+	for (k = 0; *memo < 0 && k < t->n_res; k++)
+		if (re_match(c, t->res[k], cstr(c, i), cstr_len(c, i)))
+			*memo = 1;
+	if (*memo < 0)
+		*memo = 0;
+	return *memo;
 }
 
-/* Whether re matches "key:value" of one of the string labels; -1 when out
- * of memory. */
-static int some_label_matches(fctx *c, const regex_t *re, const pb_sample *s)
+/* What pair_eq looks for. */
+typedef struct {
+	const fctx *c;
+	label_pair want;
+} pair_query;
+
+static bool pair_eq(const void *ctx, uint32_t idx)
+{
+	const pair_query *q = ctx;
+	const label_pair *have = &q->c->pairs.v[idx];
+
+	return have->key == q->want.key && have->str == q->want.str;
+}
+
+/* The row of the pair memo for the key and value of l, a new one (of
+ * unknowns) the first time; -1 when out of memory. */
+static ptrdiff_t pair_row(fctx *c, const pb_label *l)
+{
+	pair_query q = { c, { l->key, l->str } };
+	uint64_t hash = pp_hash_mix(pp_hash_mix(0, (uint64_t)l->key), (uint64_t)l->str);
+	uint32_t i = pp_htab_find(&c->pair_index, hash, pair_eq, &q);
+	size_t n = c->pairs.n, w = c->pair_width;
+
+	if (i != UINT32_MAX)
+		return i;
+	if (n >= UINT32_MAX || !VEC_RESERVE(c->pairs, n + 1) ||
+	    !pp_grow(&c->pair_memo, &c->pair_memo_cap, (n + 1) * w, 1) ||
+	    !pp_htab_add(&c->pair_index, hash, (uint32_t)n))
+		return -1;
+	c->pairs.v[c->pairs.n++] = q.want;
+	memset(c->pair_memo + n * w, 0xff, w);
+	return (ptrdiff_t)n;
+}
+
+/* Whether re (column col of the pair memo) matches "key:value" of one of
+ * the string labels, memoised per key and value; -1 when out of memory. */
+static int some_label_matches(fctx *c, const pp_regex *re, size_t col, const pb_sample *s)
 {
 	size_t j;
 
 	for (j = 0; j < s->n_label; j++) {
 		const pb_label *l = s->label[j];
-		const char *key = cstr(c, l->key), *value = cstr(c, l->str);
+		ptrdiff_t row;
+		int8_t *memo;
 		if (!is_string_label(l))
 			continue;
-		c->text.n = 0;
-		if (!sb_add(&c->text, key, strlen(key)) || !sb_add(&c->text, ":", 1) ||
-		    !sb_add(&c->text, value, strlen(value)))
+		if ((row = pair_row(c, l)) < 0)
 			return -1;
-		if (re_match(re, c->text.v))
+		memo = (int8_t *)&c->pair_memo[(size_t)row * c->pair_width + col];
+		if (*memo < 0) {
+			c->text.n = 0;
+			if (!sb_add(&c->text, cstr(c, l->key), cstr_len(c, l->key)) ||
+			    !sb_add(&c->text, ":", 1) ||
+			    !sb_add(&c->text, cstr(c, l->str), cstr_len(c, l->str)))
+				return -1;
+			*memo = re_match(c, re, c->text.v, c->text.n);
+		}
+		if (*memo)
 			return 1;
 	}
 	return 0;
 }
 
-/* Whether the sample matches tag filter t (pprof's compileTagFilter): a
- * range matches a number of the key (of any key without one); regexes
- * match a string of the key, or without a key each one some "key:value".
- * -1 when out of memory. */
-static int tag_matches(fctx *c, const tag_option *t, const pb_sample *s)
+/* Whether the sample matches tag filter t, number which (pprof's
+ * compileTagFilter): a range matches a number of the key (of any key
+ * without one); regexes match a string of the key, or without a key each
+ * one some "key:value". -1 when out of memory. */
+static int tag_matches(fctx *c, const tag_option *t, int which, const pb_sample *s)
 {
 	size_t i, j;
 	int m;
 
 	if (!t->key && !t->numeric) {
 		for (i = 0; i < t->n_res; i++)
-			if ((m = some_label_matches(c, &t->res[i], s)) <= 0)
+			if ((m = some_label_matches(c, t->res[i], c->pair_col[which] + i, s)) <= 0)
 				return m;
 		return 1;
 	}
@@ -971,7 +1051,7 @@ static int tag_matches(fctx *c, const tag_option *t, const pb_sample *s)
 		if (t->key && strcmp(cstr(c, l->key), t->key) != 0)
 			continue;
 		if (t->numeric ? is_numeric_label(l) && in_range(t, l->num, label_unit(c, l->key))
-		               : is_string_label(l) && any_re_matches(t, cstr(c, l->str)))
+		               : is_string_label(l) && value_matches(c, t, which, l->str))
 			return 1;
 	}
 	return 0;
@@ -987,8 +1067,8 @@ typedef struct {
 static int keep_by_tags(fctx *c, pb_sample *s, void *arg)
 {
 	tag_pass *t = arg;
-	int focused = t->focus ? tag_matches(c, t->focus, s) : 1;
-	int ignored = t->ignore ? tag_matches(c, t->ignore, s) : 0;
+	int focused = t->focus ? tag_matches(c, t->focus, 0, s) : 1;
+	int ignored = t->ignore ? tag_matches(c, t->ignore, 1, s) : 0;
 
 	if (focused < 0 || ignored < 0)
 		return FAILED;
@@ -1022,13 +1102,15 @@ enum { KEY_SHOWN = 2, KEY_HIDDEN = 4 };
 /* What tagshow and taghide say of a label key (KEY_* bits), memoised. */
 static uint8_t key_verdict(fctx *c, int64_t key)
 {
-	const regex_t *show = option_re(c, PPROF_FILTER_TAG_SHOW);
-	const regex_t *hide = option_re(c, PPROF_FILTER_TAG_HIDE);
+	const pp_regex *show = option_re(c, PPROF_FILTER_TAG_SHOW);
+	const pp_regex *hide = option_re(c, PPROF_FILTER_TAG_HIDE);
 	const char *name = cstr(c, key);
+	size_t len = cstr_len(c, key);
 
 	if (!c->key_memo[key])
-		c->key_memo[key] = (uint8_t)(1 | ((!show || re_match(show, name)) ? KEY_SHOWN : 0) |
-		                             ((hide && re_match(hide, name)) ? KEY_HIDDEN : 0));
+		c->key_memo[key] = (uint8_t)(1 |
+		                             ((!show || re_match(c, show, name, len)) ? KEY_SHOWN : 0) |
+		                             ((hide && re_match(c, hide, name, len)) ? KEY_HIDDEN : 0));
 	return c->key_memo[key];
 }
 
@@ -1077,16 +1159,19 @@ static bool filter_label_keys(fctx *c)
 
 /* ---- rename-function ---------------------------------------------------- */
 
-/* Appends the replacement of a match to c->text. */
-static bool expand(fctx *c, const char *repl, const char *subject, const regmatch_t *m)
+/* The groups a replacement can name: \0 to \9. */
+#define MAX_GROUPS 10
+
+/* Appends the replacement of a match to c->text: m holds the offsets in
+ * subject of the groups, as pp_regex_search gives them. */
+static bool expand(fctx *c, const char *repl, const char *subject, const ptrdiff_t *m)
 {
 	const char *s;
 
 	for (s = repl; *s; s++) {
 		if (*s == '\\' && is_digit(s[1])) {
-			const regmatch_t *g = &m[*++s - '0'];
-			if (g->rm_so >= 0 && !sb_add(&c->text, subject + g->rm_so,
-			                             (size_t)(g->rm_eo - g->rm_so)))
+			const ptrdiff_t *g = &m[2 * (*++s - '0')];
+			if (g[0] >= 0 && !sb_add(&c->text, subject + g[0], (size_t)(g[1] - g[0])))
 				return false;
 		} else {
 			if (*s == '\\')
@@ -1098,30 +1183,68 @@ static bool expand(fctx *c, const char *repl, const char *subject, const regmatc
 	return true;
 }
 
-/* name with every match of r replaced, in c->text, as Go's
- * ReplaceAllString does it (an empty match right after a match is left
- * alone); *hit says whether anything was. */
-static bool substitute(fctx *c, const rename_rule *r, const char *name, bool *hit)
+/* The length of the UTF-8 sequence at s (n bytes left), as Go's
+ * utf8.DecodeRuneInString measures it: 1 for a byte that starts none. */
+static size_t rune_width(const unsigned char *s, size_t n)
 {
-	size_t len = strlen(name), pos = 0, last = 0, so, eo;
-	regmatch_t m[10];
+	unsigned lo = 0x80, hi = 0xbf;
+	size_t w, i;
 
+	if (n == 0)
+		return 0;
+	if (s[0] < 0x80)
+		return 1;
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		w = 2;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef)
+		w = 3, lo = s[0] == 0xe0 ? 0xa0 : lo, hi = s[0] == 0xed ? 0x9f : hi;
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		w = 4, lo = s[0] == 0xf0 ? 0x90 : lo, hi = s[0] == 0xf4 ? 0x8f : hi;
+	else
+		return 1;
+	if (n < w || s[1] < lo || s[1] > hi)
+		return 1;
+	for (i = 2; i < w; i++)
+		if (s[i] < 0x80 || s[i] > 0xbf)
+			return 1;
+	return w;
+}
+
+/* name (len bytes) with every match of r replaced, in c->text, as Go's
+ * ReplaceAllString does it: matches searched for from after the last one,
+ * the whole name their context; an empty match right after a match left
+ * alone; a step of one character after an empty match. *hit says whether
+ * anything was replaced. */
+static bool substitute(fctx *c, const rename_rule *r, const char *name, size_t len, bool *hit)
+{
+	size_t n_groups = pp_regex_groups(r->re) + 1, pos = 0, last = 0, so, eo, width;
+	ptrdiff_t m[2 * MAX_GROUPS];
+	int found = 0;
+
+	if (n_groups > MAX_GROUPS)
+		n_groups = MAX_GROUPS;
 	c->text.n = 0;
 	*hit = false;
-	while (pos <= len && regexec(&r->re, name + pos, 10, m, pos ? REG_NOTBOL : 0) == 0) {
-		so = pos + (size_t)m[0].rm_so;
-		eo = pos + (size_t)m[0].rm_eo;
+	while (pos <= len && (found = pp_regex_search(r->re, name, len, pos, m, n_groups)) > 0) {
+		so = (size_t)m[0];
+		eo = (size_t)m[1];
 		if (!sb_add(&c->text, name + last, so - last))
 			return false;
 		if (eo > last || so == 0) {
 			*hit = true;
-			if (!expand(c, r->replacement, name + pos, m))
+			if (!expand(c, r->replacement, name, m))
 				return false;
 		}
 		last = eo;
-		pos = eo > pos ? eo : pos + 1;
+		width = rune_width((const unsigned char *)name + pos, len - pos);
+		if (pos + width > eo)
+			pos += width;
+		else if (pos + 1 > eo)
+			pos++;
+		else
+			pos = eo;
 	}
-	return sb_add(&c->text, name + last, len - last);
+	return found >= 0 && sb_add(&c->text, name + last, len - last);
 }
 
 /* The index of a new string with the bytes of c->text; -1 when out of
@@ -1147,24 +1270,47 @@ static bool install_strings(fctx *c)
 	return true;
 }
 
+enum { NAME_UNKNOWN = -2, NAME_KEPT = -1 };
+
+/* The index of string i renamed by r (a new string), or NAME_KEPT, memoised
+ * in renamed[i]: functions may share names. NAME_UNKNOWN when out of
+ * memory. */
+static int64_t renamed_name(fctx *c, const rename_rule *r, int64_t *renamed, int64_t i)
+{
+	bool hit;
+	int64_t id;
+
+	if (renamed[i] != NAME_UNKNOWN)
+		return renamed[i];
+	if (!substitute(c, r, cstr(c, i), cstr_len(c, i), &hit))
+		return NAME_UNKNOWN;
+	if (!hit)
+		return renamed[i] = NAME_KEPT;
+	id = add_string(c);
+	return renamed[i] = id < 0 ? NAME_UNKNOWN : id;
+}
+
 /* Applies one rule to every function name. */
 static bool rename_with(fctx *c, const rename_rule *r)
 {
-	bool hit, matched = false;
-	int64_t id;
-	size_t i;
+	size_t i, n_strings = c->pb->n_string_table;
+	int64_t *renamed = malloc(n_strings * sizeof(*renamed) + 1), id = NAME_KEPT;
+	bool matched = false;
 
-	for (i = 0; i < c->pb->n_function; i++) {
+	for (i = 0; renamed && i < n_strings; i++)
+		renamed[i] = NAME_UNKNOWN;
+	for (i = 0; renamed && i < c->pb->n_function; i++) {
 		pb_function *fn = c->pb->function[i];
-		if (!substitute(c, r, cstr(c, fn->name), &hit))
-			return false;
-		if (!hit)
-			continue;
-		if ((id = add_string(c)) < 0)
-			return false;
-		fn->name = id;
-		matched = true;
+		if ((id = renamed_name(c, r, renamed, fn->name)) == NAME_UNKNOWN)
+			break;
+		if (id != NAME_KEPT) {
+			fn->name = id;
+			matched = true;
+		}
 	}
+	free(renamed);
+	if (!renamed || id == NAME_UNKNOWN)
+		return false;
 	if (!matched)
 		unmatched(c, PPROF_FILTER_RENAME, r->text);
 	return install_strings(c);
@@ -1306,6 +1452,29 @@ static bool scale_values(fctx *c)
 
 /* ---- applying ---------------------------------------------------------- */
 
+/* Allocates the memos of the tag filters: per string for one with a key
+ * and regexes, per label for one without. */
+static bool tag_memos_init(fctx *c)
+{
+	size_t n = c->pb->n_string_table;
+	int k;
+
+	for (k = 0; k < 2; k++) {
+		const tag_option *t = &c->f->tag[k];
+		if (!t->text || t->numeric)
+			continue;
+		if (!t->key) {
+			c->pair_col[k] = c->pair_width;
+			c->pair_width += t->n_res;
+		} else if (!(c->tag_memo[k] = malloc(n + 1))) {
+			return false;
+		} else {
+			memset(c->tag_memo[k], -1, n);
+		}
+	}
+	return true;
+}
+
 /* Allocates the tables of c for profile p. */
 static bool ctx_init(fctx *c, pprof_filter *f, pprof_profile *p)
 {
@@ -1315,21 +1484,24 @@ static bool ctx_init(fctx *c, pprof_filter *f, pprof_profile *p)
 	c->f = f;
 	c->p = p;
 	c->pb = p->pb;
-	c->fn_memo = malloc(pb->n_function + 1);
-	c->map_memo = malloc(pb->n_mapping + 1);
+	c->str_memo = malloc(pb->n_string_table + 1);
 	c->loc_state = malloc(pb->n_location + 1);
 	c->key_memo = malloc(pb->n_string_table + 1);
 	if (f->tag[0].numeric || f->tag[1].numeric)
 		c->key_unit = malloc(pb->n_string_table * sizeof(*c->key_unit) + 1);
-	return c->fn_memo && c->map_memo && c->loc_state && c->key_memo &&
-	       (c->key_unit || !(f->tag[0].numeric || f->tag[1].numeric));
+	return c->str_memo && c->loc_state && c->key_memo &&
+	       (c->key_unit || !(f->tag[0].numeric || f->tag[1].numeric)) && tag_memos_init(c);
 }
 
 /* Frees the tables of c (not the profile). */
 static void ctx_free(fctx *c)
 {
-	free(c->fn_memo);
-	free(c->map_memo);
+	free(c->str_memo);
+	free(c->tag_memo[0]);
+	free(c->tag_memo[1]);
+	VEC_FREE(c->pairs);
+	free(c->pair_memo);
+	pp_htab_free(&c->pair_index);
 	free(c->loc_state);
 	free(c->key_memo);
 	free(c->key_unit);
@@ -1340,11 +1512,17 @@ static void ctx_free(fctx *c)
 /* The steps, in order: pprof's (driver.applyFocus), then ours. */
 static bool run_steps(fctx *c, size_t column)
 {
+	static bool (*const pprof_steps[])(fctx *) = {
+		filter_by_name, show_from, filter_by_tags, filter_label_keys, prune_from,
+		rename_functions,
+	};
+	size_t i;
+
 	if (c->key_unit)
 		find_label_units(c);
-	if (!filter_by_name(c) || !show_from(c) || !filter_by_tags(c) ||
-	    !filter_label_keys(c) || !prune_from(c) || !rename_functions(c))
-		return false;
+	for (i = 0; i < sizeof(pprof_steps) / sizeof(pprof_steps[0]); i++)
+		if (!pprof_steps[i](c) || c->nomem)
+			return false;
 	if (c->f->flags & PPROF_FILTER_DROP_LABELS)
 		drop_labels(c);
 	if (c->f->flags & PPROF_FILTER_DROP_ADDRESSES)

@@ -463,8 +463,9 @@ int pprof_label_edits_apply(pprof_label_edits *e, pprof_profile *p, pprof_profil
  * pprof_merger does), which drops what nothing references any more, adds up
  * samples that became the same and numbers ids afresh.
  *
- * Regular expressions are POSIX extended ones (regcomp, REG_EXTENDED), found
- * anywhere in the text as pprof's RE2 ones are. A name filter matches a
+ * Regular expressions are Go's, as pprof's are: RE2's syntax and semantics
+ * (RE2 matches them, in time linear in the text), found anywhere in the
+ * text. A name filter matches a
  * location when one of its lines' function names or file names does, or its
  * mapping's file name does; hide, show, show-from and prune-from remove lines
  * of a location (inlined frames) as pprof does.

@@ -17,7 +17,7 @@ static const char usage_text[] =
 	"Usage: pprof-filter [options] [FILE...]\n"
 	"Filter each profile of the FILEs (or stdin; - is stdin) as 'go tool pprof'\n"
 	"does with the options of the same names, and write the results, one gzip\n"
-	"member each, to stdout. Regular expressions are POSIX extended ones.\n"
+	"member each, to stdout. Regular expressions are Go's (RE2 syntax).\n"
 	"\n"
 	"As go tool pprof (applied in its order):\n"
 	"      --focus RE         keep samples with a frame that matches RE\n"

@@ -345,7 +345,7 @@ for opt in --focus --ignore --hide --show --show-from --prune-from --tagshow --t
 done
 usage_error "^pprof-filter: --focus: invalid regular expression '\\[x': " --focus '[x'
 usage_error "^pprof-filter: --tagfocus: invalid regular expression '\\(': " --tagfocus 'endpoint=('
-usage_error "^pprof-filter: --tagignore: invalid regular expression 'x\\{2': " --tagignore 'ok,x{2'
+usage_error "^pprof-filter: --tagignore: invalid regular expression 'x\\*\\*': " --tagignore 'ok,x**'
 usage_error "^pprof-filter: --rename-function: invalid regular expression '\\(': " \
 	--rename-function '(=x'
 

@@ -4,13 +4,16 @@
  * validation, a merge with a fixed real profile (the file named by
  * FUZZ_FIXED_PROFILE, when set) and with itself as a base, label edits and
  * one of a few fixed filters (picked from the input's length, so a run is
- * deterministic), and the writer; what the writer makes must read back as
- * valid profiles. The bytes also go to the library's own decoder
+ * deterministic; one uses RE2's syntax in every regex option), and the
+ * writer; what the writer makes must read back as valid profiles. The last
+ * bytes of the input are also a regular expression: compiled (a refusal
+ * must say why) and, when RE2 takes it, applied as --focus and in a
+ * --rename-function to every profile of the input. The bytes also go to the library's own decoder
  * (pp_unpack_fast, linked in statically) and to protobuf-c's unpacker:
  * whatever the first takes, the second must take the same. Any crash,
  * sanitizer report or failed assertion is a finding.
  *
- * Build: ./configure CC=clang --enable-fuzzing && make tests/fuzz/fuzz_decode
+ * Build: ./configure CC=clang CXX=clang++ --enable-fuzzing && make tests/fuzz/fuzz_decode
  * Run:   make fuzz FUZZ_SECONDS=60   (seeds: tests/data, tests/fuzz/corpus)
  */
 #include <stdio.h>
@@ -76,7 +79,7 @@ static pprof_profile *fixed;
 
 /* The filters an input goes through, one per input, and the label edits
  * every decoded profile gets; made once. */
-#define N_FILTERS 4
+#define N_FILTERS 5
 static pprof_filter *filters[N_FILTERS];
 static pprof_label_edits *edits;
 
@@ -89,9 +92,11 @@ static void must_set(pprof_filter *f, int option, const char *arg)
 	}
 }
 
-/* Four filters that between them use every option and flag: name regexes
+/* Filters that between them use every option and flag: name regexes
  * (which match names of the real profiles and of the corpus), label
- * filters by string and by numeric range, renames, scaling and PGO. */
+ * filters by string and by numeric range, renames, scaling and PGO; the
+ * fifth RE2's syntax (Perl classes, flags, non-greedy and empty matches,
+ * Unicode classes, quoting) in every regex option. */
 static void make_filters(void)
 {
 	for (int i = 0; i < N_FILTERS; i++)
@@ -116,6 +121,46 @@ static void make_filters(void)
 	must_set(filters[2], PPROF_FILTER_SAMPLE_TYPE, "cpu");
 	pprof_filter_set_flags(filters[2], PPROF_FILTER_DROP_LABELS | PPROF_FILTER_DROP_ADDRESSES);
 	pprof_filter_set_flags(filters[3], PPROF_FILTER_PGO);
+	must_set(filters[4], PPROF_FILTER_FOCUS, "(?i)MAIN|\\pL+\\.\\p{Lu}");
+	must_set(filters[4], PPROF_FILTER_IGNORE, "\\Qgc(\\E|\\bsweep\\w*?\\z");
+	must_set(filters[4], PPROF_FILTER_HIDE, "\\A[[:alpha:]]+\\.\\d");
+	must_set(filters[4], PPROF_FILTER_SHOW, "(?s).+?");
+	must_set(filters[4], PPROF_FILTER_SHOW_FROM, "(?P<pkg>\\w+)/|\\S");
+	must_set(filters[4], PPROF_FILTER_PRUNE_FROM, "(?U)\\.a+$");
+	must_set(filters[4], PPROF_FILTER_TAG_FOCUS, "(?i)\\p{Greek}|.*?,\\W?");
+	must_set(filters[4], PPROF_FILTER_TAG_SHOW, "^\\B|[^\\x00-\\x7f]|\\w");
+	must_set(filters[4], PPROF_FILTER_TAG_HIDE, "(?m)^x$");
+	must_set(filters[4], PPROF_FILTER_RENAME, "(\\w*?)(\\d*)=\\2\\1");
+	must_set(filters[4], PPROF_FILTER_RENAME, "x*=-");
+	must_set(filters[4], PPROF_FILTER_RENAME, "(?i)(A|ab)(c|bcd)(d*)=[\\3\\2\\1]");
+}
+
+/* A filter with the input's last bytes (up to 32, from after its last NUL)
+ * as --focus and in a --rename-function, or NULL when the regex is refused
+ * (with a reason: anything else is a finding). */
+static pprof_filter *fuzzed_regex_filter(const unsigned char *data, size_t size)
+{
+	char pattern[40];
+	size_t n = size < 32 ? size : 32, i;
+	pprof_filter *f = pprof_filter_new();
+	int rc;
+
+	if (!f)
+		abort();
+	for (i = 0; i < n && data[size - n + i]; i++)
+		pattern[i] = (char)data[size - n + i];
+	pattern[i] = '\0';
+	rc = pprof_filter_set(f, PPROF_FILTER_FOCUS, pattern);
+	if (rc == PPROF_OK) {
+		memcpy(pattern + i, "=<\\0>", 6);   /* the same regex unless it has an '=' */
+		rc = pprof_filter_set(f, PPROF_FILTER_RENAME, pattern);
+	}
+	if (rc == PPROF_OK)
+		return f;
+	if (rc != PPROF_ERR_ARG || pprof_filter_error(f)[0] == '\0')
+		abort();
+	pprof_filter_free(f);
+	return NULL;
 }
 
 /* Label edits of every kind, reserved keys aside. */
@@ -212,6 +257,7 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 	pprof_merger *m = pprof_merger_new();
 	pprof_profile *p, *merged = NULL;
 	pprof_filter *f = filters[size % N_FILTERS];
+	pprof_filter *fuzzed = fuzzed_regex_filter(data, size);
 	int rc;
 
 	if (!r || !m)
@@ -227,6 +273,8 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 			pprof_merger_add(m, p, PPROF_MERGE_SUBTRACT | PPROF_MERGE_MARK_BASE);
 		check_round_trip(p, PPROF_UNCOMPRESSED);
 		edit_and_filter(p, f);
+		if (fuzzed)
+			edit_and_filter(p, fuzzed);
 		pprof_profile_free(p);
 	}
 	if (rc != PPROF_END && pprof_reader_error(r)[0] == '\0')
@@ -238,5 +286,6 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 	}
 	pprof_merger_free(m);
 	pprof_reader_free(r);
+	pprof_filter_free(fuzzed);
 	return 0;
 }

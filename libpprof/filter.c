@@ -1,5 +1,5 @@
 /*
- * filter.c - google/pprof's filters (DESIGN section 7), applied as `go tool
+ * filter.c - google/pprof's filters (HACKING.md section 7), applied as `go tool
  * pprof` applies its options of the same names (driver.applyFocus), then
  * edits of our own, then a merge of the profile on its own.
  *

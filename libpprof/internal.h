@@ -150,7 +150,7 @@ struct pprof_profile {
 };
 
 /* Wraps a decoded message (in arena a, which the profile then owns): checks
- * it per DESIGN section 6 and builds its id maps. On failure returns NULL,
+ * it per HACKING.md section 6 and builds its id maps. On failure returns NULL,
  * describes the problem in err (PP_ERRLEN) and sets *code; a is then freed. */
 pprof_profile *pp_profile_adopt(pp_arena *a, pb_profile *pb, char *err, int *code);
 
@@ -211,7 +211,7 @@ bool pp_profile_append_strings(pprof_profile *p, const ProtobufCBinaryData *strs
 
 /*
  * Reduces p, in place and in its arena, to what `go build -pgo` reads
- * (DESIGN section 9; pgo.c says why nothing the compiler uses changes).
+ * (HACKING.md section 9; pgo.c says why nothing the compiler uses changes).
  * Adds locations (leaf copies) with new ids, which p's id maps do not know:
  * merge a view of p->pb adopted anew. PPROF_ERR_DATA, with err, when Go
  * could not use the profile.

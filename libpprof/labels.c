@@ -1,5 +1,5 @@
 /*
- * labels.c - label edits (DESIGN section 8, pprof-tag): an ordered list of
+ * labels.c - label edits (HACKING.md section 8, pprof-tag): an ordered list of
  * changes to the labels of every sample and to the comments of a profile,
  * with the semantics of google/pprof's Profile methods (SetLabel,
  * RemoveLabel, SetNumLabel, RemoveNumLabel).

@@ -1,6 +1,6 @@
 /*
  * merge.c - merging profiles the way google/pprof's profile.Merge does
- * (DESIGN section 5), one input at a time.
+ * (HACKING.md section 5), one input at a time.
  *
  * The result is kept in flat arrays, with hash sets over them for the keys
  * that make two objects the same: functions (name, system name, file, start
@@ -325,7 +325,7 @@ static bool take_first_header(const merge_input *in)
 	return m->strings.count < UINT32_MAX - 1;
 }
 
-/* Combines the input's header into the result's (DESIGN section 5). */
+/* Combines the input's header into the result's (HACKING.md section 5). */
 static bool combine_header(const merge_input *in)
 {
 	pprof_merger *m = in->m;

@@ -1,5 +1,5 @@
 /*
- * pgo.c - reducing a profile to what `go build -pgo` reads (DESIGN section
+ * pgo.c - reducing a profile to what `go build -pgo` reads (HACKING.md section
  * 9), without changing anything the compiler computes from it.
  *
  * Go (cmd/internal/pgo, FromPProf) takes the first sample type that is

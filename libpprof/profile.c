@@ -1,5 +1,5 @@
 /*
- * profile.c - a decoded profile: validation (DESIGN section 6), id maps and
+ * profile.c - a decoded profile: validation (HACKING.md section 6), id maps and
  * accessors. After pp_profile_adopt succeeds, every index and id in the
  * profile can be trusted.
  */

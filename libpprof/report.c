@@ -1,5 +1,5 @@
 /*
- * report.c - the facts pprof-stat reports (DESIGN section 8), computed the
+ * report.c - the facts pprof-stat reports (HACKING.md section 8), computed the
  * way google/pprof's report and graph packages compute `go tool pprof -top`,
  * `-tags` and `-traces` at the default "functions" granularity, so that the
  * numbers are theirs:

@@ -1,5 +1,5 @@
 /*
- * stream.c - a stream of profiles (DESIGN section 2). Input that starts with
+ * stream.c - a stream of profiles (HACKING.md section 2). Input that starts with
  * the gzip magic is a sequence of gzip members, one profile each; any other
  * input is one uncompressed profile. One profile's bytes are held at a time,
  * and never more than the size limit: a decompression bomb is refused after

@@ -1,5 +1,5 @@
 /*
- * check_filter.c - filters (DESIGN section 7: google/pprof's rules in
+ * check_filter.c - filters (HACKING.md section 7: google/pprof's rules in
  * profile/filter.go, prune.go and driver_focus.go) and the reduction for
  * go build -pgo (section 9, the rules in libpprof/pgo.c), one test per rule.
  * Results are written, unpacked and rendered as text (testlib.h): stacks

@@ -1,5 +1,5 @@
 /*
- * check_labels.c - label edits (DESIGN section 8, pprof-tag), one test per
+ * check_labels.c - label edits (HACKING.md section 8, pprof-tag), one test per
  * rule: each edit as google/pprof's Profile methods would do it, the order
  * of edits, samples merged when their labels became equal, reserved keys,
  * refused arguments, and the profile's string table. Results are written,

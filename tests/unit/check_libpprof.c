@@ -1,5 +1,5 @@
 /*
- * check_libpprof.c - runs the Check suites of libpprof: reader (DESIGN
+ * check_libpprof.c - runs the Check suites of libpprof: reader (HACKING.md
  * section 2), validation (section 6), merge (section 5) and writer.
  *
  * CK_FORK=no runs every test in this process (for valgrind); CK_RUN_SUITE

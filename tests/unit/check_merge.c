@@ -1,5 +1,5 @@
 /*
- * check_merge.c - merging (DESIGN section 5, google/pprof's profile.Merge),
+ * check_merge.c - merging (HACKING.md section 5, google/pprof's profile.Merge),
  * one test per rule. Results are written, unpacked and rendered as text
  * (testlib.h), so each assertion checks ids, order, labels and values at once.
  */

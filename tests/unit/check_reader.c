@@ -1,5 +1,5 @@
 /*
- * check_reader.c - the stream reader (DESIGN section 2): gzip members, plain
+ * check_reader.c - the stream reader (HACKING.md section 2): gzip members, plain
  * protobuf, file descriptors, damaged input, size limits and error texts.
  */
 #include "config.h"

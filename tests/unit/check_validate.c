@@ -1,5 +1,5 @@
 /*
- * check_validate.c - what a decoded profile must satisfy (DESIGN section 6),
+ * check_validate.c - what a decoded profile must satisfy (HACKING.md section 6),
  * one test per rule, each checking the code and the whole error text (the
  * object, its 1-based position, the offending value); and the accessors of a
  * profile that passed.

@@ -192,7 +192,24 @@ find_go() {
 		GO=$(ls -d /usr/lib/go-*/bin/go 2>/dev/null | sort -V | tail -n 1)
 		[ -n "$GO" ] || GO=$(command -v go) || return 1
 	fi
-	"$GO" version >/dev/null 2>&1
+	go_version=$("$GO" env GOVERSION 2>/dev/null) || return 1   # e.g. go1.19.8
+}
+
+# need_go MIN [WHAT]: returns 0 when $GO (from find_go) is Go MIN or later.
+# When it is older, records WHAT as a skipped check, "ok N - NAME: WHAT
+# # SKIP needs Go MIN or later; $GO is go1.19.8" (TAP's skip, which Automake
+# counts as SKIP), and returns 1; without WHAT, skips the whole script for
+# that reason. Every suite gates on the Go version with this.
+need_go() {
+	local min=$1 reason
+	if [ "$(printf '%s\n' "go$min" "$go_version" | sort -V | head -n 1)" = "go$min" ]; then
+		return 0
+	fi
+	reason="needs Go $min or later; $GO is $go_version"
+	[ $# -ge 2 ] || skip "$reason"
+	n_checks=$((n_checks + 1))
+	printf 'ok %d - %s: %s # SKIP %s\n' "$n_checks" "$test_name" "$2" "$reason"
+	return 1
 }
 
 # finish: prints the summary and exits 0 when all checks passed, else 1.

@@ -45,7 +45,8 @@ ln -s "$PPROF_MERGE" "$bin/pprof-merge" && ln -s "$PPROF_FILTER" "$bin/pprof-fil
 	ln -s "$PPROF_STAT" "$bin/pprof-stat" && ln -s "$PPROF_TAG" "$bin/pprof-tag" || exit 99
 if find_go; then
 	export REAL_GO=$GO
-	"$GO" tool -n preprofile >/dev/null 2>&1 && export REAL_PREPROFILE=1
+	need_go 1.23 'go tool preprofile reads the profiles the examples build with' &&
+		export REAL_PREPROFILE=1
 fi
 export GOFLAGS= PPROF_TMPDIR=$scratch/tmp HOME=$scratch/home
 mkdir -p "$PPROF_TMPDIR" "$HOME" || exit 99

@@ -235,8 +235,12 @@ compare_folded synth 1 nanoseconds "$data/synth-100k.pb.gz"
 if [ -n "$odd" ]; then
 	t 'a profile of odd names, frames and labels'
 	expect_exit 0 ps --json "$odd"
-	check_eq 'totals: ours vs pprof -raw' "$(raw_totals "$odd")" \
-		"$(jq -r '[.sample_types[] | "\(.type)/\(.unit)=\(.total)"] | join(" ")' "$out")"
+	# Go 1.19's pprof leaves the sample without a stack out of -raw (1.23's
+	# keeps it; the versions between were not tried).
+	if need_go 1.23 'totals: ours vs pprof -raw, with a sample without a stack'; then
+		check_eq 'totals: ours vs pprof -raw' "$(raw_totals "$odd")" \
+			"$(jq -r '[.sample_types[] | "\(.type)/\(.unit)=\(.total)"] | join(" ")' "$out")"
+	fi
 	for type in samples alloc; do
 		compare_tops odd "$type" "$odd"
 	done

@@ -193,6 +193,35 @@ find_go() {
 		[ -n "$GO" ] || GO=$(command -v go) || return 1
 	fi
 	go_version=$("$GO" env GOVERSION 2>/dev/null) || return 1   # e.g. go1.19.8
+	go_pprof_bin=$("$GO" tool -n pprof 2>/dev/null) && [ -x "$go_pprof_bin" ]
+}
+
+# go_pprof ARGS...: `$GO tool pprof -symbolize=none ARGS`, made once per
+# ARGS. It runs the binary that `go tool -n pprof` names (what `go tool
+# pprof` runs, without starting the go command each time, which doubled the
+# cost of a small report), and keeps stderr, stdout and the exit status in
+# $scratch/pprof.cache, under a key made of ARGS and the size, time and inode
+# of each file they name: the same report asked for again, of the same
+# files, is the one already made. Stderr comes before stdout, as pprof
+# writes them (its messages as it loads, then the report).
+go_pprof() {
+	local key arg dir=$scratch/pprof.cache
+	key=$(for arg; do
+		printf '%s\n' "$arg"
+		[ ! -f "$arg" ] || stat -c '%s %.9Y %i' -- "$arg"
+	done | md5sum)
+	key=$dir/${key%% *}
+	if [ -f "$key.status" ]; then
+		echo cached >> "$dir/calls.log"
+	else
+		mkdir -p "$dir" || exit 99
+		echo run >> "$dir/calls.log"
+		"$go_pprof_bin" -symbolize=none "$@" > "$key.out" 2> "$key.err"
+		echo $? > "$key.status"
+	fi
+	cat "$key.err" >&2
+	cat "$key.out"
+	return "$(cat "$key.status")"
 }
 
 # need_go MIN [WHAT]: returns 0 when $GO (from find_go) is Go MIN or later.
@@ -215,6 +244,9 @@ need_go() {
 # finish: prints the summary and exits 0 when all checks passed, else 1.
 finish() {
 	vg_check
+	[ ! -f "$scratch/pprof.cache/calls.log" ] ||
+		echo "# go tool pprof: $(grep -c run "$scratch/pprof.cache/calls.log") reports made," \
+			"$(grep -c cached "$scratch/pprof.cache/calls.log") more taken from the cache"
 	echo "1..$n_checks"
 	if [ "$n_failed" -eq 0 ]; then
 		cd / && rm -rf "$scratch" "$vg_dir"

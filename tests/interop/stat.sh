@@ -28,7 +28,7 @@ command -v jq >/dev/null || skip 'no jq'
 echo "using $GO: $("$GO" version)"
 
 ps() { "$PPROF_STAT" "$@"; }
-pprof() { "$GO" tool pprof -symbolize=none "$@"; }
+pprof() { go_pprof "$@"; }
 
 # The same odd profile as tests/cli/stat.sh makes (nameless functions,
 # locations without lines or mapping, ';' in a name, an inlined frame,

@@ -33,7 +33,7 @@ echo "using $GO: $("$GO" version)"
 
 pt() { "$PPROF_TAG" "$@"; }
 pm() { "$PPROF_MERGE" "$@"; }
-pprof() { "$GO" tool pprof -symbolize=none "$@"; }
+pprof() { go_pprof "$@"; }
 
 cpu1=$data/cpu-1.pb.gz cpu2=$data/cpu-2.pb.gz cpu5=$data/cpu-5.pb.gz
 heap=$data/heap-1.pb.gz gor=$data/goroutine.pb.gz synth=$data/synth-small-1.pb.gz

@@ -464,8 +464,8 @@ for page in "$top_srcdir"/man/pprof-*.[1-9]; do
 done
 
 t 'extraction'
-check 'the quick start is marked to be skipped' eval 'grep -q "make check" ex/README.*.skip'
-check_no_grep 'no README example builds the tree' 'autoreconf|install-deps|configure|make check' \
+check 'the quick start is marked to be skipped' eval 'grep -Eq "make( -j[^ ]*)? check" ex/README.*.skip'
+check_no_grep 'no README example builds the tree' 'autoreconf|install-deps|configure|make( -j[^ ]*)? check' \
 	<(cat ex/README.*.sh)
 n_ex=$(ls ex/*.sh | wc -l)
 check "found examples ($n_ex)" test "$n_ex" -ge 25

@@ -1,6 +1,9 @@
 # Interoperability of pprof-stat with google/pprof: every number pprof-stat
 # reports must be the one `go tool pprof -symbolize=none` (DESIGN.md section
 # 5) computes from the same inputs. Skipped when there is no Go or no jq.
+# What stat-1.sh (each profile alone) and stat-2.sh (merges, a diff, a large
+# and an odd profile) share; in two scripts so that make -j runs them side
+# by side.
 #
 # Compared, for each set of inputs (one profile or several, which both tools
 # merge) and every sample type:
@@ -220,53 +223,3 @@ compare() {
 		index=$((index + 1))
 	done
 }
-
-# ---- profiles -----------------------------------------------------------------
-
-for f in cpu-1 cpu-2 cpu-3 cpu-4 cpu-5 cpu-6 go119-cpu heap-1 heap-2 goroutine synth-small-1; do
-	t "$f"
-	compare "$f" "$data/$f.pb.gz"
-done
-
-t 'CPU profiles cpu-1..6, merged by both tools'
-compare cpu "$data"/cpu-[1-6].pb.gz
-
-t 'heap profiles, merged by both tools'
-compare heap "$data/heap-1.pb.gz" "$data/heap-2.pb.gz"
-
-t 'a --diff-base merge: negative values and base samples'
-compare diff diff.pb.gz
-
-t 'a large synthetic profile (nodes dropped, numeric labels with units)'
-# pprof takes some 40 s of CPU for each report of this profile, nearly all
-# of it formatting the numeric labels of every sample at each of its nodes
-# (graph.New), and 2 to 6 s of a copy without labels. The reports compared
-# here show no labels: the top tables, -traces made folded and the totals of
-# -raw are the same for both. So pprof reports on its own copy without
-# labels (-proto -taghide='.*'), and pprof-stat on the profile as it is.
-synth=$data/synth-100k.pb.gz
-pprof -proto -taghide='.*' "$synth" > synth-nolabels.pb.gz 2>/dev/null || exit 99
-pprof_copy[$synth]=synth-nolabels.pb.gz
-compare_tops synth cpu "$synth"
-expect_exit 0 ps --json "$synth"
-check_eq 'totals: ours vs pprof -raw' "$(raw_totals synth-nolabels.pb.gz)" \
-	"$(jq -r '[.sample_types[] | "\(.type)/\(.unit)=\(.total)"] | join(" ")' "$out")"
-compare_folded synth 1 nanoseconds "$synth"
-
-if [ -n "$odd" ]; then
-	t 'a profile of odd names, frames and labels'
-	expect_exit 0 ps --json "$odd"
-	# Go 1.19's pprof leaves the sample without a stack out of -raw (1.23's
-	# keeps it; the versions between were not tried).
-	if need_go 1.23 'totals: ours vs pprof -raw, with a sample without a stack'; then
-		check_eq 'totals: ours vs pprof -raw' "$(raw_totals "$odd")" \
-			"$(jq -r '[.sample_types[] | "\(.type)/\(.unit)=\(.total)"] | join(" ")' "$out")"
-	fi
-	for type in samples alloc; do
-		compare_tops odd "$type" "$odd"
-	done
-	compare_folded odd 0 count "$odd"
-	compare_folded odd 1 bytes "$odd"
-fi
-
-finish

@@ -203,7 +203,8 @@ find_go() {
 # $scratch/pprof.cache, under a key made of ARGS and the size, time and inode
 # of each file they name: the same report asked for again, of the same
 # files, is the one already made. Stderr comes before stdout, as pprof
-# writes them (its messages as it loads, then the report).
+# writes them (its messages as it loads, then the report); the exit status
+# is that of `go tool pprof`.
 go_pprof() {
 	local key arg dir=$scratch/pprof.cache
 	key=$(for arg; do
@@ -216,8 +217,10 @@ go_pprof() {
 	else
 		mkdir -p "$dir" || exit 99
 		echo run >> "$dir/calls.log"
+		# (go tool exits 1 when the tool fails, whatever its status: pprof's
+		# own is 2)
 		"$go_pprof_bin" -symbolize=none "$@" > "$key.out" 2> "$key.err"
-		echo $? > "$key.status"
+		[ $? -eq 0 ] && echo 0 > "$key.status" || echo 1 > "$key.status"
 	fi
 	cat "$key.err" >&2
 	cat "$key.out"

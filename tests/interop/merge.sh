@@ -246,22 +246,14 @@ compare heapdiff "-:$data/heap-1.pb.gz" "+:$data/heap-2.pb.gz"
 
 # ---- incompatible profiles -------------------------------------------------------
 
-# pprof_refuses ARGS...: go tool pprof -proto ARGS exits 1, as pprof-merge
-# does (Go 1.19's pprof exits 2; 1.23's 1; the versions between were not
-# tried).
-pprof_refuses() {
-	need_go 1.23 "exit status 1 of: pprof -proto $*" || return 0
-	expect_exit 1 pprof -proto "$@"
-}
-
 t 'CPU + heap: both tools refuse'
-pprof_refuses "$data/cpu-1.pb.gz" "$data/heap-1.pb.gz"
+expect_exit 1 pprof -proto "$data/cpu-1.pb.gz" "$data/heap-1.pb.gz"
 expect_exit 1 pm "$data/cpu-1.pb.gz" "$data/heap-1.pb.gz"
 check_empty 'nothing written' "$out"
-pprof_refuses -base "$data/heap-1.pb.gz" "$data/cpu-1.pb.gz"
+expect_exit 1 pprof -proto -base "$data/heap-1.pb.gz" "$data/cpu-1.pb.gz"
 expect_exit 1 pm --base "$data/heap-1.pb.gz" "$data/cpu-1.pb.gz"
 check_empty 'nothing written (--base)' "$out"
-pprof_refuses "$data/cpu-1.pb.gz" "$data/goroutine.pb.gz"
+expect_exit 1 pprof -proto "$data/cpu-1.pb.gz" "$data/goroutine.pb.gz"
 expect_exit 1 pm "$data/cpu-1.pb.gz" "$data/goroutine.pb.gz"
 
 finish

@@ -1,15 +1,27 @@
 #!/usr/bin/env bash
 # Installs what pprof-tools needs to build and test on Debian 12 (as root, or
-# through sudo):
-# the toolchain (C, and C++ for libpprof's shim over RE2), protobuf-c, zlib,
-# RE2, Check, Go (its `go tool pprof` is what the interoperability tests
-# compare with), and mandoc, valgrind, clang with
-# libFuzzer, jq and bash-completion (where completions install) for the checks. With --go-backports it also installs Go 1.23 from Debian's
-# bookworm-backports suite (profiles with Function.start_line, `go tool
-# preprofile`); the suite's entry is derived from the machine's own Debian
-# entry, so no host is named here.
+# through sudo): the toolchain (C, and C++ for libpprof's shim over RE2),
+# protobuf-c, RE2, zlib, Check, Go (its `go tool
+# pprof` is what the interoperability tests compare with), and mandoc,
+# valgrind, clang with libFuzzer, jq and bash-completion (where completions
+# install) for the checks.
+#
+# Go: Debian 12's golang-go is Go 1.19, and some checks need a newer one (the
+# PGO checks run `go tool preprofile`, which came with Go 1.23), so Go 1.23
+# comes from Debian's bookworm-backports suite. Its entry is derived from the
+# machine's own Debian entry (deb822 or one-line), so no host is named here.
+# When it cannot be had, a message says so and the tests use Go 1.19: the
+# checks that need a newer Go are skipped, each naming the version it needs.
+# (--go-backports, which used to ask for Go 1.23, is accepted and changes
+# nothing.)
 set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
+for arg; do
+	case $arg in
+	--go-backports) ;;
+	*) echo "usage: $0 [--go-backports]" >&2; exit 2 ;;
+	esac
+done
 if [ "$(id -u)" != 0 ]; then
 	exec sudo "$0" "$@"   # root runs it as it is: a bare Debian may have no sudo
 fi
@@ -25,15 +37,30 @@ packages=(
 apt-get update -qq
 apt-get install -y -qq --no-install-recommends "${packages[@]}" >/dev/null
 
-if [ "${1:-}" = --go-backports ]; then
-	src=/etc/apt/sources.list.d/debian.sources
-	dst=/etc/apt/sources.list.d/bookworm-backports.sources
-	if [ ! -f "$dst" ] && [ -f "$src" ]; then
+# add_backports: adds an entry for bookworm-backports next to the machine's
+# Debian entry, unless there is one; fails when there is nothing to derive
+# it from.
+add_backports() {
+	local src=/etc/apt/sources.list.d/debian.sources
+	grep -qs '^[^#]*bookworm-backports' /etc/apt/sources.list /etc/apt/sources.list.d/*.list \
+		/etc/apt/sources.list.d/*.sources && return 0
+	if [ -f "$src" ]; then
 		awk '/^(Types|URIs|Components|Signed-By):/ { print; next }
 		     /^Suites:/ { print "Suites: bookworm-backports"; next }
-		     /^$/ { exit }' "$src" > "$dst"
-		apt-get update -qq
+		     /^$/ { exit }' "$src" > /etc/apt/sources.list.d/bookworm-backports.sources
+	elif grep -qs '^deb .* bookworm ' /etc/apt/sources.list; then
+		sed -n 's/^\(deb .* \)bookworm \(.*\)$/\1bookworm-backports \2/p' /etc/apt/sources.list |
+			head -n 1 > /etc/apt/sources.list.d/bookworm-backports.list
+	else
+		return 1
 	fi
-	apt-get install -y -qq -t bookworm-backports golang-1.23-go >/dev/null ||
-		echo "install-deps: Go 1.23 from bookworm-backports not available; using $(go version)" >&2
+	apt-get update -qq
+}
+
+if add_backports && apt-get install -y -qq --no-install-recommends -t bookworm-backports \
+		golang-1.23-go >/dev/null; then
+	echo "install-deps: $(/usr/lib/go-1.23/bin/go version)"
+else
+	echo "install-deps: Go 1.23 from bookworm-backports is not available; the tests use" \
+		"$(go version) and skip the checks that need a newer Go" >&2
 fi

@@ -192,12 +192,64 @@ find_go() {
 		GO=$(ls -d /usr/lib/go-*/bin/go 2>/dev/null | sort -V | tail -n 1)
 		[ -n "$GO" ] || GO=$(command -v go) || return 1
 	fi
-	"$GO" version >/dev/null 2>&1
+	go_version=$("$GO" env GOVERSION 2>/dev/null) || return 1   # e.g. go1.19.8
+	go_pprof_bin=$("$GO" tool -n pprof 2>/dev/null) && [ -x "$go_pprof_bin" ]
+}
+
+# go_pprof ARGS...: `$GO tool pprof -symbolize=none ARGS`, made once per
+# ARGS. It runs the binary that `go tool -n pprof` names (what `go tool
+# pprof` runs, without starting the go command each time, which doubled the
+# cost of a small report), and keeps stderr, stdout and the exit status in
+# $scratch/pprof.cache, under a key made of ARGS and the size, time and inode
+# of each file they name: the same report asked for again, of the same
+# files, is the one already made. Stderr comes before stdout, as pprof
+# writes them (its messages as it loads, then the report); the exit status
+# is that of `go tool pprof`.
+go_pprof() {
+	local key arg dir=$scratch/pprof.cache
+	key=$(for arg; do
+		printf '%s\n' "$arg"
+		[ ! -f "$arg" ] || stat -c '%s %.9Y %i' -- "$arg"
+	done | md5sum)
+	key=$dir/${key%% *}
+	if [ -f "$key.status" ]; then
+		echo cached >> "$dir/calls.log"
+	else
+		mkdir -p "$dir" || exit 99
+		echo run >> "$dir/calls.log"
+		# (go tool exits 1 when the tool fails, whatever its status: pprof's
+		# own is 2)
+		"$go_pprof_bin" -symbolize=none "$@" > "$key.out" 2> "$key.err"
+		[ $? -eq 0 ] && echo 0 > "$key.status" || echo 1 > "$key.status"
+	fi
+	cat "$key.err" >&2
+	cat "$key.out"
+	return "$(cat "$key.status")"
+}
+
+# need_go MIN [WHAT]: returns 0 when $GO (from find_go) is Go MIN or later.
+# When it is older, records WHAT as a skipped check, "ok N - NAME: WHAT
+# # SKIP needs Go MIN or later; $GO is go1.19.8" (TAP's skip, which Automake
+# counts as SKIP), and returns 1; without WHAT, skips the whole script for
+# that reason. Every suite gates on the Go version with this.
+need_go() {
+	local min=$1 reason
+	if [ "$(printf '%s\n' "go$min" "$go_version" | sort -V | head -n 1)" = "go$min" ]; then
+		return 0
+	fi
+	reason="needs Go $min or later; $GO is $go_version"
+	[ $# -ge 2 ] || skip "$reason"
+	n_checks=$((n_checks + 1))
+	printf 'ok %d - %s: %s # SKIP %s\n' "$n_checks" "$test_name" "$2" "$reason"
+	return 1
 }
 
 # finish: prints the summary and exits 0 when all checks passed, else 1.
 finish() {
 	vg_check
+	[ ! -f "$scratch/pprof.cache/calls.log" ] ||
+		echo "# go tool pprof: $(grep -c run "$scratch/pprof.cache/calls.log") reports made," \
+			"$(grep -c cached "$scratch/pprof.cache/calls.log") more taken from the cache"
 	echo "1..$n_checks"
 	if [ "$n_failed" -eq 0 ]; then
 		cd / && rm -rf "$scratch" "$vg_dir"

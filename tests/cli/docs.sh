@@ -45,7 +45,8 @@ ln -s "$PPROF_MERGE" "$bin/pprof-merge" && ln -s "$PPROF_FILTER" "$bin/pprof-fil
 	ln -s "$PPROF_STAT" "$bin/pprof-stat" && ln -s "$PPROF_TAG" "$bin/pprof-tag" || exit 99
 if find_go; then
 	export REAL_GO=$GO
-	"$GO" tool -n preprofile >/dev/null 2>&1 && export REAL_PREPROFILE=1
+	need_go 1.23 'go tool preprofile reads the profiles the examples build with' &&
+		export REAL_PREPROFILE=1
 fi
 export GOFLAGS= PPROF_TMPDIR=$scratch/tmp HOME=$scratch/home
 mkdir -p "$PPROF_TMPDIR" "$HOME" || exit 99
@@ -463,8 +464,8 @@ for page in "$top_srcdir"/man/pprof-*.[1-9]; do
 done
 
 t 'extraction'
-check 'the quick start is marked to be skipped' eval 'grep -q "make check" ex/README.*.skip'
-check_no_grep 'no README example builds the tree' 'autoreconf|install-deps|configure|make check' \
+check 'the quick start is marked to be skipped' eval 'grep -Eq "make( -j[^ ]*)? check" ex/README.*.skip'
+check_no_grep 'no README example builds the tree' 'autoreconf|install-deps|configure|make( -j[^ ]*)? check' \
 	<(cat ex/README.*.sh)
 n_ex=$(ls ex/*.sh | wc -l)
 check "found examples ($n_ex)" test "$n_ex" -ge 25

@@ -504,16 +504,19 @@ if [ -x /usr/bin/time ] && [ -z "${PPROF_VALGRIND:-}" ] && [ -z "${SAN_CFLAGS:-}
 	six="$a $b $c $d $data/cpu-5.pb.gz $data/cpu-6.pb.gz"
 	# many N: N of the six, in turn, one a line.
 	many() { local i; for ((i = 0; i < $1 / 6 + 1; i++)); do printf '%s\n' $six; done | head -n "$1"; }
-	# timed ARGS...: pprof-merge ARGS under /usr/bin/time, peak RSS in
-	# rss.txt (the program, not libtool's wrapper script around it).
+	# timed ARGS...: pprof-merge ARGS and then the inputs listed in
+	# inputs.txt (if any), one a line, under /usr/bin/time; peak RSS in
+	# rss.txt (the program, not libtool's wrapper script around it). The
+	# inputs do not go through libtool, which looks at every argument
+	# (minutes of CPU for 5000 of them).
 	timed() {
-		"$top_builddir/libtool" --mode=execute /usr/bin/time -f %M -o rss.txt "$PPROF_MERGE" "$@"
+		"$top_builddir/libtool" --mode=execute bash -c 'mapfile -t inputs < inputs.txt
+			exec /usr/bin/time -f %M -o rss.txt "$0" "$@" "${inputs[@]}"' "$PPROF_MERGE" "$@"
 	}
 	# peak_kb N: pprof-merge -j 2 over N inputs; prints its peak RSS in KiB.
 	peak_kb() {
-		local files
-		mapfile -t files < <(many "$1")
-		timed -j 2 -o "many-$1.pb.gz" "${files[@]}" && cat rss.txt
+		many "$1" > inputs.txt
+		timed -j 2 -o "many-$1.pb.gz" && cat rss.txt
 	}
 	rss20=$(peak_kb 20)
 	rss5000=$(peak_kb 5000)
@@ -521,6 +524,7 @@ if [ -x /usr/bin/time ] && [ -z "${PPROF_VALGRIND:-}" ] && [ -z "${SAN_CFLAGS:-}
 	check "5000 inputs take at most 2 MiB more than 20 ($rss5000 KiB, $rss20 KiB)" \
 		test "$rss5000" -le "$((rss20 + 2048))"
 	# The same inputs as one stream on stdin.
+	: > inputs.txt
 	many 5000 | xargs cat | timed -j 2 -o stream-5000.pb.gz
 	rss_stream=$(cat rss.txt)
 	check_same 'a stream of them merges to the same bytes' many-5000.pb.gz stream-5000.pb.gz

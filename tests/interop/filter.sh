@@ -32,7 +32,7 @@ find_go || skip 'no go command (set GO to one)'
 echo "using $GO: $("$GO" version)"
 
 pf() { "$PPROF_FILTER" "$@"; }
-pprof() { "$GO" tool pprof -symbolize=none "$@"; }
+pprof() { go_pprof "$@"; }
 
 cpu1=$data/cpu-1.pb.gz          # binary a: no build id
 cpu5=$data/cpu-5.pb.gz          # binary b: build id, flate workload

@@ -29,7 +29,7 @@ find_go || skip 'no go command (set GO to one)'
 echo "using $GO: $("$GO" version)"
 
 pm() { "$PPROF_MERGE" "$@"; }
-pprof() { "$GO" tool pprof -symbolize=none "$@"; }
+pprof() { go_pprof "$@"; }
 
 cpu=("$data"/cpu-[1-6].pb.gz)
 

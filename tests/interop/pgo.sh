@@ -5,7 +5,7 @@
 # print the same bytes for the profile and for its --pgo reduction, the
 # total weight (the sum of the edge weights, which Go recomputes the same
 # way) must be the same, and the reduction must be much smaller. Profiles
-# Go cannot use must be refused. Skipped without Go 1.21 or later.
+# Go cannot use must be refused. Skipped with a Go older than 1.23.
 #
 # The real profiles (tests/data/cpu-*.pb.gz, Go 1.23) are compared one by one
 # and merged; a profile made here holds the cases that real ones rarely
@@ -16,7 +16,7 @@
 
 : "${PPROF_FILTER:?}" "${PPROF_MERGE:?}"
 find_go || skip 'no go command (set GO to one)'
-"$GO" tool -n preprofile >/dev/null 2>&1 || skip "$GO has no preprofile tool (Go 1.21 or later)"
+need_go 1.23   # the first with `go tool preprofile`
 echo "using $GO: $("$GO" version)"
 
 pf() { "$PPROF_FILTER" "$@"; }

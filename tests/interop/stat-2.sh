@@ -1,0 +1,49 @@
+# Interoperability of pprof-stat with google/pprof, part 2: merges, a
+# --diff-base merge, a large and an odd profile. What is compared, and how:
+# stat-lib.sh.
+. "$top_srcdir/tests/interop/stat-lib.sh"
+
+# ---- profiles -----------------------------------------------------------------
+
+t 'CPU profiles cpu-1..6, merged by both tools'
+compare cpu "$data"/cpu-[1-6].pb.gz
+
+t 'heap profiles, merged by both tools'
+compare heap "$data/heap-1.pb.gz" "$data/heap-2.pb.gz"
+
+t 'a --diff-base merge: negative values and base samples'
+compare diff diff.pb.gz
+
+t 'a large synthetic profile (nodes dropped, numeric labels with units)'
+# pprof takes some 40 s of CPU for each report of this profile, nearly all
+# of it formatting the numeric labels of every sample at each of its nodes
+# (graph.New), and 2 to 6 s of a copy without labels. The reports compared
+# here show no labels: the top tables, -traces made folded and the totals of
+# -raw are the same for both. So pprof reports on its own copy without
+# labels (-proto -taghide='.*'), and pprof-stat on the profile as it is.
+synth=$data/synth-100k.pb.gz
+pprof -proto -taghide='.*' "$synth" > synth-nolabels.pb.gz 2>/dev/null || exit 99
+pprof_copy[$synth]=synth-nolabels.pb.gz
+compare_tops synth cpu "$synth"
+expect_exit 0 ps --json "$synth"
+check_eq 'totals: ours vs pprof -raw' "$(raw_totals synth-nolabels.pb.gz)" \
+	"$(jq -r '[.sample_types[] | "\(.type)/\(.unit)=\(.total)"] | join(" ")' "$out")"
+compare_folded synth 1 nanoseconds "$synth"
+
+if [ -n "$odd" ]; then
+	t 'a profile of odd names, frames and labels'
+	expect_exit 0 ps --json "$odd"
+	# Go 1.19's pprof leaves the sample without a stack out of -raw (1.23's
+	# keeps it; the versions between were not tried).
+	if need_go 1.23 'totals: ours vs pprof -raw, with a sample without a stack'; then
+		check_eq 'totals: ours vs pprof -raw' "$(raw_totals "$odd")" \
+			"$(jq -r '[.sample_types[] | "\(.type)/\(.unit)=\(.total)"] | join(" ")' "$out")"
+	fi
+	for type in samples alloc; do
+		compare_tops odd "$type" "$odd"
+	done
+	compare_folded odd 0 count "$odd"
+	compare_folded odd 1 bytes "$odd"
+fi
+
+finish

@@ -14,7 +14,7 @@
 # it was, and `-proto` writes them so, even when two became the same (same
 # stack and labels after --hide, say) or a sample's value is now 0 (after
 # -sample_index); pprof-filter merges its result as pprof-merge does, which
-# adds up the first and drops the others (DESIGN section 7). -traces prints
+# adds up the first and drops the others (HACKING.md section 7). -traces prints
 # every sample, so the traces of both are summed per distinct trace (labels
 # and stack as printed), in first-seen order, leaving out those that sum to
 # 0. Both tools keep the samples' order, so the order is compared too. -top

@@ -3,7 +3,7 @@
 # ITS OWN merge (`go tool pprof -proto`) of the same inputs, and the totals
 # per sample type must be those of the inputs. Skipped when there is no Go.
 #
-# Reports compared, byte for byte, with -symbolize=none (DESIGN.md section 5):
+# Reports compared, byte for byte, with -symbolize=none (HACKING.md section 5):
 #   -traces                                    every sample: stack, labels, value
 #   -top -nodecount=100000 -nodefraction=0 -edgefraction=0
 #                                              every function's flat and cum

@@ -1,4 +1,4 @@
-# pprof-filter --pgo loses nothing the Go compiler uses (DESIGN section 9):
+# pprof-filter --pgo loses nothing the Go compiler uses (HACKING.md section 9):
 # for each profile, `go tool preprofile` (Go's own cmd/internal/pgo, which
 # `go build -pgo` runs: it prints every call edge, caller name, callee name,
 # call line minus the caller's start line and summed weight, sorted) must

@@ -1,5 +1,5 @@
 # Interoperability of pprof-stat with google/pprof: every number pprof-stat
-# reports must be the one `go tool pprof -symbolize=none` (DESIGN.md section
+# reports must be the one `go tool pprof -symbolize=none` (HACKING.md section
 # 5) computes from the same inputs. Skipped when there is no Go or no jq.
 # What stat-1.sh (each profile alone) and stat-2.sh (merges, a diff, a large
 # and an odd profile) share; in two scripts so that make -j runs them side

@@ -1,5 +1,5 @@
 # Interoperability of pprof-tag with google/pprof: what `go tool pprof
-# -symbolize=none` (DESIGN.md section 5) shows of OUR tagged profiles must be
+# -symbolize=none` (HACKING.md section 5) shows of OUR tagged profiles must be
 # what it shows of the same edits made by pprof itself. Skipped when there is
 # no Go.
 #

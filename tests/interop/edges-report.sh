@@ -19,7 +19,7 @@ command -v perl >/dev/null || skip 'no perl'
 echo "using $GO: $("$GO" version)"
 
 ps() { "$PPROF_STAT" "$@"; }
-pprof() { "$GO" tool pprof -symbolize=none "$@"; }
+pprof() { go_pprof "$@"; }
 
 # legend_and_table: the lines from pprof's legend on (stdin to stdout).
 legend_and_table() {

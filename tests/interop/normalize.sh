@@ -18,7 +18,7 @@ find_go || skip 'no go command (set GO to one)'
 echo "using $GO: $("$GO" version)"
 
 pm() { "$PPROF_MERGE" "$@"; }
-pprof() { "$GO" tool pprof -symbolize=none "$@"; }
+pprof() { go_pprof "$@"; }
 
 # totals FILE: "type/unit=total ..." for every sample type, summed over the
 # sample rows of `go tool pprof -raw`; samples=N counts the rows.

@@ -1,0 +1,88 @@
+# tests/interop/filter-lib.sh - how the filter suites (filter.sh, regex.sh)
+# compare pprof-filter with go tool pprof; filter.sh's header says why.
+# Source it after tests/lib.sh, with pf, pprof and top defined.
+
+# sample_types FILE: the names of the profile's sample types.
+sample_types() {
+	pprof -raw "$1" 2>/dev/null | sed -n '/^Samples:/{n;s|/[^ ]*||g;p;}'
+}
+
+# sum_traces: -traces output with the values of equal traces summed, in
+# first-seen order, without those that sum to 0 (see the top).
+sum_traces() {
+	awk '
+		function flush() {
+			if (!(key in sum))
+				order[++n] = key
+			sum[key] += value
+		}
+		/^-----------[+]/ { if (inblock) flush(); inblock = 1; key = ""; value = 0; stack = 0; next }
+		!inblock { print; next }
+		!stack && /^ *[^ ]+:  / { key = key $0 "\n"; next }
+		!stack && /^ *[^ ]+   / {
+			stack = 1; v = $1; sub(/[^0-9.-]+$/, "", v); value = v + 0
+			line = $0; sub(/^ *[^ ]+/, "", line); key = key line "\n"; next
+		}
+		{ key = key $0 "\n" }
+		END {
+			for (i = 1; i <= n; i++)
+				if (sum[order[i]] != 0)
+					printf "%s= %.0f\n--\n", order[i], sum[order[i]]
+		}'
+}
+
+# reports FILE TAG [PPROF_OPTION...]: writes TAG.top and TAG.traces.
+reports() {
+	local file=$1 tag=$2
+	shift 2
+	pprof "$@" "${top[@]}" "$file" > "$tag.top" 2>&1
+	pprof "$@" -traces -unit=ns "$file" 2>&1 | sum_traces > "$tag.traces"
+}
+
+# compare_reports NAME WHAT: the reports of NAME.ours and NAME.theirs match.
+compare_reports() {
+	check_same "$2 -top: ours vs pprof's" "$1.theirs.top" "$1.ours.top"
+	check_same "$2 -traces: ours vs pprof's" "$1.theirs.traces" "$1.ours.traces"
+}
+
+# warned FILE: the options a run warned about matching nothing, sorted, in
+# pprof's words ("Focus", "ShowFrom", "TagFocus"...) for ours too.
+warned() {
+	awk '
+		BEGIN {
+			n = split("focus Focus ignore Ignore hide Hide show Show show-from ShowFrom " \
+			          "tagfocus TagFocus tagignore TagIgnore tagshow TagShow taghide TagHide", a)
+			for (i = 1; i < n; i += 2) name["--" a[i]] = a[i + 1]
+		}
+		/^[A-Za-z]+ expression matched no samples$/ { print $1 }
+		/^pprof-filter: .* matched nothing$/ && match($0, / --[a-z-]+ /) {
+			o = substr($0, RSTART + 1, RLENGTH - 2)
+			if (o in name) print name[o]
+		}' "$1" | sort | tr '\n' ' '
+}
+
+# same NAME FILE OURS... -- THEIRS...: FILE filtered by pprof-filter OURS and
+# by go tool pprof -proto THEIRS gives the same reports for every sample type
+# and the same warnings (pprof does not warn for -prune_from; we do).
+same() {
+	local name=$1 file=$2 ours=() index
+	shift 2
+	while [ "$1" != -- ]; do
+		ours+=("$1")
+		shift
+	done
+	shift
+	expect_exit 0 pf "${ours[@]}" "$file"
+	mv "$out" "$name.ours.pb.gz"
+	mv "$err" "$name.ours.err"
+	expect_exit 0 pprof -proto "$@" "$file"
+	mv "$out" "$name.theirs.pb.gz"
+	mv "$err" "$name.theirs.err"
+	for index in $(sample_types "$file"); do
+		reports "$name.ours.pb.gz" "$name.ours" -sample_index="$index"
+		reports "$name.theirs.pb.gz" "$name.theirs" -sample_index="$index"
+		compare_reports "$name" "${ours[*]} ($index)"
+	done
+	check_eq "${ours[*]}: the same warnings" "$(warned "$name.theirs.err")" \
+		"$(warned "$name.ours.err")"
+}

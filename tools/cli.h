@@ -210,14 +210,6 @@ int cli_map_inputs(int argc, char **argv, const cli_options *o, const cli_read_o
 /* Room for any formatted value below. */
 #define CLI_VALUE_LEN 64
 
-/*
- * value (in unit, a sample or period type's unit such as "nanoseconds" or
- * "bytes") for people, with three significant digits: "1.25s", "340ms",
- * "3.4MiB", "512B". Counts and unknown units print whole: "194",
- * "12 objects". Returns buf (CLI_VALUE_LEN bytes).
- */
-const char *cli_format_human(char *buf, int64_t value, const char *unit);
-
 /* The value as pprof prints it in reports (measurement.ScaledLabel): scaled,
  * "%.2f" without a ".00", unit appended: "1.50kB", "10ms", "0". */
 const char *cli_pprof_label(char *buf, int64_t value, const char *unit, const char *to_unit);

@@ -35,8 +35,9 @@ test_name=$suite
 
 # PPROF_VALGRIND, when set (make check-valgrind sets it to a valgrind command
 # line), runs every program of the tests under it: PPROF_MERGE and the others
-# then name wrappers that run the program (through libtool, which finds the
-# uninstalled libpprof) under that command, with valgrind's report in a log
+# then name wrappers that run the program (the binary run_built_programs
+# finds, not libtool's wrapper: libtool --mode=execute reads every argument
+# that is a file, and waits forever on a FIFO) under that command, with valgrind's report in a log
 # of its own so that stderr stays what the program wrote. A run with a
 # valgrind error exits 99, which no check expects, and finish fails when a
 # log reports an error (so a run expected to fail cannot hide one).
@@ -48,8 +49,8 @@ vg_wrap() {
 	for var in PPROF_MERGE PPROF_FILTER PPROF_STAT PPROF_TAG; do
 		real=${!var:-}
 		[ -n "$real" ] || continue
-		printf '#!/bin/sh\nexec %q --mode=execute %s --error-exitcode=99 --log-file=%q %q "$@"\n' \
-			"$top_builddir/libtool" "$PPROF_VALGRIND" "$vg_dir/%p.log" "$real" \
+		printf '#!/bin/sh\nexec %s --error-exitcode=99 --log-file=%q %q "$@"\n' \
+			"$PPROF_VALGRIND" "$vg_dir/%p.log" "$real" \
 			> "$vg_dir/${real##*/}" && chmod +x "$vg_dir/${real##*/}" || exit 99
 		printf -v "$var" '%s' "$vg_dir/${real##*/}"
 		export "${var?}"
@@ -91,11 +92,8 @@ run_built_programs() {
 	[ -z "$unwrapped" ] ||
 		export LD_LIBRARY_PATH=$top_builddir/libpprof/.libs${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
 }
-if [ -n "${PPROF_VALGRIND:-}" ]; then
-	vg_wrap
-else
-	run_built_programs
-fi
+run_built_programs
+[ -z "${PPROF_VALGRIND:-}" ] || vg_wrap
 
 # t NAME: names the checks that follow in failure messages.
 t() {

@@ -180,11 +180,17 @@ check_empty() {
 # says which N ran what) and checks its exit status. Stdin is left alone, so `expect_exit 0 cmd < file` works.
 n_runs=0
 expect_exit() {
-	local want=$1 got
-	shift
+	expect_exit_into "$scratch/out.$((n_runs + 1))" "$scratch/err.$((n_runs + 1))" "$@"
+}
+
+# expect_exit_into OUT ERR STATUS CMD...: expect_exit with stdout in the file
+# OUT and stderr in ERR ($out and $err then name them).
+expect_exit_into() {
+	local want=$3 got
+	out=$1
+	err=$2
+	shift 3
 	n_runs=$((n_runs + 1))
-	out=$scratch/out.$n_runs
-	err=$scratch/err.$n_runs
 	echo "$n_runs: $*" >> "$scratch/runs.log"
 	"$@" >"$out" 2>"$err"
 	got=$?
@@ -217,35 +223,48 @@ find_go() {
 	go_pprof_bin=$("$GO" tool -n pprof 2>/dev/null) && [ -x "$go_pprof_bin" ]
 }
 
-# go_pprof ARGS...: `$GO tool pprof -symbolize=none ARGS`, made once per
-# ARGS. It runs the binary that `go tool -n pprof` names (what `go tool
-# pprof` runs, without starting the go command each time, which doubled the
-# cost of a small report), and keeps stderr, stdout and the exit status in
-# $scratch/pprof.cache, under a key made of ARGS and the size, time and inode
-# of each file they name: the same report asked for again, of the same
-# files, is the one already made. Stderr comes before stdout, as pprof
-# writes them (its messages as it loads, then the report); the exit status
-# is that of `go tool pprof`.
+# go_pprof ARGS...: `$GO tool pprof -symbolize=none ARGS`. It runs the binary
+# that `go tool -n pprof` names (what `go tool pprof` runs, without starting
+# the go command each time, which doubled the cost of a small report); the
+# exit status is that of `go tool pprof` (1 when the tool fails: pprof's own
+# is 2). Each run is counted in $scratch/pprof.calls for finish's summary.
 go_pprof() {
-	local key arg dir=$scratch/pprof.cache
-	key=$(for arg; do
-		printf '%s\n' "$arg"
-		[ ! -f "$arg" ] || stat -c '%s %.9Y %i' -- "$arg"
-	done | md5sum)
-	key=$dir/${key%% *}
-	if [ -f "$key.status" ]; then
-		echo cached >> "$dir/calls.log"
-	else
-		mkdir -p "$dir" || exit 99
-		echo run >> "$dir/calls.log"
-		# (go tool exits 1 when the tool fails, whatever its status: pprof's
-		# own is 2)
-		"$go_pprof_bin" -symbolize=none "$@" > "$key.out" 2> "$key.err"
-		[ $? -eq 0 ] && echo 0 > "$key.status" || echo 1 > "$key.status"
+	echo run >> "$scratch/pprof.calls"
+	"$go_pprof_bin" -symbolize=none "$@" || return 1
+}
+
+# go_pprof_cached ARGS...: go_pprof, made once per ARGS while the files they
+# name stay as they were: for the reports a suite asks for again and again
+# (-raw of the same inputs), or that cost seconds. Stdout, stderr and the
+# status are kept in $scratch/pprof.cache under a name made of ARGS (an
+# md5sum of them when that name would be too long), and made again when a
+# file among ARGS is newer than the entry. The name is made in the shell:
+# a process costs some 4 ms here, as much as a small report.
+go_pprof_cached() {
+	local key arg entry
+	printf -v key '%q ' "$@"
+	key=${key//%/%p}   # (one-to-one: % is written %p, / %s)
+	key=${key//\//%s}
+	if [ "${#key}" -gt 200 ]; then
+		key=$(printf '%s' "$key" | md5sum)
+		key=${key%% *}
 	fi
-	cat "$key.err" >&2
-	cat "$key.out"
-	return "$(cat "$key.status")"
+	entry=$scratch/pprof.cache/$key
+	if [ -f "$entry.status" ]; then
+		for arg; do
+			[ ! -f "$arg" ] || [ ! "$arg" -nt "$entry.status" ] || rm -f "$entry.status"
+		done
+	fi
+	if [ -f "$entry.status" ]; then
+		echo cached >> "$scratch/pprof.calls"
+	else
+		[ -d "$scratch/pprof.cache" ] || mkdir "$scratch/pprof.cache" || exit 99
+		go_pprof "$@" > "$entry.out" 2> "$entry.err"
+		echo $? > "$entry.status"
+	fi
+	cat "$entry.err" >&2
+	cat "$entry.out"
+	return "$(< "$entry.status")"
 }
 
 # need_go MIN [WHAT]: returns 0 when $GO (from find_go) is Go MIN or later.
@@ -268,9 +287,9 @@ need_go() {
 # finish: prints the summary and exits 0 when all checks passed, else 1.
 finish() {
 	vg_check
-	[ ! -f "$scratch/pprof.cache/calls.log" ] ||
-		echo "# go tool pprof: $(grep -c run "$scratch/pprof.cache/calls.log") reports made," \
-			"$(grep -c cached "$scratch/pprof.cache/calls.log") more taken from the cache"
+	[ ! -f "$scratch/pprof.calls" ] ||
+		echo "# go tool pprof: $(grep -c run "$scratch/pprof.calls") reports made," \
+			"$(grep -c cached "$scratch/pprof.calls") more taken from the cache"
 	echo "1..$n_checks"
 	if [ "$n_failed" -eq 0 ]; then
 		cd / && rm -rf "$scratch" "$vg_dir"

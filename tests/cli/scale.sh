@@ -61,9 +61,11 @@ folded_frames() {
 	"$PPROF_STAT" --folded "$1" | awk '{ sub(/ [-0-9]+$/, ""); print split($0, f, ";") }'
 }
 
-# stat_json FILE FILTER: a jq FILTER applied to pprof-stat --json of FILE.
+# stat_json FILE FILTER: a jq FILTER applied to pprof-stat --json of FILE
+# (the report made once per FILE, in FILE.json: each takes seconds here).
 stat_json() {
-	"$PPROF_STAT" --json --top 1 "$1" | jq -r "$2"
+	[ "$1.json" -nt "$1" ] || "$PPROF_STAT" --json --top 1 "$1" > "$1.json" || return
+	jq -r "$2" "$1.json"
 }
 
 # ---- a stack of 10,000 frames ---------------------------------------------

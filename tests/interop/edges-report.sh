@@ -71,7 +71,7 @@ summary_totals() {
 # -top -unit=auto prints it ("... of Y total").
 pprof_totals() {
 	local type
-	for type in $(pprof -raw "$@" 2>/dev/null | sed -n '/^Samples:/{n;s|/[^ ]*||g;p;}'); do
+	for type in $(go_pprof_cached -raw "$@" 2>/dev/null | sed -n '/^Samples:/{n;s|/[^ ]*||g;p;}'); do
 		echo "$type $(pprof -top -nodecount=1 -unit=auto -sample_index="$type" "$@" 2>/dev/null |
 			sed -n 's/^Showing nodes accounting for .* of \(.*\) total$/\1/p')"
 	done

@@ -4,7 +4,7 @@
 
 # sample_types FILE: the names of the profile's sample types.
 sample_types() {
-	pprof -raw "$1" 2>/dev/null | sed -n '/^Samples:/{n;s|/[^ ]*||g;p;}'
+	go_pprof_cached -raw "$1" 2>/dev/null | sed -n '/^Samples:/{n;s|/[^ ]*||g;p;}'
 }
 
 # sum_traces: -traces output with the values of equal traces summed, in
@@ -72,12 +72,8 @@ same() {
 		shift
 	done
 	shift
-	expect_exit 0 pf "${ours[@]}" "$file"
-	mv "$out" "$name.ours.pb.gz"
-	mv "$err" "$name.ours.err"
-	expect_exit 0 pprof -proto "$@" "$file"
-	mv "$out" "$name.theirs.pb.gz"
-	mv "$err" "$name.theirs.err"
+	expect_exit_into "$name.ours.pb.gz" "$name.ours.err" 0 pf "${ours[@]}" "$file"
+	expect_exit_into "$name.theirs.pb.gz" "$name.theirs.err" 0 pprof -proto "$@" "$file"
 	for index in $(sample_types "$file"); do
 		reports "$name.ours.pb.gz" "$name.ours" -sample_index="$index"
 		reports "$name.theirs.pb.gz" "$name.theirs" -sample_index="$index"

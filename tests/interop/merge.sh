@@ -36,7 +36,7 @@ cpu=("$data"/cpu-[1-6].pb.gz)
 # totals FILE: "type/unit=total ..." for every sample type, summed over the
 # sample rows of `go tool pprof -raw` (values, then a colon and location ids).
 totals() {
-	pprof -raw "$1" | awk '
+	go_pprof_cached -raw "$1" | awk '
 		/^Samples:/ { getline; n = split($0, type); in_samples = 1; next }
 		/^[A-Z]/ { in_samples = 0 }
 		in_samples && /^ *-?[0-9]+( +-?[0-9]+)*:/ {
@@ -113,7 +113,7 @@ compare_reports() {
 
 # sample_types FILE: the names of the profile's sample types ("samples cpu").
 sample_types() {
-	pprof -raw "$1" | sed -n '/^Samples:/{n;s|/[^ ]*||g;p;}'
+	go_pprof_cached -raw "$1" | sed -n '/^Samples:/{n;s|/[^ ]*||g;p;}'
 }
 
 # compare NAME SIGN:FILE...: the reports match for every sample type, and the

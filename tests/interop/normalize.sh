@@ -23,7 +23,7 @@ pprof() { go_pprof "$@"; }
 # totals FILE: "type/unit=total ..." for every sample type, summed over the
 # sample rows of `go tool pprof -raw`; samples=N counts the rows.
 totals() {
-	pprof -raw "$1" | awk '
+	go_pprof_cached -raw "$1" | awk '
 		/^Samples:/ { getline; n = split($0, type); in_samples = 1; next }
 		/^[A-Z]/ { in_samples = 0 }
 		in_samples && /^ *-?[0-9]+( +-?[0-9]+)*:/ {
@@ -34,7 +34,7 @@ totals() {
 
 # sample_types FILE: the names of the profile's sample types ("samples cpu").
 sample_types() {
-	pprof -raw "$1" | sed -n '/^Samples:/{n;s|/[^ ]*||g;p;}'
+	go_pprof_cached -raw "$1" | sed -n '/^Samples:/{n;s|/[^ ]*||g;p;}'
 }
 
 # near_zero TOTALS: every total of "type=N ... rows=R" is within R/2 of 0

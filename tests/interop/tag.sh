@@ -193,7 +193,7 @@ fi
 
 # sample_types FILE: the names of the profile's sample types ("samples cpu").
 sample_types() {
-	pprof -raw "$1" | sed -n '/^Samples:/{n;s|/[^ ]*||g;p;}'
+	go_pprof_cached -raw "$1" | sed -n '/^Samples:/{n;s|/[^ ]*||g;p;}'
 }
 
 # compare NAME OURS THEIRS [WITH]: go tool pprof shows the same -traces,

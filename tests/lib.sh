@@ -230,7 +230,9 @@ find_go() {
 # is 2). Each run is counted in $scratch/pprof.calls for finish's summary.
 go_pprof() {
 	echo run >> "$scratch/pprof.calls"
-	"$go_pprof_bin" -symbolize=none "$@" || return 1
+	# (one thread: pprof's parallel garbage collection costs CPU that the
+	# other tests, run beside this one, need more)
+	GOMAXPROCS=1 "$go_pprof_bin" -symbolize=none "$@" || return 1
 }
 
 # go_pprof_cached ARGS...: go_pprof, made once per ARGS while the files they
@@ -265,6 +267,56 @@ go_pprof_cached() {
 	cat "$entry.err" >&2
 	cat "$entry.out"
 	return "$(< "$entry.status")"
+}
+
+# go_pprof_batch ARGS... -- COMMAND...: several reports of one pprof run, for
+# a fraction of the processes (each costs some 4 ms here, and pprof reads
+# the profile again each time). pprof runs in its interactive mode with
+# ARGS, given each COMMAND on stdin: a report and the file for it, as
+# top:FILE, traces:FILE or tags:FILE, or an option setting such as unit=ns,
+# which prints nothing. pprof writes each answer after a "(pprof) " prompt.
+# The first FILE begins with what pprof wrote to stderr (the profile's header
+# and any message, but its line about the interactive mode): so a top report
+# reads as `-top ... 2>&1` prints it, and a traces or tags report, which
+# prints its own header, as `-traces ... 2>&1` does when pprof has no
+# message. Exits 99 when pprof did not answer every command.
+go_pprof_batch() {
+	local args=() cmds=() files=() cmd
+	while [ "$1" != -- ]; do
+		args+=("$1")
+		shift
+	done
+	shift
+	for cmd; do
+		case ${cmd#"${cmd%%[:=]*}"} in   # what follows the command's name
+		=*) cmds+=("$cmd") files+=(/dev/null) ;;
+		:*) cmds+=("${cmd%%:*}") files+=("${cmd#*:}") ;;
+		*) echo "go_pprof_batch: $cmd: no file for the report" >&2; exit 99 ;;
+		esac
+	done
+	echo run >> "$scratch/pprof.calls"
+	printf '%s\n' "${cmds[@]}" |
+		GOMAXPROCS=1 "$go_pprof_bin" -symbolize=none "${args[@]}" > pprof.batch.out 2> pprof.batch.err
+	awk -v n="${#files[@]}" -v err=pprof.batch.err '
+		BEGIN { RS = "[(]pprof[)] "; for (i = 1; i < ARGC; i++) file[i] = ARGV[i]; ARGC = 1 }
+		NR == 1 { next }   # (before the first prompt)
+		NR - 1 <= n {
+			f = file[NR - 1]
+			if (NR == 2) {
+				RS = "\n"
+				while ((getline line < err) > 0)
+					if (line !~ /^Entering interactive mode/) print line > f
+				RS = "[(]pprof[)] "
+			}
+			printf "%s", $0 > f
+			close(f)
+		}
+		END {
+			if (NR - 1 != n) {
+				print "go_pprof_batch: " NR - 1 " answers to " n " commands" > "/dev/stderr"
+				exit 1
+			}
+		}' "${files[@]}" < pprof.batch.out || exit 99
 }
 
 # need_go MIN [WHAT]: returns 0 when $GO (from find_go) is Go MIN or later.

@@ -31,12 +31,14 @@ sum_traces() {
 		}'
 }
 
-# reports FILE TAG [PPROF_OPTION...]: writes TAG.top and TAG.traces.
+# reports FILE TAG [PPROF_OPTION...]: writes TAG.top and TAG.traces (as
+# pprof OPTIONS "${top[@]}" FILE and pprof OPTIONS -traces -unit=ns FILE
+# print them, from one run of pprof: go_pprof_batch).
 reports() {
 	local file=$1 tag=$2
 	shift 2
-	pprof "$@" "${top[@]}" "$file" > "$tag.top" 2>&1
-	pprof "$@" -traces -unit=ns "$file" 2>&1 | sum_traces > "$tag.traces"
+	go_pprof_batch "$@" "${top[@]:1}" "$file" -- "top:$tag.top" unit=ns "traces:$tag.traces.all"
+	sum_traces < "$tag.traces.all" > "$tag.traces"
 }
 
 # compare_reports NAME WHAT: the reports of NAME.ours and NAME.theirs match.

@@ -97,17 +97,23 @@ sort_ties() {
 # compare_reports NAME [PPROF_OPTION...]: the reports of NAME.ours.pb.gz and
 # NAME.theirs.pb.gz are the same, with the options given (e.g. -sample_index).
 # (synth-100k.pb.gz is not used: pprof takes over 10 s per report of it.)
-reports=(-traces '-top -nodecount=100000 -nodefraction=0 -edgefraction=0' -tags)
+# The reports, -top with -nodecount=100000 -nodefraction=0 -edgefraction=0,
+# -traces and -tags, of one run of pprof (go_pprof_batch).
+reports=(top traces tags)
 compare_reports() {
-	local name=$1 report tag
+	local name=$1 report tag side
 	shift
 	tag=$name${1:+.${1#-}}
+	for side in ours theirs; do
+		go_pprof_batch "$@" -nodecount=100000 -nodefraction=0 -edgefraction=0 \
+			"$name.$side.pb.gz" -- "top:$tag.$side-top" "traces:$tag.$side-traces" "tags:$tag.$side-tags"
+	done
 	for report in "${reports[@]}"; do
-		# shellcheck disable=SC2086  # $report is several options
-		pprof "$@" $report "$name.ours.pb.gz" 2>&1 | sort_ties > "$tag.ours${report%% *}"
-		pprof "$@" $report "$name.theirs.pb.gz" 2>&1 | sort_ties > "$tag.theirs${report%% *}"
-		check_same "go tool pprof $* ${report%% *}: ours vs pprof's" \
-			"$tag.theirs${report%% *}" "$tag.ours${report%% *}"
+		for side in ours theirs; do
+			sort_ties < "$tag.$side-$report" > "$tag.$side.$report"
+		done
+		check_same "go tool pprof $* -$report: ours vs pprof's" \
+			"$tag.theirs.$report" "$tag.ours.$report"
 	done
 }
 

@@ -192,18 +192,26 @@ raw_folded() {
 }
 
 # compare_tops NAME TYPE FILE...: the top tables agree for sample type TYPE.
+# pprof makes the six tables in one run (go_pprof_batch): -top -nodecount=N
+# is its command topN, and -top alone, which shows every node, is
+# top1000000000 (a plain top shows 10 in that mode).
 compare_tops() {
-	local name=$1 type=$2 n sort
+	local name=$1 type=$2 n sort tag cmd cmds=()
 	shift 2
+	pprof_sees "$@"
+	for n in 10 30 0; do
+		cmd=top$n
+		[ "$n" != 0 ] || cmd=top1000000000
+		cmds+=("$cmd:$name.$type.$n.flat.pprof" "$cmd -cum:$name.$type.$n.cum.pprof")
+	done
+	go_pprof_batch -sample_index="$type" "${seen[@]}" -- "${cmds[@]}"
 	for n in 10 30 0; do
 		for sort in flat cum; do
-			local tag=$name.$type.$n.$sort ours=() theirs=()
-			[ "$sort" = cum ] && ours+=(--cum) theirs+=(-cum)
-			[ "$n" = 0 ] || theirs+=(-nodecount="$n")
+			local ours=()
+			tag=$name.$type.$n.$sort
+			[ "$sort" = cum ] && ours+=(--cum)
 			ps --top "$n" "${ours[@]}" --sample-type "$type" "$@" | legend_and_table > "$tag.ours"
-			pprof_sees "$@"
-			pprof -top "${theirs[@]}" -sample_index="$type" "${seen[@]}" 2>/dev/null |
-				legend_and_table > "$tag.theirs"
+			legend_and_table < "$tag.pprof" > "$tag.theirs"
 			check 'pprof printed a table' test -s "$tag.theirs"
 			check_same "top $n by $sort $type: ours vs pprof's" "$tag.theirs" "$tag.ours"
 		done

@@ -198,18 +198,24 @@ sample_types() {
 
 # compare NAME OURS THEIRS [WITH]: go tool pprof shows the same -traces,
 # -tags (per sample type) and -comments of both files (each loaded with
-# WITH, if given).
+# WITH, if given), made in one pprof run per file (go_pprof_batch: the
+# traces report also begins with the header pprof writes to stderr).
 compare() {
-	local name=$1 ours=$2 theirs=$3 with=${4:-} index report
-	for report in -traces -comments; do
-		pprof $report "$ours" $with > "$name.ours$report" 2>&1
-		pprof $report "$theirs" $with > "$name.theirs$report" 2>&1
-		check_same "go tool pprof $report: ours vs pprof's" "$name.theirs$report" \
-			"$name.ours$report"
+	local name=$1 with=${4:-} index report side cmds
+	local -A file=([ours]=$2 [theirs]=$3)
+	for side in ours theirs; do
+		cmds=("traces:$name.$side-traces" "comments:$name.$side-comments")
+		for index in $(sample_types "${file[theirs]}"); do
+			cmds+=("sample_index=$index" "tags:$name.$side-tags.$index")
+		done
+		# shellcheck disable=SC2086  # $with is a file or nothing
+		go_pprof_batch "${file[$side]}" $with -- "${cmds[@]}"
 	done
-	for index in $(sample_types "$theirs"); do
-		pprof -tags -sample_index="$index" "$ours" $with > "$name.ours-tags.$index" 2>&1
-		pprof -tags -sample_index="$index" "$theirs" $with > "$name.theirs-tags.$index" 2>&1
+	for report in traces comments; do
+		check_same "go tool pprof -$report: ours vs pprof's" "$name.theirs-$report" \
+			"$name.ours-$report"
+	done
+	for index in $(sample_types "${file[theirs]}"); do
 		check_same "go tool pprof -tags -sample_index=$index: ours vs pprof's" \
 			"$name.theirs-tags.$index" "$name.ours-tags.$index"
 	done

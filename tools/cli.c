@@ -411,43 +411,6 @@ int cli_map_inputs(int argc, char **argv, const cli_options *o, const cli_read_o
 	return cli_output_commit(st.out);
 }
 
-/* ---- values for people ------------------------------------------------- */
-
-/* |x|, without needing libm. */
-static double absd(double x)
-{
-	return x < 0 ? -x : x;
-}
-
-const char *cli_pprof_label(char *buf, int64_t value, const char *unit, const char *to_unit)
-{
-	double v;
-	const char *name = pprof_unit_scale(value, unit, to_unit, &v);
-	size_t len;
-
-	snprintf(buf, CLI_VALUE_LEN, "%.2f", v);
-	len = strlen(buf);
-	if (len > 3 && strcmp(buf + len - 3, ".00") == 0)
-		buf[len -= 3] = '\0';
-	if (strcmp(buf, "0") == 0 || strcmp(buf, "-0") == 0)
-		return strcpy(buf, "0");
-	snprintf(buf + len, CLI_VALUE_LEN - len, "%s", name);
-	return buf;
-}
-
-const char *cli_pprof_percent(char *buf, int64_t value, int64_t total)
-{
-	double ratio = total ? absd((double)value / (double)total) * 100 : 0;
-
-	if (ratio >= 99.95 && ratio <= 100.05)
-		snprintf(buf, CLI_VALUE_LEN, "  100%%");
-	else if (ratio >= 1.0)
-		snprintf(buf, CLI_VALUE_LEN, "%5.2f%%", ratio);
-	else
-		snprintf(buf, CLI_VALUE_LEN, "%5.2g%%", ratio);
-	return buf;
-}
-
 /* ---- progress ----------------------------------------------------------- */
 
 #define PROGRESS_DELAY 1.0         /* seconds before anything shows */

@@ -205,18 +205,6 @@ typedef pprof_profile *(*cli_map_fn)(void *ctx, const char *name, unsigned long 
 int cli_map_inputs(int argc, char **argv, const cli_options *o, const cli_read_options *ro,
                    cli_map_fn fn, void *ctx);
 
-/* ---- values for people ------------------------------------------------- */
-
-/* Room for any formatted value below. */
-#define CLI_VALUE_LEN 64
-
-/* The value as pprof prints it in reports (measurement.ScaledLabel): scaled,
- * "%.2f" without a ".00", unit appended: "1.50kB", "10ms", "0". */
-const char *cli_pprof_label(char *buf, int64_t value, const char *unit, const char *to_unit);
-/* value's share of total as pprof prints it (measurement.Percentage):
- * "17.01%", "  100%", " 0.75%" ... */
-const char *cli_pprof_percent(char *buf, int64_t value, int64_t total);
-
 /* ---- progress on stderr --------------------------------------------- */
 
 enum { CLI_PROGRESS_AUTO, CLI_PROGRESS_ON, CLI_PROGRESS_OFF };

@@ -9,7 +9,7 @@
 #   damaged deflate data, trailing garbage . merge.sh
 #   protobuf truncated at every offset ..... here
 #   wrong wire types ....................... here
-#   string index out of range .............. here (unit: check_validate.c)
+#   string index out of range .............. here (unit: check_profile.c)
 #   function, location, mapping id that does not exist ... here
 #   zero id, duplicate id .................. here
 #   sample value count mismatch ............ here

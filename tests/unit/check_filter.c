@@ -1,7 +1,7 @@
 /*
- * check_filter.c - filters (HACKING.md section 7: google/pprof's rules in
- * profile/filter.go, prune.go and driver_focus.go) and the reduction for
- * go build -pgo (section 9, the rules in libpprof/pgo.c), one test per rule.
+ * check_filter.c - filter.c: filters (HACKING.md section 7: google/pprof's
+ * rules in profile/filter.go, prune.go and driver_focus.go), one test per
+ * rule (the reduction for go build -pgo is check_pgo.c's).
  * Results are written, unpacked and rendered as text (testlib.h): stacks
  * are function names, leaf first.
  */
@@ -14,7 +14,6 @@
 
 #include "testlib.h"
 
-Suite *filter_suite(void);
 
 static void filter_free_cb(void *f) { pprof_filter_free(f); }
 static void profile_free_cb(void *p) { pprof_profile_free(p); }
@@ -557,147 +556,6 @@ START_TEST(test_filter_a_merged_profile)
 }
 END_TEST
 
-/* ---- --pgo ------------------------------------------------------------------- */
-
-/*
- * Functions 1 f (start 10, file x.go, system name f_sys), 2 g (start 20),
- * 3 h (start 30); locations 1 0x1000 [g:22 f:12] in mapping 1, 2 0x2000
- * [f:12], 3 0x3000 [g:25], 4 0x2000 [g:26], 5 0x5000 [f:14 f:0], 6 0x6000 [],
- * 7 0x7000 []; sample types alloc/bytes, cpu/nanoseconds, samples/count.
- */
-static PbProfile *pb_pgo(void)
-{
-	PbProfile *p = pb_new();
-
-	pb_sample_type(p, "alloc", "bytes");
-	pb_sample_type(p, "cpu", "nanoseconds");
-	pb_sample_type(p, "samples", "count");
-	pb_mapping(p, 1, 0x1000, 0x8000, 0, "bin", "abc");
-	pb_function(p, 1, "f", "f_sys", "x.go", 10);
-	pb_function(p, 2, "g", NULL, "x.go", 20);
-	pb_function(p, 3, "h", NULL, NULL, 30);
-	pb_line(pb_line(pb_location(p, 1, 1, 0x1000), 2, 22), 1, 12);
-	pb_line(pb_location(p, 2, 1, 0x2000), 1, 12);
-	pb_line(pb_location(p, 3, 1, 0x3000), 2, 25);
-	pb_line(pb_location(p, 4, 1, 0x2000), 2, 26);
-	pb_line(pb_line(pb_location(p, 5, 1, 0x5000), 1, 14), 1, 0);
-	pb_location(p, 6, 1, 0x6000);
-	pb_location(p, 7, 1, 0x7000);
-	return p;
-}
-
-/* The locations and samples of p reduced for PGO, "locations|samples". */
-static const char *pgo(PbProfile *p)
-{
-	pprof_filter *f = filter();
-	PbProfile *u;
-	char *text;
-
-	pprof_filter_set_flags(f, PPROF_FILTER_PGO);
-	u = apply(f, p);
-	ck_assert_uint_eq(u->n_sample_type, 1);
-	ck_assert_str_eq(S(u, u->sample_type[0]->type), "cpu");
-	ck_assert_str_eq(render_mappings(u), "");
-	text = malloc(strlen(render_locations(u)) + strlen(render_samples(u)) + 2);
-	strcat(strcat(strcpy(text, render_locations(u)), "|"), render_samples(u));
-	return defer(text, free);
-}
-
-START_TEST(test_pgo_leaf_drops_its_line)
-{
-	PbProfile *p = pb_pgo();
-
-	pb_sample(p, LOCS(3, 2, 1), VALS(9, 5, 1));
-	ck_assert_str_eq(pgo(p), "1 m0 0x0 [1:0]\n2 m0 0x0 [2:12]\n|1,2 = 5\n");
-}
-END_TEST
-
-START_TEST(test_pgo_leaf_and_caller_apart)
-{
-	/* g:0 f:12 under f:12: without addresses f:12 and f:12 would be one
-	 * node of Go's graph; the leaf gets address 1. */
-	PbProfile *p = pb_pgo();
-
-	pb_sample(p, LOCS(1, 2), VALS(0, 5, 1));
-	ck_assert_str_eq(pgo(p), "1 m0 0x1 [1:0,2:12]\n2 m0 0x0 [2:12]\n|1,2 = 5\n");
-	/* Two locations without lines (and a sample with start lines). */
-	p = pb_pgo();
-	pb_sample(p, LOCS(6, 7), VALS(0, 3, 1));
-	pb_sample(p, LOCS(3, 2), VALS(0, 1, 1));
-	ck_assert_str_eq(pgo(p), "1 m0 0x1 []\n2 m0 0x0 []\n3 m0 0x0 [1:0]\n4 m0 0x0 [2:12]\n"
-	                 "|1,2 = 3\n3,4 = 1\n");
-}
-END_TEST
-
-START_TEST(test_pgo_same_address_keeps_caller_form)
-{
-	/* Leaf and caller at one address: their nodes could be equal, and stay
-	 * as they were; so does a location that is its own caller. */
-	PbProfile *p = pb_pgo();
-
-	pb_sample(p, LOCS(4, 2), VALS(0, 5, 1));
-	pb_sample(p, LOCS(2, 2), VALS(0, 7, 1));
-	ck_assert_str_eq(pgo(p), "1 m0 0x0 [1:26]\n2 m0 0x0 [2:12]\n|1,2 = 5\n2,2 = 7\n");
-}
-END_TEST
-
-START_TEST(test_pgo_leaf_keeps_line_of_a_repeated_function)
-{
-	/* f:14 f:0: with 14 dropped, its two nodes would be one. */
-	PbProfile *p = pb_pgo();
-
-	pb_sample(p, LOCS(5), VALS(0, 2, 1));
-	ck_assert_str_eq(pgo(p), "1 m0 0x0 [1:14,1:0]\n|1 = 2\n");
-}
-END_TEST
-
-START_TEST(test_pgo_leaf_copies_shared)
-{
-	/* Location 2 is a caller (keeps its line) and a leaf (a copy without);
-	 * leaves that differ only in their line merge. */
-	PbProfile *p = pb_pgo();
-
-	pb_line(pb_location(p, 8, 1, 0x4100), 1, 16);
-	pb_sample(p, LOCS(3, 2), VALS(0, 1, 1));
-	pb_sample(p, LOCS(2, 3), VALS(0, 2, 1));
-	pb_sample(p, LOCS(8, 3), VALS(0, 4, 1));
-	ck_assert_str_eq(pgo(p), "1 m0 0x0 [1:0]\n2 m0 0x0 [2:12]\n3 m0 0x0 [2:0]\n"
-	                 "4 m0 0x0 [1:25]\n|1,2 = 1\n3,4 = 6\n");
-}
-END_TEST
-
-START_TEST(test_pgo_strips_functions_and_labels)
-{
-	pprof_filter *f = filter();
-	PbProfile *p = pb_pgo(), *u;
-
-	pb_label(p, pb_sample(p, LOCS(3, 2), VALS(0, 5, 1)), "k", "v");
-	pprof_filter_set_flags(f, PPROF_FILTER_PGO);
-	u = apply(f, p);
-	ck_assert_str_eq(render_functions(u), "1 g///20\n2 f///10\n");
-	ck_assert_str_eq(render_samples(u), "1,2 = 5\n");
-}
-END_TEST
-
-START_TEST(test_pgo_refuses)
-{
-	pprof_filter *f = filter();
-	PbProfile *p = pb_new(), *old = pb_small(1, 1);
-
-	pprof_filter_set_flags(f, PPROF_FILTER_PGO);
-	pb_sample_type(p, "alloc", "bytes");
-	ck_assert_str_eq(apply_err(f, p, PPROF_ERR_DATA), "no sample type samples/count or "
-	                 "cpu/nanoseconds, which is what go build -pgo reads");
-	ck_assert_prefix(apply_err(f, old, PPROF_ERR_DATA), "no function has a start line");
-	/* Samples without weight have no edges either: Go refuses them too. */
-	old = pb_pgo();
-	pb_sample(old, LOCS(3, 2), VALS(5, 0, 0));
-	ck_assert_prefix(apply_err(f, old, PPROF_ERR_DATA), "no function has a start line");
-	/* No samples at all: nothing for Go to do, no error. */
-	ck_assert_str_eq(pgo(pb_pgo()), "|");
-}
-END_TEST
-
 Suite *filter_suite(void)
 {
 	Suite *s = suite_create("filter");
@@ -736,16 +594,6 @@ Suite *filter_suite(void)
 	tcase_add_test(tc, test_failed_set_keeps_the_option);
 	tcase_add_test(tc, test_unmatched_in_pprofs_order);
 	tcase_add_test(tc, test_filter_a_merged_profile);
-	suite_add_tcase(s, tc);
-
-	tc = tl_tcase("pgo");
-	tcase_add_test(tc, test_pgo_leaf_drops_its_line);
-	tcase_add_test(tc, test_pgo_leaf_and_caller_apart);
-	tcase_add_test(tc, test_pgo_same_address_keeps_caller_form);
-	tcase_add_test(tc, test_pgo_leaf_keeps_line_of_a_repeated_function);
-	tcase_add_test(tc, test_pgo_leaf_copies_shared);
-	tcase_add_test(tc, test_pgo_strips_functions_and_labels);
-	tcase_add_test(tc, test_pgo_refuses);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -12,7 +12,6 @@
 
 #include "testlib.h"
 
-Suite *labels_suite(void);
 
 static void edits_free_cb(void *e) { pprof_label_edits_free(e); }
 static void profile_free_cb(void *p) { pprof_profile_free(p); }

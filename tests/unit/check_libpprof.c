@@ -1,6 +1,7 @@
 /*
- * check_libpprof.c - runs the Check suites of libpprof: reader (HACKING.md
- * section 2), validation (section 6), merge (section 5) and writer.
+ * check_libpprof.c - runs the Check suites of libpprof, one per file of the
+ * library, from the floor up (HACKING.md section 12): base, model, codec,
+ * stream, operations.
  *
  * CK_FORK=no runs every test in this process (for valgrind); CK_RUN_SUITE
  * and CK_RUN_CASE pick a part; CK_VERBOSITY overrides the verbose default.
@@ -11,19 +12,20 @@
 
 #include "testlib.h"
 
-Suite *labels_suite(void);   /* check_labels.c */
-Suite *filter_suite(void);   /* check_filter.c */
-
 int main(void)
 {
-	SRunner *sr = srunner_create(reader_suite());
+	Suite *(*const suites[])(void) = {
+		arena_suite, htab_suite, strtab_suite, util_suite, units_suite,
+		profile_suite, codec_suite, encode_suite, reader_suite, writer_suite,
+		merge_suite, normalize_suite, labels_suite, filter_suite, pgo_suite,
+		regex_suite, report_suite,
+	};
+	SRunner *sr = srunner_create(NULL);
+	size_t i;
 	int failed;
 
-	srunner_add_suite(sr, validate_suite());
-	srunner_add_suite(sr, merge_suite());
-	srunner_add_suite(sr, writer_suite());
-	srunner_add_suite(sr, filter_suite());
-	srunner_add_suite(sr, labels_suite());
+	for (i = 0; i < sizeof(suites) / sizeof(*suites); i++)
+		srunner_add_suite(sr, suites[i]());
 	srunner_run_all(sr, getenv("CK_VERBOSITY") ? CK_ENV : CK_VERBOSE);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

@@ -26,11 +26,25 @@ typedef Perftools__Profiles__Function PbFunction;
 typedef Perftools__Profiles__Mapping PbMapping;
 typedef Perftools__Profiles__ValueType PbValueType;
 
-/* The suites, one per part of the library. */
+/* The suites, one per file of the library (check_FILE.c tests FILE.c;
+ * check_reader.c tests the reader, stream.c). */
+Suite *arena_suite(void);
+Suite *htab_suite(void);
+Suite *strtab_suite(void);
+Suite *util_suite(void);
+Suite *units_suite(void);
+Suite *profile_suite(void);
+Suite *codec_suite(void);
+Suite *encode_suite(void);
 Suite *reader_suite(void);
-Suite *validate_suite(void);
-Suite *merge_suite(void);
 Suite *writer_suite(void);
+Suite *merge_suite(void);
+Suite *normalize_suite(void);
+Suite *labels_suite(void);
+Suite *filter_suite(void);
+Suite *pgo_suite(void);
+Suite *regex_suite(void);
+Suite *report_suite(void);
 
 /* ---- cleanup ---------------------------------------------------------- */
 

@@ -1,5 +1,5 @@
 /*
- * check_validate.c - what a decoded profile must satisfy (HACKING.md section 6),
+ * check_profile.c - profile.c: what a decoded profile must satisfy (HACKING.md section 6),
  * one test per rule, each checking the code and the whole error text (the
  * object, its 1-based position, the offending value); and the accessors of a
  * profile that passed.
@@ -576,9 +576,9 @@ START_TEST(test_strerror_and_versions)
 }
 END_TEST
 
-Suite *validate_suite(void)
+Suite *profile_suite(void)
 {
-	Suite *s = suite_create("validate");
+	Suite *s = suite_create("profile");
 	TCase *tc = tl_tcase("strings");
 
 	tcase_add_test(tc, test_full_profile_is_valid);

@@ -48,7 +48,9 @@ near_zero() {
 
 not_near_zero() { ! near_zero "$1"; }
 
-reports=(-traces '-top -nodecount=100000 -nodefraction=0 -edgefraction=0')
+# The reports compared: -top -nodecount=100000 -nodefraction=0
+# -edgefraction=0 and -traces, of one pprof run (go_pprof_batch).
+reports=(top traces)
 
 # compare NAME OURS_OPTION PPROF_OPTION BASE FILE...: pprof-merge OURS_OPTION
 # BASE --normalize FILE... against go tool pprof -normalize PPROF_OPTION BASE
@@ -61,14 +63,14 @@ compare() {
 	expect_exit 0 pprof -proto -normalize "$their_opt" "$base" "$@"
 	cp "$out" "$name.theirs.pb.gz"
 	for index in $(sample_types "$name.theirs.pb.gz"); do
+		local fractions=(-nodecount=100000 -nodefraction=0 -edgefraction=0)
+		go_pprof_batch -sample_index="$index" "${fractions[@]}" "$name.ours.pb.gz" -- \
+			"top:$name.$index.ours.top" "traces:$name.$index.ours.traces"
+		go_pprof_batch -sample_index="$index" "${fractions[@]}" -normalize "$their_opt" "$base" "$@" -- \
+			"top:$name.$index.theirs.top" "traces:$name.$index.theirs.traces"
 		for report in "${reports[@]}"; do
-			# shellcheck disable=SC2086  # $report is several options
-			pprof -sample_index="$index" $report "$name.ours.pb.gz" > "$name.$index.ours" 2>&1
-			# shellcheck disable=SC2086
-			pprof -sample_index="$index" -normalize "$their_opt" "$base" $report "$@" \
-				> "$name.$index.theirs" 2>&1
-			check_same "-sample_index=$index ${report%% *}: ours vs go tool pprof -normalize" \
-				"$name.$index.theirs" "$name.$index.ours"
+			check_same "-sample_index=$index -$report: ours vs go tool pprof -normalize" \
+				"$name.$index.theirs.$report" "$name.$index.ours.$report"
 		done
 	done
 	check_eq 'totals (-raw): ours vs go tool pprof -proto -normalize' \

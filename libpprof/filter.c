@@ -26,7 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "ops.h"
 #include "regex.h"
 
 static double scale_value(int64_t value, const char *from, const char *to, const char **unit)

@@ -16,7 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "ops.h"
 
 typedef enum {
 	EDIT_SET, EDIT_ADD, EDIT_SET_IF_MISSING, EDIT_NUM, EDIT_DELETE, EDIT_RENAME,

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "model.h"
 
 /* ---- id maps ---------------------------------------------------------- */
 
@@ -323,7 +323,7 @@ int64_t pprof_profile_time_nanos(const pprof_profile *p) { return p->pb->time_na
 int64_t pprof_profile_duration_nanos(const pprof_profile *p) { return p->pb->duration_nanos; }
 
 /* String i of the profile as a C string. Decoded strings are not
- * NUL-terminated on the wire; codec.c stores each one with a NUL after it. */
+ * NUL-terminated on the wire; decode.c stores each one with a NUL after it. */
 static const char *profile_cstr(const pprof_profile *p, int64_t i)
 {
 	const ProtobufCBinaryData *s = pp_profile_string(p, i);

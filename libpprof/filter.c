@@ -507,14 +507,6 @@ typedef struct {
 	size_t n_added, cap_added;
 } fctx;
 
-/* String i of the profile as a C string. */
-static const char *cstr(const fctx *c, int64_t i)
-{
-	const ProtobufCBinaryData *s = pp_profile_string(c->p, i);
-
-	return s->len ? (const char *)s->data : "";
-}
-
 /* The length of string i of the profile. */
 static size_t cstr_len(const fctx *c, int64_t i)
 {
@@ -536,7 +528,7 @@ static bool re_match(fctx *c, const pp_regex *re, const char *text, size_t len)
 static bool str_matches(fctx *c, const pp_regex *re, int64_t i)
 {
 	if (c->str_memo[i] < 0)
-		c->str_memo[i] = re_match(c, re, cstr(c, i), cstr_len(c, i));
+		c->str_memo[i] = re_match(c, re, pp_profile_cstr(c->p, i), cstr_len(c, i));
 	return c->str_memo[i];
 }
 
@@ -843,7 +835,7 @@ static int prune_matches(fctx *c, const pp_regex *re, const pb_line *ln)
 {
 	uint32_t i = pp_idmap_get(&c->p->functions, ln->function_id);
 	int64_t k = c->pb->function[i]->name;
-	const char *name = cstr(c, k), *simple;
+	const char *name = pp_profile_cstr(c->p, k), *simple;
 
 	if (c->str_memo[k] < 0 && *name) {
 		if (!(simple = simplify_name(c, name)))
@@ -901,11 +893,6 @@ static bool prune_from(fctx *c)
 
 /* ---- tagfocus, tagignore (FilterSamplesByTag) -------------------------- */
 
-/* How pprof reads a label: a string label has a string; a numeric one has
- * none, but a number or a unit; others it drops. */
-static bool is_string_label(const pb_label *l) { return l->str != 0; }
-static bool is_numeric_label(const pb_label *l) { return !l->str && (l->num || l->num_unit); }
-
 /* pprof's NumLabelUnits: per key, the first unit its numeric labels give,
  * in sample order (taken before any filter, as pprof does). */
 static void find_label_units(fctx *c)
@@ -918,7 +905,8 @@ static void find_label_units(fctx *c)
 		const pb_sample *s = c->pb->sample[i];
 		for (j = 0; j < s->n_label; j++) {
 			const pb_label *l = s->label[j];
-			if (is_numeric_label(l) && *cstr(c, l->num_unit) && c->key_unit[l->key] < 0)
+			if (pp_label_kind(l) == PP_LABEL_NUM && *pp_profile_cstr(c->p, l->num_unit) &&
+			    c->key_unit[l->key] < 0)
 				c->key_unit[l->key] = l->num_unit;
 		}
 	}
@@ -928,10 +916,10 @@ static void find_label_units(fctx *c)
  * given: bytes for "alignment" and "request", else the key itself. */
 static const char *label_unit(const fctx *c, int64_t key)
 {
-	const char *name = cstr(c, key);
+	const char *name = pp_profile_cstr(c->p, key);
 
 	if (c->key_unit[key] >= 0)
-		return cstr(c, c->key_unit[key]);
+		return pp_profile_cstr(c->p, c->key_unit[key]);
 	if (strcmp(name, "alignment") == 0 || strcmp(name, "request") == 0)
 		return "bytes";
 	return name;
@@ -961,7 +949,7 @@ static bool value_matches(fctx *c, const tag_option *t, int which, int64_t i)
 	size_t k;
 
 	for (k = 0; *memo < 0 && k < t->n_res; k++)
-		if (re_match(c, t->res[k], cstr(c, i), cstr_len(c, i)))
+		if (re_match(c, t->res[k], pp_profile_cstr(c->p, i), cstr_len(c, i)))
 			*memo = 1;
 	if (*memo < 0)
 		*memo = 0;
@@ -1012,16 +1000,16 @@ static int some_label_matches(fctx *c, const pp_regex *re, size_t col, const pb_
 		const pb_label *l = s->label[j];
 		ptrdiff_t row;
 		int8_t *memo;
-		if (!is_string_label(l))
+		if (pp_label_kind(l) != PP_LABEL_STR)
 			continue;
 		if ((row = pair_row(c, l)) < 0)
 			return -1;
 		memo = (int8_t *)&c->pair_memo[(size_t)row * c->pair_width + col];
 		if (*memo < 0) {
 			c->text.n = 0;
-			if (!sb_add(&c->text, cstr(c, l->key), cstr_len(c, l->key)) ||
+			if (!sb_add(&c->text, pp_profile_cstr(c->p, l->key), cstr_len(c, l->key)) ||
 			    !sb_add(&c->text, ":", 1) ||
-			    !sb_add(&c->text, cstr(c, l->str), cstr_len(c, l->str)))
+			    !sb_add(&c->text, pp_profile_cstr(c->p, l->str), cstr_len(c, l->str)))
 				return -1;
 			*memo = re_match(c, re, c->text.v, c->text.n);
 		}
@@ -1048,10 +1036,10 @@ static int tag_matches(fctx *c, const tag_option *t, int which, const pb_sample 
 	}
 	for (j = 0; j < s->n_label; j++) {
 		const pb_label *l = s->label[j];
-		if (t->key && strcmp(cstr(c, l->key), t->key) != 0)
+		if (t->key && strcmp(pp_profile_cstr(c->p, l->key), t->key) != 0)
 			continue;
-		if (t->numeric ? is_numeric_label(l) && in_range(t, l->num, label_unit(c, l->key))
-		               : is_string_label(l) && value_matches(c, t, which, l->str))
+		if (t->numeric ? pp_label_kind(l) == PP_LABEL_NUM && in_range(t, l->num, label_unit(c, l->key))
+		               : pp_label_kind(l) == PP_LABEL_STR && value_matches(c, t, which, l->str))
 			return 1;
 	}
 	return 0;
@@ -1104,7 +1092,7 @@ static uint8_t key_verdict(fctx *c, int64_t key)
 {
 	const pp_regex *show = option_re(c, PPROF_FILTER_TAG_SHOW);
 	const pp_regex *hide = option_re(c, PPROF_FILTER_TAG_HIDE);
-	const char *name = cstr(c, key);
+	const char *name = pp_profile_cstr(c->p, key);
 	size_t len = cstr_len(c, key);
 
 	if (!c->key_memo[key])
@@ -1124,7 +1112,7 @@ static int edit_label_keys(fctx *c, pb_sample *s, void *matched)
 	for (j = 0; j < s->n_label; j++) {
 		const pb_label *l = s->label[j];
 		uint8_t v = key_verdict(c, l->key);
-		if (is_string_label(l) || is_numeric_label(l))
+		if (pp_label_kind(l) != PP_LABEL_NONE)
 			*seen |= v;
 		n += (v & (KEY_SHOWN | KEY_HIDDEN)) == KEY_SHOWN;
 	}
@@ -1282,7 +1270,7 @@ static int64_t renamed_name(fctx *c, const rename_rule *r, int64_t *renamed, int
 
 	if (renamed[i] != NAME_UNKNOWN)
 		return renamed[i];
-	if (!substitute(c, r, cstr(c, i), cstr_len(c, i), &hit))
+	if (!substitute(c, r, pp_profile_cstr(c->p, i), cstr_len(c, i), &hit))
 		return NAME_UNKNOWN;
 	if (!hit)
 		return renamed[i] = NAME_KEPT;
@@ -1352,34 +1340,20 @@ static void drop_addresses(fctx *c)
 	c->pb->n_mapping = 0;
 }
 
-/* pprof's SampleIndexByName: a 0-based index (as strconv.Atoi reads it),
- * else a type name, "inuse_" in front allowed. */
+/* Finds the filter's sample type in p, as pprof's SampleIndexByName does;
+ * PPROF_ERR_DATA, with the error in pprof's words, when p has none such. */
 static int find_sample_type(pprof_filter *f, const pprof_profile *p, size_t *index)
 {
-	const char *spec = f->sample_type, *plain = spec;
+	const char *spec = f->sample_type;
 	size_t i, n = p->pb->n_sample_type, used;
-	long long k;
-	char *end;
+	int found = pp_find_sample_type(p, spec, index);
 
-	errno = 0;
-	k = strtoll(spec, &end, 10);
-	if ((is_digit(*spec) || *spec == '-' || *spec == '+') && !*end && !errno) {
-		if (k >= 0 && (unsigned long long)k < n) {
-			*index = (size_t)k;
-			return PPROF_OK;
-		}
+	if (found == PP_TYPE_FOUND)
+		return PPROF_OK;
+	if (found == PP_TYPE_OUT_OF_RANGE) {
 		pp_seterr(f->err, "sample type %s is outside the range [0..%lld]", spec,
 		          (long long)n - 1);
 		return PPROF_ERR_DATA;
-	}
-	if (strncmp(spec, "inuse_", 6) == 0)
-		plain = spec + 6;
-	for (i = 0; i < n; i++) {
-		const char *type = pprof_profile_sample_type(p, i, NULL);
-		if (strcmp(type, spec) == 0 || strcmp(type, plain) == 0) {
-			*index = i;
-			return PPROF_OK;
-		}
 	}
 	used = 0;
 	pp_append(f->err, PP_ERRLEN, &used, "no sample type '");
@@ -1532,39 +1506,12 @@ static bool run_steps(fctx *c, size_t column)
 	return !c->f->scaled || scale_values(c);
 }
 
-/* Merges *pp on its own, replacing it. With new_ids, objects were added
- * that its id maps do not know: the merge reads a view with new ones. */
-static int remerge(pprof_filter *f, pprof_profile **pp, bool new_ids)
-{
-	pprof_merger *m = pprof_merger_new();
-	pprof_profile *view = *pp, *out = NULL;
-	pp_arena *a;
-	int rc = PPROF_ERR_NOMEM;
-
-	if (new_ids && (a = pp_arena_new()))
-		view = pp_profile_adopt(a, (*pp)->pb, f->err, &rc);
-	if (m && view && (!new_ids || view != *pp)) {
-		if ((rc = pprof_merger_add(m, view, 0)) == PPROF_OK)
-			rc = pprof_merger_finish(m, &out);
-		if (rc != PPROF_OK)
-			pp_seterr(f->err, "%s", pprof_merger_error(m));
-	}
-	if (rc == PPROF_ERR_NOMEM)
-		pp_seterr(f->err, "out of memory");
-	if (view != *pp)
-		pprof_profile_free(view);
-	pprof_merger_free(m);
-	if (rc == PPROF_OK) {
-		pprof_profile_free(*pp);
-		*pp = out;
-	}
-	return rc;
-}
-
 int pprof_filter_apply(pprof_filter *f, pprof_profile **pp)
 {
 	bool pgo = f->flags & PPROF_FILTER_PGO;
 	size_t column = 0;
+	pprof_merger *m = NULL;
+	pprof_profile *out = NULL;
 	fctx c;
 	bool ok;
 	int rc;
@@ -1583,5 +1530,11 @@ int pprof_filter_apply(pprof_filter *f, pprof_profile **pp)
 	}
 	if (pgo && (rc = pp_pgo_reduce(*pp, f->err)) != PPROF_OK)
 		return rc;
-	return remerge(f, pp, pgo);
+	rc = pp_merge_alone(&m, *pp, pgo, &out, f->err);
+	pprof_merger_free(m);
+	if (rc == PPROF_OK) {
+		pprof_profile_free(*pp);
+		*pp = out;
+	}
+	return rc;
 }

@@ -612,7 +612,7 @@ static bool gather_labels(const merge_input *in, const pb_sample *s)
 	for (j = 0; j < s->n_label; j++) {
 		const pb_label *l = s->label[j];
 		label_rec r = { 0, 0, 0, 0 };
-		if (l->str == 0 && l->num == 0 && l->num_unit == 0)
+		if (pp_label_kind(l) == PP_LABEL_NONE)
 			continue;
 		r.key = xlat_string(m, in->p, l->key);
 		if (l->str) {
@@ -1237,5 +1237,34 @@ int pprof_merger_finish(pprof_merger *m, pprof_profile **out)
 	pprof_profile_free(sparse);
 	if (rc == PPROF_OK)
 		rc = pprof_merger_finish(m, out);
+	return rc;
+}
+
+/* ---- a profile on its own ------------------------------------------------ */
+
+int pp_merge_alone(pprof_merger **m, const pprof_profile *p, bool new_ids, pprof_profile **out,
+                   char *err)
+{
+	const pprof_profile *view = p;
+	pprof_profile *fresh = NULL;
+	pp_arena *a;
+	int rc = PPROF_ERR_NOMEM;
+
+	if (!*m)
+		*m = pprof_merger_new();
+	if (new_ids && (a = pp_arena_new()))
+		view = fresh = pp_profile_adopt(a, p->pb, err, &rc);
+	if (*m && view && (!new_ids || fresh)) {
+		if ((rc = pprof_merger_add(*m, view, 0)) == PPROF_OK)
+			rc = pprof_merger_finish(*m, out);
+		if (rc != PPROF_OK) {
+			pp_seterr(err, "%s", pprof_merger_error(*m));
+			pprof_merger_free(*m);
+			*m = pprof_merger_new();
+		}
+	}
+	if (rc == PPROF_ERR_NOMEM)
+		pp_seterr(err, "out of memory");
+	pprof_profile_free(fresh);
 	return rc;
 }

@@ -8,13 +8,20 @@
 
 #include "model.h"
 
-/* ---- labels.c: label edits ------------------------------------------- */
+/* ---- merge.c: a profile on its own ------------------------------------ */
 
-/* Sets ids[i] to the index in p's string table of the C string strs[i]:
- * that of an equal string, else of a copy appended to the table (in p's
- * arena, NUL-terminated like decoded strings). The table is searched, so
- * this is for a few strings per profile. False when out of memory. */
-bool pp_profile_add_strings(pprof_profile *p, const char *const *strs, size_t n, int64_t *ids);
+/*
+ * Merges p on its own into *out, as pprof's Merge of one profile does:
+ * samples that became equal are one, and what nothing references goes (the
+ * last step of filters and label edits). *m is the merger to use, empty; it
+ * is made when NULL and left empty for the next call: after a failure it is
+ * replaced (NULL if that fails too, to be made again next time). With
+ * new_ids, p holds objects its id maps do not know (pp_pgo_reduce's leaf
+ * copies): the merge reads a view of p->pb adopted anew. On failure *out is
+ * untouched and err (PP_ERRLEN) says why.
+ */
+int pp_merge_alone(pprof_merger **m, const pprof_profile *p, bool new_ids, pprof_profile **out,
+                   char *err);
 
 /* ---- filter.c and pgo.c: filters --------------------------------------- */
 

@@ -100,12 +100,6 @@ struct pprof_report {
 
 /* ---- small helpers ---------------------------------------------------- */
 
-/* String i of the profile as a C string (decoded strings end in a NUL). */
-static const char *cstr(const pb_profile *pb, uint64_t i)
-{
-	return pb->string_table[i].len ? (const char *)pb->string_table[i].data : "";
-}
-
 /* The length of string i, which may hold NULs. */
 static size_t slen(const pb_profile *pb, uint64_t i)
 {
@@ -184,60 +178,6 @@ static int nomem(pprof_report *r)
 }
 
 /* ---- sample types ----------------------------------------------------- */
-
-size_t pprof_profile_default_sample_type(const pprof_profile *p)
-{
-	const pb_profile *pb = p->pb;
-	const char *want = cstr(pb, pb->default_sample_type);
-	size_t i;
-
-	if (pb->n_sample_type == 0)
-		return 0;
-	for (i = 0; *want && i < pb->n_sample_type; i++)
-		if (strcmp(cstr(pb, pb->sample_type[i]->type), want) == 0)
-			return i;
-	return pb->n_sample_type - 1;
-}
-
-/* Parses spec as Go's strconv.Atoi would: optional sign, decimal digits. */
-static bool parse_index(const char *spec, long long *out)
-{
-	const char *s = spec + (*spec == '+' || *spec == '-');
-	long long v = 0;
-
-	if (!*s)
-		return false;
-	for (; *s; s++) {
-		if (*s < '0' || *s > '9' || v > (INT64_MAX - 9) / 10)
-			return false;
-		v = v * 10 + (*s - '0');
-	}
-	*out = *spec == '-' ? -v : v;
-	return true;
-}
-
-int pprof_profile_find_sample_type(const pprof_profile *p, const char *spec, size_t *index)
-{
-	const pb_profile *pb = p->pb;
-	const char *no_inuse = strncmp(spec, "inuse_", 6) == 0 ? spec + 6 : spec;
-	long long n;
-	size_t i;
-
-	if (parse_index(spec, &n)) {
-		if (n < 0 || (unsigned long long)n >= pb->n_sample_type)
-			return PPROF_ERR_ARG;
-		*index = (size_t)n;
-		return PPROF_OK;
-	}
-	for (i = 0; i < pb->n_sample_type; i++) {
-		const char *type = cstr(pb, pb->sample_type[i]->type);
-		if (strcmp(type, spec) == 0 || strcmp(type, no_inuse) == 0) {
-			*index = i;
-			return PPROF_OK;
-		}
-	}
-	return PPROF_ERR_ARG;
-}
 
 /* The sample type asked for (SIZE_MAX: the default), or false with the
  * error set. */
@@ -392,8 +332,8 @@ static const char *objfile_label(pprof_report *r, const char *path, size_t len,
 static bool init_node(pprof_report *r, rnode *n, const key3 *k)
 {
 	memset(n, 0, sizeof(*n));
-	n->name = cstr(r->pb, k->a);
-	n->objfile = cstr(r->pb, k->b);
+	n->name = pp_profile_cstr(r->p, k->a);
+	n->objfile = pp_profile_cstr(r->p, k->b);
 	n->start_line = (int64_t)k->c;
 	n->label = n->name;
 	n->label_len = slen(r->pb, k->a);
@@ -619,16 +559,6 @@ static bool seen_location(pprof_report *r, uint32_t l, size_t stamp)
 
 /* ---- label keys ------------------------------------------------------- */
 
-/* The kinds of labels, as pprof's decoder tells them apart. */
-enum { LABEL_NONE, LABEL_STR, LABEL_NUM };
-
-static int label_kind(const pb_label *l)
-{
-	if (l->str)
-		return LABEL_STR;
-	return l->num || l->num_unit ? LABEL_NUM : LABEL_NONE;
-}
-
 /* pprof's unit for a numeric label key that no label gives a unit. */
 static const char *guess_unit(const char *key)
 {
@@ -663,7 +593,7 @@ static uint32_t intern_key(pprof_report *r, key3_set *keys, key_state **state, u
 	}
 	if (added) {
 		memset(&r->keys.v[ki], 0, sizeof(r->keys.v[ki]));
-		r->keys.v[ki].key = cstr(r->pb, key);
+		r->keys.v[ki].key = pp_profile_cstr(r->p, key);
 		r->keys.v[ki].key_len = slen(r->pb, key);
 		(*state)[ki].stamp = 0;
 		(*state)[ki].unit = 0;
@@ -676,13 +606,13 @@ static uint32_t intern_key(pprof_report *r, key3_set *keys, key_state **state, u
 static bool count_label(pprof_report *r, key3_set *keys, key3_set *values,
                         key_state **state, const pb_label *l, size_t stamp)
 {
-	int kind = label_kind(l);
+	unsigned kind = pp_label_kind(l);
 	key3 v = { r->canon[l->key], (uint64_t)kind, 0 };
 	pprof_label_key *pk;
 	bool added;
 	uint32_t ki;
 
-	if (kind == LABEL_NONE)
+	if (kind == PP_LABEL_NONE)
 		return true;
 	if ((ki = intern_key(r, keys, state, r->canon[l->key])) == NONE)
 		return false;
@@ -691,12 +621,12 @@ static bool count_label(pprof_report *r, key3_set *keys, key3_set *values,
 		(*state)[ki].stamp = stamp;
 		pk->samples++;
 	}
-	v.c = kind == LABEL_STR ? r->canon[l->str] : (uint64_t)l->num;
+	v.c = kind == PP_LABEL_STR ? r->canon[l->str] : (uint64_t)l->num;
 	if (key3_intern(values, v, &added) == NONE)
 		return false;
 	if (added)
-		kind == LABEL_STR ? pk->strings++ : pk->numbers++;
-	if (kind == LABEL_NUM && l->num_unit && !(*state)[ki].unit)
+		kind == PP_LABEL_STR ? pk->strings++ : pk->numbers++;
+	if (kind == PP_LABEL_NUM && l->num_unit && !(*state)[ki].unit)
 		(*state)[ki].unit = (uint32_t)l->num_unit + 1;
 	return true;
 }
@@ -718,7 +648,7 @@ static void set_units(pprof_report *r, const key_state *state)
 		if (!k->numbers)
 			k->unit = "";
 		else if (state[i].unit)
-			k->unit = cstr(r->pb, state[i].unit - 1);
+			k->unit = pp_profile_cstr(r->p, state[i].unit - 1);
 		else
 			k->unit = guess_unit(k->key);
 	}
@@ -1141,22 +1071,22 @@ static bool weigh_labels(pprof_report *r, value_set *vs, const pb_sample *s, uin
 	*had = false;
 	for (j = 0; j < s->n_label; j++) {
 		const pb_label *l = s->label[j];
-		int kind = label_kind(l);
-		key3 k = { (uint64_t)kind, kind == LABEL_STR ? r->canon[l->str] : (uint64_t)l->num,
+		unsigned kind = pp_label_kind(l);
+		key3 k = { (uint64_t)kind, kind == PP_LABEL_STR ? r->canon[l->str] : (uint64_t)l->num,
 		           0 };
 		pprof_label_value *v;
 		bool added;
 		uint32_t idx;
-		if (kind == LABEL_NONE || r->canon[l->key] != key)
+		if (kind == PP_LABEL_NONE || r->canon[l->key] != key)
 			continue;
 		if ((idx = key3_intern(&vs->set, k, &added)) == NONE ||
 		    !VEC_RESERVE(r->values, vs->set.keys.n) || !VEC_RESERVE(vs->stamps, vs->set.keys.n))
 			return false;
 		v = &r->values.v[idx];
 		if (added) {
-			v->str = kind == LABEL_STR ? cstr(r->pb, k.b) : NULL;
-			v->str_len = kind == LABEL_STR ? slen(r->pb, k.b) : 0;
-			v->num = kind == LABEL_NUM ? l->num : 0;
+			v->str = kind == PP_LABEL_STR ? pp_profile_cstr(r->p, k.b) : NULL;
+			v->str_len = kind == PP_LABEL_STR ? slen(r->pb, k.b) : 0;
+			v->num = kind == PP_LABEL_NUM ? l->num : 0;
 			v->weight = 0;
 			v->samples = 0;
 			vs->stamps.v[idx] = 0;
@@ -1166,8 +1096,8 @@ static bool weigh_labels(pprof_report *r, value_set *vs, const pb_sample *s, uin
 			vs->stamps.v[idx] = stamp;
 			v->samples++;
 		}
-		if (kind == LABEL_NUM && l->num_unit && !*b->unit)
-			b->unit = cstr(r->pb, l->num_unit);
+		if (kind == PP_LABEL_NUM && l->num_unit && !*b->unit)
+			b->unit = pp_profile_cstr(r->p, l->num_unit);
 		v->weight = add64(v->weight, w);
 		b->total = add64(b->total, w);
 		*had = true;

@@ -5,7 +5,7 @@
  */
 #include <stdlib.h>
 
-#include "internal.h"
+#include "base.h"
 
 #define ARENA_FIRST_BLOCK (64 * 1024)
 #define ARENA_MAX_BLOCK (8 * 1024 * 1024)

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "codec.h"
 
 #define MAX_VARINT 10
 #define WIRE_VARINT 0

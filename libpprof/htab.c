@@ -5,7 +5,7 @@
  */
 #include <stdlib.h>
 
-#include "internal.h"
+#include "base.h"
 
 #define SLOT(hash, idx) (((hash) & 0xffffffff00000000ull) | ((uint64_t)(idx) + 1))
 #define SLOT_INDEX(slot) ((uint32_t)((slot) & 0xffffffffu) - 1)

@@ -16,7 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "ops.h"
 
 typedef enum {
 	EDIT_SET, EDIT_ADD, EDIT_SET_IF_MISSING, EDIT_NUM, EDIT_DELETE, EDIT_RENAME,
@@ -44,68 +44,10 @@ struct pprof_label_edits {
 	char err[PP_ERRLEN];
 };
 
-/* How pprof reads a label (see pprof.h), as bits to test against masks. */
-enum { KIND_NONE = 1, KIND_STR = 2, KIND_NUM = 4, KIND_ANY = 7 };
+/* Any kind of label, as a mask of pp_label_kind's bits. */
+enum { KIND_ANY = PP_LABEL_NONE | PP_LABEL_STR | PP_LABEL_NUM };
 
 /* ---- strings of a decoded profile ------------------------------------- */
-
-/* The index of an entry of p's string table equal to s, or -1. */
-static int64_t find_string(const pprof_profile *p, const char *s)
-{
-	size_t i, len = strlen(s);
-
-	for (i = 0; i < p->pb->n_string_table; i++) {
-		const ProtobufCBinaryData *t = &p->pb->string_table[i];
-		if (t->len == len && (len == 0 || memcmp(t->data, s, len) == 0))
-			return (int64_t)i;
-	}
-	return -1;
-}
-
-/* Sets ids[i] to an existing index of strs[i], or to the index it will get
- * when appended (equal new strings share one); returns how many are new. */
-static size_t number_strings(const pprof_profile *p, const char *const *strs, size_t n,
-                             int64_t *ids)
-{
-	int64_t next = (int64_t)p->pb->n_string_table;
-	size_t i, j;
-
-	for (i = 0; i < n; i++) {
-		ids[i] = find_string(p, strs[i]);
-		for (j = 0; j < i && ids[i] < 0; j++)
-			if (ids[j] >= (int64_t)p->pb->n_string_table && strcmp(strs[j], strs[i]) == 0)
-				ids[i] = ids[j];
-		if (ids[i] < 0)
-			ids[i] = next++;
-	}
-	return (size_t)(next - (int64_t)p->pb->n_string_table);
-}
-
-bool pp_profile_add_strings(pprof_profile *p, const char *const *strs, size_t n, int64_t *ids)
-{
-	size_t old = p->pb->n_string_table, added = number_strings(p, strs, n, ids), i, k = 0;
-	ProtobufCBinaryData *fresh;
-
-	if (added == 0)
-		return true;
-	fresh = pp_arena_alloc(p->arena, added * sizeof(*fresh));
-	if (!fresh)
-		return false;
-	for (i = 0; i < n; i++) {
-		size_t len = strlen(strs[i]);
-		uint8_t *copy;
-		if (ids[i] != (int64_t)(old + k))
-			continue;   /* an old string, or a new one copied already */
-		copy = pp_arena_alloc(p->arena, len + 1);
-		if (!copy)
-			return false;
-		memcpy(copy, strs[i], len + 1);
-		fresh[k].data = copy;
-		fresh[k].len = len;
-		k++;
-	}
-	return pp_profile_append_strings(p, fresh, added);
-}
 
 /* Whether strings a and b of p are equal. */
 static bool same_string(const pprof_profile *p, int64_t a, int64_t b)
@@ -296,17 +238,10 @@ int pprof_label_edits_comment(pprof_label_edits *e, const char *text)
 
 /* ---- editing one sample's labels -------------------------------------- */
 
-static unsigned kind_of(const pb_label *l)
-{
-	if (l->str)
-		return KIND_STR;
-	return l->num || l->num_unit ? KIND_NUM : KIND_NONE;
-}
-
 /* Whether label l has key and is of one of kinds. */
 static bool is(const pprof_profile *p, const pb_label *l, int64_t key, unsigned kinds)
 {
-	return (kind_of(l) & kinds) && same_string(p, l->key, key);
+	return (pp_label_kind(l) & kinds) && same_string(p, l->key, key);
 }
 
 /* Whether w has a label with key of one of kinds. */
@@ -326,7 +261,7 @@ static bool has_string(const label_list *w, const pprof_profile *p, const pb_lab
 	size_t i;
 
 	for (i = 0; i < w->n; i++)
-		if (is(p, w->v[i], l->key, KIND_STR) && same_string(p, w->v[i]->str, l->str))
+		if (is(p, w->v[i], l->key, PP_LABEL_STR) && same_string(p, w->v[i]->str, l->str))
 			return true;
 	return false;
 }
@@ -352,7 +287,7 @@ static void push(label_list *w, pb_label *l)
  * The renamed labels are new ones in p's arena (others may share the old). */
 static bool rename_key(label_list *w, pprof_profile *p, int64_t from, int64_t to)
 {
-	static const unsigned kinds[] = { KIND_STR, KIND_NUM };
+	static const unsigned kinds[] = { PP_LABEL_STR, PP_LABEL_NUM };
 	size_t k, i;
 
 	for (k = 0; k < 2 && !same_string(p, from, to); k++) {
@@ -397,7 +332,7 @@ static bool apply_edit(pprof_label_edits *e, pprof_profile *p, const edit *ed)
 
 	switch (ed->kind) {
 	case EDIT_SET:
-		drop(w, p, ids[0], KIND_STR);
+		drop(w, p, ids[0], PP_LABEL_STR);
 		push(w, ed->made);
 		break;
 	case EDIT_ADD:
@@ -405,11 +340,11 @@ static bool apply_edit(pprof_label_edits *e, pprof_profile *p, const edit *ed)
 			push(w, ed->made);
 		break;
 	case EDIT_SET_IF_MISSING:
-		if (!has_key(w, p, ids[0], KIND_STR | KIND_NUM))
+		if (!has_key(w, p, ids[0], PP_LABEL_STR | PP_LABEL_NUM))
 			push(w, ed->made);
 		break;
 	case EDIT_NUM:
-		drop(w, p, ids[0], KIND_NUM);
+		drop(w, p, ids[0], PP_LABEL_NUM);
 		push(w, ed->made);
 		break;
 	case EDIT_DELETE:
@@ -526,23 +461,6 @@ static bool edit_profile(pprof_label_edits *e, pprof_profile *p)
 	return add_comments(e, p);
 }
 
-/* Merges the edited p on its own into *out. After a failure the merger is
- * replaced (made again by the next apply if that fails too), so that the
- * next profile starts from an empty one. */
-static int remerge(pprof_label_edits *e, const pprof_profile *p, pprof_profile **out)
-{
-	int rc = pprof_merger_add(e->merger, p, 0);
-
-	if (rc == PPROF_OK)
-		rc = pprof_merger_finish(e->merger, out);
-	if (rc == PPROF_OK)
-		return rc;
-	pp_seterr(e->err, "%s", pprof_merger_error(e->merger));
-	pprof_merger_free(e->merger);
-	e->merger = pprof_merger_new();
-	return rc;
-}
-
 int pprof_label_edits_apply(pprof_label_edits *e, pprof_profile *p, pprof_profile **out)
 {
 	*out = NULL;
@@ -550,5 +468,5 @@ int pprof_label_edits_apply(pprof_label_edits *e, pprof_profile *p, pprof_profil
 		pp_seterr(e->err, "out of memory");
 		return PPROF_ERR_NOMEM;
 	}
-	return remerge(e, p, out);
+	return pp_merge_alone(&e->merger, p, false, out, e->err);
 }

@@ -14,115 +14,19 @@
  * Samples, the bulk of a large result, are built once, as the protobuf-c
  * structs the result profile is made of, in the arena that profile will own;
  * finishing does not copy them.
+ *
+ * This file holds the merger and the merging of strings, objects and
+ * samples; merge_header.c the header, merge_result.c the numbering and
+ * building of the result (merge.h).
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
-
-typedef struct {
-	uint32_t name, system_name, filename;
-	int64_t start_line;
-} fn_rec;
-
-typedef struct {
-	uint64_t start, limit, offset;
-	uint32_t filename, build_id;
-	bool has_functions, has_filenames, has_line_numbers, has_inline_frames;
-} map_rec;
-
-typedef struct {
-	uint64_t function;   /* result id; 64 bits so the struct has no padding */
-	int64_t line, column;
-} line_rec;
-
-typedef struct {
-	uint64_t address;
-	uint32_t mapping;    /* result id, 0 for none */
-	uint32_t nlines;
-	size_t line0;        /* first of its lines in the lines array */
-	bool folded;
-} loc_rec;
-
-/* A label with result string ids; str != 0 for string labels, else numeric. */
-typedef struct {
-	uint32_t key, str, unit;
-	int64_t num;
-} label_rec;
-
-/* What an input's mapping became: the result id and how far addresses move. */
-typedef struct {
-	uint32_t id;
-	uint64_t delta;
-} map_xlat;
-
-/* An interned stack: location ids, and an interned label set. */
-typedef struct {
-	uint64_t *ids;
-	size_t n;
-} stack_rec;
-
-typedef struct {
-	pb_label **labels;
-	size_t n;
-} labelset_rec;
-
-/* A result sample's key: its interned stack and label set. Keys and sums
- * are kept apart from the sample structs, in two dense arrays, so that
- * finding a sample and adding to it touches no sample struct: input samples
- * come in random order, and each touch would be a cache miss. */
-typedef struct {
-	uint32_t stack, labels;
-} sample_ref;
-
-struct pprof_merger {
-	pp_strtab strings;
-	unsigned long count;
-	/* header */
-	VEC(uint32_t) types;   /* type, unit string ids per sample type */
-	uint32_t period_type, period_unit, drop_frames, keep_frames;
-	uint32_t default_sample_type, doc_url;
-	int64_t time_nanos, duration_nanos, period;
-	VEC(uint32_t) comments;
-	/* objects */
-	VEC(fn_rec) fns;
-	VEC(map_rec) maps;
-	VEC(loc_rec) locs;
-	VEC(line_rec) lines;
-	pp_arena *arena;       /* the result's: samples, and at the end the rest */
-	VEC(pb_sample *) samples;
-	VEC(sample_ref) sample_refs;   /* samples' keys, by index */
-	VEC(int64_t) sums;             /* samples' values, types.n / 2 a sample */
-	VEC(stack_rec) stacks;
-	VEC(labelset_rec) labelsets;
-	pp_htab fn_index, map_index, loc_index, sample_index, stack_index, labelset_index;
-	/* per input: what its strings and objects became (0 = not yet) */
-	VEC(uint32_t) str_xlat;   /* result string id + 1 */
-	VEC(uint32_t) fn_xlat;
-	VEC(map_xlat) map_xlat;
-	VEC(uint32_t) loc_xlat;
-	/* per sample or location being merged */
-	VEC(uint64_t) cand_locs;
-	VEC(label_rec) cand_labels;
-	VEC(int64_t) cand_values;
-	VEC(line_rec) cand_lines;
-	char err[PP_ERRLEN];
-};
-
-
-/* The input being merged and how. */
-typedef struct {
-	pprof_merger *m;
-	const pprof_profile *p;
-	unsigned flags;
-	uint32_t base_key, base_value;   /* "pprof::base", "true" */
-} merge_input;
-
-static void merger_clear(pprof_merger *m);
+#include "merge.h"
 
 /* Makes a cleared merger ready for its first input. */
-static bool merger_start(pprof_merger *m)
+bool pm_merger_start(pprof_merger *m)
 {
 	if (!pp_strtab_init(&m->strings))
 		return false;
@@ -134,7 +38,7 @@ pprof_merger *pprof_merger_new(void)
 {
 	pprof_merger *m = calloc(1, sizeof(*m));
 
-	if (m && !merger_start(m)) {
+	if (m && !pm_merger_start(m)) {
 		pprof_merger_free(m);
 		return NULL;
 	}
@@ -142,7 +46,7 @@ pprof_merger *pprof_merger_new(void)
 }
 
 /* Releases everything the merger holds, leaving it zeroed. */
-static void merger_clear(pprof_merger *m)
+void pm_merger_clear(pprof_merger *m)
 {
 	pp_strtab_free(&m->strings);
 	VEC_FREE(m->types);
@@ -178,7 +82,7 @@ void pprof_merger_free(pprof_merger *m)
 {
 	if (!m)
 		return;
-	merger_clear(m);
+	pm_merger_clear(m);
 	free(m);
 }
 
@@ -188,7 +92,7 @@ const char *pprof_merger_error(const pprof_merger *m) { return m->err; }
 /* ---- strings ---------------------------------------------------------- */
 
 /* The result id of the input's string i, or UINT32_MAX when out of memory. */
-static uint32_t xlat_string(pprof_merger *m, const pprof_profile *p, int64_t i)
+uint32_t pm_xlat_string(pprof_merger *m, const pprof_profile *p, int64_t i)
 {
 	uint32_t *slot = &m->str_xlat.v[i];
 	const ProtobufCBinaryData *s;
@@ -215,143 +119,6 @@ static int compare_strings(const pprof_merger *m, uint32_t a, uint32_t b)
 	sb = pp_strtab_get(&m->strings, b, &lb);
 	c = memcmp(sa, sb, la < lb ? la : lb);
 	return c ? c : (la > lb) - (la < lb);
-}
-
-/* ---- header ----------------------------------------------------------- */
-
-/* Appends ",type/unit" (no comma for the first, i == 0) to the *used bytes
- * of buf while there is room; *used may pass size when it is full. */
-static void append_type(char *buf, size_t size, size_t *used, size_t i, const char *type,
-                        size_t type_len, const char *unit, size_t unit_len)
-{
-	pp_append(buf, size, used, "%s", i ? "," : "");
-	pp_append_escaped(buf, size, used, type, type_len);
-	pp_append(buf, size, used, "/");
-	pp_append_escaped(buf, size, used, unit, unit_len);
-}
-
-/* Writes "type/unit,type/unit" of an input's sample types into buf. */
-static void describe_types(const pprof_profile *p, char *buf, size_t size)
-{
-	size_t i, used = 0;
-
-	buf[0] = '\0';
-	for (i = 0; i < p->pb->n_sample_type; i++) {
-		const ProtobufCBinaryData *type = pp_profile_string(p, p->pb->sample_type[i]->type);
-		const ProtobufCBinaryData *unit = pp_profile_string(p, p->pb->sample_type[i]->unit);
-		append_type(buf, size, &used, i, (const char *)type->data, type->len,
-		            (const char *)unit->data, unit->len);
-	}
-}
-
-/* Whether the input's string i is the result's string id. Looks only: a
- * refused input must leave the result's string table as it was. */
-static bool same_string(const merge_input *in, int64_t i, uint32_t id)
-{
-	const ProtobufCBinaryData *s = pp_profile_string(in->p, i);
-
-	return pp_strtab_find(&in->m->strings, s->data, s->len) == id;
-}
-
-/* Writes the result's sample types as "type/unit,type/unit" into buf. */
-static void describe_result_types(const pprof_merger *m, char *buf, size_t size)
-{
-	size_t i, used = 0;
-
-	buf[0] = '\0';
-	for (i = 0; i < m->types.n / 2; i++) {
-		size_t lt, lu;
-		const char *t = pp_strtab_get(&m->strings, m->types.v[2 * i], &lt);
-		const char *u = pp_strtab_get(&m->strings, m->types.v[2 * i + 1], &lu);
-		append_type(buf, size, &used, i, t, lt, u, lu);
-	}
-}
-
-/* Checks that the input's sample and period types equal the result's. */
-static int check_compatible(const merge_input *in)
-{
-	pprof_merger *m = in->m;
-	const pb_profile *pb = in->p->pb;
-	const pb_value_type *pt = pb->period_type;
-	bool same = pb->n_sample_type * 2 == m->types.n;
-	char want[200], got[200];
-	size_t i;
-
-	if (!same_string(in, pt ? pt->type : 0, m->period_type) ||
-	    !same_string(in, pt ? pt->unit : 0, m->period_unit)) {
-		const ProtobufCBinaryData *type = pp_profile_string(in->p, pt ? pt->type : 0);
-		const ProtobufCBinaryData *unit = pp_profile_string(in->p, pt ? pt->unit : 0);
-		size_t l1, l2, used = 0;
-		const char *t1 = pp_strtab_get(&m->strings, m->period_type, &l1);
-		const char *u1 = pp_strtab_get(&m->strings, m->period_unit, &l2);
-		char *msg = m->err;
-		pp_append(msg, PP_ERRLEN, &used, "incompatible period types ");
-		append_type(msg, PP_ERRLEN, &used, 0, t1, l1, u1, l2);
-		pp_append(msg, PP_ERRLEN, &used, " and ");
-		append_type(msg, PP_ERRLEN, &used, 0, (const char *)type->data, type->len,
-		            (const char *)unit->data, unit->len);
-		return PPROF_ERR_MISMATCH;
-	}
-	for (i = 0; same && i < pb->n_sample_type; i++)
-		same = same_string(in, pb->sample_type[i]->type, m->types.v[2 * i]) &&
-		       same_string(in, pb->sample_type[i]->unit, m->types.v[2 * i + 1]);
-	if (same)
-		return PPROF_OK;
-	describe_result_types(m, want, sizeof(want));
-	describe_types(in->p, got, sizeof(got));
-	pp_seterr(m->err, "incompatible sample types [%s] and [%s]", want, got);
-	return PPROF_ERR_MISMATCH;
-}
-
-/* Takes the sample and period types and frames from the first input. */
-static bool take_first_header(const merge_input *in)
-{
-	pprof_merger *m = in->m;
-	const pb_profile *pb = in->p->pb;
-	const pb_value_type *pt = pb->period_type;
-	size_t i;
-
-	if (!VEC_RESERVE(m->types, pb->n_sample_type * 2))
-		return false;
-	for (i = 0; i < pb->n_sample_type; i++) {
-		m->types.v[2 * i] = xlat_string(m, in->p, pb->sample_type[i]->type);
-		m->types.v[2 * i + 1] = xlat_string(m, in->p, pb->sample_type[i]->unit);
-	}
-	m->types.n = pb->n_sample_type * 2;
-	m->period_type = xlat_string(m, in->p, pt ? pt->type : 0);
-	m->period_unit = xlat_string(m, in->p, pt ? pt->unit : 0);
-	m->drop_frames = xlat_string(m, in->p, pb->drop_frames);
-	m->keep_frames = xlat_string(m, in->p, pb->keep_frames);
-	return m->strings.count < UINT32_MAX - 1;
-}
-
-/* Combines the input's header into the result's (HACKING.md section 5). */
-static bool combine_header(const merge_input *in)
-{
-	pprof_merger *m = in->m;
-	const pb_profile *pb = in->p->pb;
-	size_t i, j;
-
-	if (pb->time_nanos != 0 && (m->time_nanos == 0 || pb->time_nanos < m->time_nanos))
-		m->time_nanos = pb->time_nanos;
-	m->duration_nanos = (int64_t)((uint64_t)m->duration_nanos + (uint64_t)pb->duration_nanos);
-	if (m->period == 0 || pb->period > m->period)   /* pprof's rule, negatives too */
-		m->period = pb->period;
-	if (m->default_sample_type == 0)
-		m->default_sample_type = xlat_string(m, in->p, pb->default_sample_type);
-	if (m->doc_url == 0)
-		m->doc_url = xlat_string(m, in->p, pb->doc_url);
-	for (i = 0; i < pb->n_comment; i++) {
-		uint32_t c = xlat_string(m, in->p, pb->comment[i]);
-		for (j = 0; j < m->comments.n && m->comments.v[j] != c; j++)
-			;
-		if (j == m->comments.n) {
-			if (!VEC_RESERVE(m->comments, j + 1))
-				return false;
-			m->comments.v[m->comments.n++] = c;
-		}
-	}
-	return m->default_sample_type != UINT32_MAX && m->doc_url != UINT32_MAX;
 }
 
 /* ---- functions and mappings ------------------------------------------- */
@@ -382,9 +149,9 @@ static uint32_t xlat_function(const merge_input *in, uint32_t idx)
 
 	if (m->fn_xlat.v[idx])
 		return m->fn_xlat.v[idx];
-	f.name = xlat_string(m, in->p, src->name);
-	f.system_name = xlat_string(m, in->p, src->system_name);
-	f.filename = xlat_string(m, in->p, src->filename);
+	f.name = pm_xlat_string(m, in->p, src->name);
+	f.system_name = pm_xlat_string(m, in->p, src->system_name);
+	f.filename = pm_xlat_string(m, in->p, src->filename);
 	f.start_line = src->start_line;
 	if (f.name == UINT32_MAX || f.system_name == UINT32_MAX || f.filename == UINT32_MAX)
 		return 0;
@@ -435,7 +202,7 @@ static map_xlat xlat_mapping(const merge_input *in, uint32_t idx)
 	const pb_mapping *src = in->p->pb->mapping[idx];
 	map_xlat *x = &m->map_xlat.v[idx];
 	map_rec r = { src->memory_start, src->memory_limit, src->file_offset,
-	              xlat_string(m, in->p, src->filename), xlat_string(m, in->p, src->build_id),
+	              pm_xlat_string(m, in->p, src->filename), pm_xlat_string(m, in->p, src->build_id),
 	              src->has_functions, src->has_filenames, src->has_line_numbers,
 	              src->has_inline_frames };
 	map_key key = { m, mapping_size(r.start, r.limit), r.offset, mapping_ident(&r) };
@@ -612,18 +379,18 @@ static bool gather_labels(const merge_input *in, const pb_sample *s)
 	for (j = 0; j < s->n_label; j++) {
 		const pb_label *l = s->label[j];
 		label_rec r = { 0, 0, 0, 0 };
-		if (l->str == 0 && l->num == 0 && l->num_unit == 0)
+		if (pp_label_kind(l) == PP_LABEL_NONE)
 			continue;
-		r.key = xlat_string(m, in->p, l->key);
+		r.key = pm_xlat_string(m, in->p, l->key);
 		if (l->str) {
-			r.str = xlat_string(m, in->p, l->str);
+			r.str = pm_xlat_string(m, in->p, l->str);
 			if (r.str == UINT32_MAX)
 				return false;
 			if ((in->flags & PPROF_MERGE_MARK_BASE) && r.key == in->base_key)
 				continue;   /* replaced below, as pprof's SetLabel does */
 		} else {
 			r.num = l->num;
-			r.unit = xlat_string(m, in->p, l->num_unit);
+			r.unit = pm_xlat_string(m, in->p, l->num_unit);
 		}
 		if (r.key == UINT32_MAX || r.unit == UINT32_MAX)
 			return false;
@@ -788,7 +555,7 @@ static bool add_sample(pprof_merger *m, const sample_key *key, uint64_t hash)
 	return true;
 }
 
-static bool is_zero(const int64_t *v, size_t n)
+bool pm_is_zero(const int64_t *v, size_t n)
 {
 	size_t i;
 
@@ -869,7 +636,7 @@ static bool merge_samples(merge_input *in)
 		return false;
 	for (i = 0; i < pb->n_sample; i++) {
 		const pb_sample *s = pb->sample[i];
-		if (((in->flags & PPROF_MERGE_PART) || !is_zero(s->value, s->n_value)) &&
+		if (((in->flags & PPROF_MERGE_PART) || !pm_is_zero(s->value, s->n_value)) &&
 		    !merge_sample(in, s))
 			return false;
 	}
@@ -882,19 +649,19 @@ int pprof_merger_add(pprof_merger *m, const pprof_profile *p, unsigned flags)
 	int rc;
 
 	if (!m->arena) {   /* a finish ran out of memory: start afresh */
-		merger_clear(m);
-		if (!merger_start(m))
+		pm_merger_clear(m);
+		if (!pm_merger_start(m))
 			goto nomem;
 	}
 	if (!reset_xlat(m, p->pb))
 		goto nomem;
 	if (m->count == 0) {
-		if (!take_first_header(&in))
+		if (!pm_take_first_header(&in))
 			goto nomem;
-	} else if ((rc = check_compatible(&in)) != PPROF_OK) {
+	} else if ((rc = pm_check_compatible(&in)) != PPROF_OK) {
 		return rc;
 	}
-	if (!combine_header(&in) || !merge_samples(&in))
+	if (!pm_combine_header(&in) || !merge_samples(&in))
 		goto nomem;
 	m->count++;
 	return PPROF_OK;
@@ -903,339 +670,31 @@ nomem:
 	return PPROF_ERR_NOMEM;
 }
 
-/* ---- the result ------------------------------------------------------- */
+/* ---- a profile on its own ------------------------------------------------ */
 
-/* Arrays of n structs of the given type and of pointers to them, in arena a,
- * each struct initialised with init; NULL when out of memory. */
-#define PB_ARRAY(a, type, init, n) ((type **)pb_array((a), sizeof(type), (n), (init)))
-
-static void **pb_array(pp_arena *a, size_t size, size_t n, void (*init)(void *))
+int pp_merge_alone(pprof_merger **m, const pprof_profile *p, bool new_ids, pprof_profile **out,
+                   char *err)
 {
-	void **ptrs = pp_arena_alloc(a, n * sizeof(void *) + 1);
-	char *items = pp_arena_alloc(a, n * size + 1);
-	size_t i;
+	const pprof_profile *view = p;
+	pprof_profile *fresh = NULL;
+	pp_arena *a;
+	int rc = PPROF_ERR_NOMEM;
 
-	if (!ptrs || !items)
-		return NULL;
-	for (i = 0; i < n; i++) {
-		ptrs[i] = items + i * size;
-		init(ptrs[i]);
-	}
-	return ptrs;
-}
-
-static void init_value_type(void *p) { perftools__profiles__value_type__init(p); }
-static void init_function(void *p) { perftools__profiles__function__init(p); }
-static void init_mapping(void *p) { perftools__profiles__mapping__init(p); }
-static void init_location(void *p) { perftools__profiles__location__init(p); }
-static void init_line(void *p) { perftools__profiles__line__init(p); }
-
-/*
- * Renumbering strings. The result's strings are numbered as met while
- * merging; before writing they are renumbered in the order Go's encoder
- * numbers them (sample types, then each sample's labels, mappings, functions,
- * the rest of the header). So a profile gets the same string table whatever
- * order its strings were met in, strings no longer used go, and label
- * strings, which samples repeat most, get the shortest varints.
- */
-typedef struct {
-	uint32_t *new_id;   /* by old id; 0 = not numbered yet (old 0 is new 0) */
-	uint32_t *old_id;   /* by new id */
-	uint32_t count;
-} renumbering;
-
-static void number(renumbering *r, uint32_t old)
-{
-	if (old && !r->new_id[old]) {
-		r->new_id[old] = r->count;
-		r->old_id[r->count++] = old;
-	}
-}
-
-/* Numbers the strings of samples' labels, each label set once. */
-static void number_labels(pprof_merger *m, renumbering *r)
-{
-	size_t i, j;
-
-	for (i = 0; i < m->samples.n; i++) {
-		const pb_sample *s = m->samples.v[i];
-		for (j = 0; j < s->n_label; j++) {
-			number(r, (uint32_t)s->label[j]->key);
-			number(r, (uint32_t)(s->label[j]->str ? s->label[j]->str : s->label[j]->num_unit));
+	if (!*m)
+		*m = pprof_merger_new();
+	if (new_ids && (a = pp_arena_new()))
+		view = fresh = pp_profile_adopt(a, p->pb, err, &rc);
+	if (*m && view && (!new_ids || fresh)) {
+		if ((rc = pprof_merger_add(*m, view, 0)) == PPROF_OK)
+			rc = pprof_merger_finish(*m, out);
+		if (rc != PPROF_OK) {
+			pp_seterr(err, "%s", pprof_merger_error(*m));
+			pprof_merger_free(*m);
+			*m = pprof_merger_new();
 		}
 	}
-}
-
-static void number_all(pprof_merger *m, renumbering *r)
-{
-	size_t i;
-
-	for (i = 0; i < m->types.n; i++)
-		number(r, m->types.v[i]);
-	number_labels(m, r);
-	for (i = 0; i < m->maps.n; i++) {
-		number(r, m->maps.v[i].filename);
-		number(r, m->maps.v[i].build_id);
-	}
-	for (i = 0; i < m->fns.n; i++) {
-		number(r, m->fns.v[i].name);
-		number(r, m->fns.v[i].system_name);
-		number(r, m->fns.v[i].filename);
-	}
-	number(r, m->drop_frames);
-	number(r, m->keep_frames);
-	number(r, m->period_type);
-	number(r, m->period_unit);
-	for (i = 0; i < m->comments.n; i++)
-		number(r, m->comments.v[i]);
-	number(r, m->default_sample_type);
-	number(r, m->doc_url);
-}
-
-/* Rewrites every string id the merger holds to its new number. */
-static void apply_numbering(pprof_merger *m, const renumbering *r)
-{
-	const uint32_t *n = r->new_id;
-	size_t i, j;
-
-	for (i = 0; i < m->types.n; i++)
-		m->types.v[i] = n[m->types.v[i]];
-	for (i = 0; i < m->labelsets.n; i++)
-		for (j = 0; j < m->labelsets.v[i].n; j++) {
-			pb_label *l = m->labelsets.v[i].labels[j];
-			l->key = n[l->key];
-			l->str = n[l->str];
-			l->num_unit = n[l->num_unit];
-		}
-	for (i = 0; i < m->maps.n; i++) {
-		m->maps.v[i].filename = n[m->maps.v[i].filename];
-		m->maps.v[i].build_id = n[m->maps.v[i].build_id];
-	}
-	for (i = 0; i < m->fns.n; i++) {
-		m->fns.v[i].name = n[m->fns.v[i].name];
-		m->fns.v[i].system_name = n[m->fns.v[i].system_name];
-		m->fns.v[i].filename = n[m->fns.v[i].filename];
-	}
-	for (i = 0; i < m->comments.n; i++)
-		m->comments.v[i] = n[m->comments.v[i]];
-	m->drop_frames = n[m->drop_frames];
-	m->keep_frames = n[m->keep_frames];
-	m->period_type = n[m->period_type];
-	m->period_unit = n[m->period_unit];
-	m->default_sample_type = n[m->default_sample_type];
-	m->doc_url = n[m->doc_url];
-}
-
-/* The string table in the new order, each string followed by a NUL as
- * decoded ones are; the merger's ids are rewritten to match. */
-static bool build_strings(pprof_merger *m, pp_arena *a, pb_profile *pb)
-{
-	const pp_strtab *t = &m->strings;
-	renumbering r = { calloc(t->count, sizeof(uint32_t)), malloc(t->count * sizeof(uint32_t)), 1 };
-	char *text = pp_arena_alloc(a, t->pool_len + t->count);
-	size_t i;
-
-	pb->string_table = pp_arena_alloc(a, t->count * sizeof(*pb->string_table));
-	if (!r.new_id || !r.old_id || !text || !pb->string_table) {
-		free(r.new_id);
-		free(r.old_id);
-		return false;
-	}
-	r.old_id[0] = 0;
-	number_all(m, &r);
-	apply_numbering(m, &r);
-	for (i = 0; i < r.count; i++) {
-		size_t len;
-		const char *s = pp_strtab_get(t, r.old_id[i], &len);
-		memcpy(text, s, len);
-		text[len] = '\0';
-		pb->string_table[i].data = (uint8_t *)text;
-		pb->string_table[i].len = len;
-		text += len + 1;
-	}
-	pb->n_string_table = r.count;
-	free(r.new_id);
-	free(r.old_id);
-	return true;
-}
-
-static bool build_header(const pprof_merger *m, pp_arena *a, pb_profile *pb)
-{
-	size_t i, n = m->types.n / 2;
-
-	pb->sample_type = PB_ARRAY(a, pb_value_type, init_value_type, n);
-	pb->period_type = pp_arena_alloc(a, sizeof(*pb->period_type));
-	pb->comment = pp_arena_alloc(a, m->comments.n * sizeof(*pb->comment) + 1);
-	if (!pb->sample_type || !pb->period_type || !pb->comment)
-		return false;
-	for (i = 0; i < n; i++) {
-		pb->sample_type[i]->type = m->types.v[2 * i];
-		pb->sample_type[i]->unit = m->types.v[2 * i + 1];
-	}
-	pb->n_sample_type = n;
-	perftools__profiles__value_type__init(pb->period_type);
-	pb->period_type->type = m->period_type;
-	pb->period_type->unit = m->period_unit;
-	for (i = 0; i < m->comments.n; i++)
-		pb->comment[i] = m->comments.v[i];
-	pb->n_comment = m->comments.n;
-	pb->drop_frames = m->drop_frames;
-	pb->keep_frames = m->keep_frames;
-	pb->time_nanos = m->time_nanos;
-	pb->duration_nanos = m->duration_nanos;
-	pb->period = m->period;
-	pb->default_sample_type = m->default_sample_type;
-	pb->doc_url = m->doc_url;
-	return true;
-}
-
-static bool build_functions(const pprof_merger *m, pp_arena *a, pb_profile *pb)
-{
-	size_t i;
-
-	pb->function = PB_ARRAY(a, pb_function, init_function, m->fns.n);
-	if (!pb->function)
-		return false;
-	for (i = 0; i < m->fns.n; i++) {
-		pb_function *f = pb->function[i];
-		f->id = i + 1;
-		f->name = m->fns.v[i].name;
-		f->system_name = m->fns.v[i].system_name;
-		f->filename = m->fns.v[i].filename;
-		f->start_line = m->fns.v[i].start_line;
-	}
-	pb->n_function = m->fns.n;
-	return true;
-}
-
-static bool build_mappings(const pprof_merger *m, pp_arena *a, pb_profile *pb)
-{
-	size_t i;
-
-	pb->mapping = PB_ARRAY(a, pb_mapping, init_mapping, m->maps.n);
-	if (!pb->mapping)
-		return false;
-	for (i = 0; i < m->maps.n; i++) {
-		const map_rec *r = &m->maps.v[i];
-		pb_mapping *p = pb->mapping[i];
-		p->id = i + 1;
-		p->memory_start = r->start;
-		p->memory_limit = r->limit;
-		p->file_offset = r->offset;
-		p->filename = r->filename;
-		p->build_id = r->build_id;
-		p->has_functions = r->has_functions;
-		p->has_filenames = r->has_filenames;
-		p->has_line_numbers = r->has_line_numbers;
-		p->has_inline_frames = r->has_inline_frames;
-	}
-	pb->n_mapping = m->maps.n;
-	return true;
-}
-
-static bool build_locations(const pprof_merger *m, pp_arena *a, pb_profile *pb)
-{
-	pb_line **lines = PB_ARRAY(a, pb_line, init_line, m->lines.n);
-	size_t i;
-
-	pb->location = PB_ARRAY(a, pb_location, init_location, m->locs.n);
-	if (!pb->location || !lines)
-		return false;
-	for (i = 0; i < m->lines.n; i++) {
-		lines[i]->function_id = m->lines.v[i].function;
-		lines[i]->line = m->lines.v[i].line;
-		lines[i]->column = m->lines.v[i].column;
-	}
-	for (i = 0; i < m->locs.n; i++) {
-		const loc_rec *r = &m->locs.v[i];
-		pb_location *l = pb->location[i];
-		l->id = i + 1;
-		l->mapping_id = r->mapping;
-		l->address = r->address;
-		l->is_folded = r->folded;
-		l->n_line = r->nlines;
-		l->line = lines + r->line0;
-	}
-	pb->n_location = m->locs.n;
-	return true;
-}
-
-/* The samples are built already but for their values, which come from
- * sums; the result takes them as they are. */
-static bool build_samples(const pprof_merger *m, pp_arena *a, pb_profile *pb)
-{
-	size_t i, nv = m->types.n / 2;
-
-	pb->sample = pp_arena_alloc(a, m->samples.n * sizeof(*pb->sample));
-	if (!pb->sample)
-		return false;
-	for (i = 0; i < m->samples.n; i++) {
-		pb_sample *s = m->samples.v[i];
-		s->value = pp_arena_alloc(a, nv * sizeof(int64_t));
-		if (!s->value)
-			return false;
-		memcpy(s->value, &m->sums.v[i * nv], nv * sizeof(int64_t));
-		pb->sample[i] = s;
-	}
-	pb->n_sample = m->samples.n;
-	return true;
-}
-
-/* The result as a profile of its own (validated like any input), in the
- * merger's arena, which the profile takes over. */
-static int merger_materialize(pprof_merger *m, pprof_profile **out, char *err)
-{
-	pp_arena *a = m->arena;
-	pb_profile *pb = pp_arena_alloc(a, sizeof(*pb));
-	int rc;
-
-	if (pb)
-		perftools__profiles__profile__init(pb);
-	if (!pb || !build_strings(m, a, pb) || !build_header(m, a, pb) ||
-	    !build_functions(m, a, pb) || !build_mappings(m, a, pb) ||
-	    !build_locations(m, a, pb) || !build_samples(m, a, pb)) {
+	if (rc == PPROF_ERR_NOMEM)
 		pp_seterr(err, "out of memory");
-		return PPROF_ERR_NOMEM;
-	}
-	m->arena = NULL;   /* the profile's now, even if it is refused */
-	*out = pp_profile_adopt(a, pb, err, &rc);
-	return rc;
-}
-
-int pprof_merger_finish_part(pprof_merger *m, pprof_profile **out)
-{
-	int rc;
-
-	*out = NULL;
-	rc = merger_materialize(m, out, m->err);
-	merger_clear(m);
-	if (!merger_start(m)) {
-		pprof_profile_free(*out);
-		*out = NULL;
-		pp_seterr(m->err, "out of memory");
-		return PPROF_ERR_NOMEM;
-	}
-	return rc;
-}
-
-int pprof_merger_finish(pprof_merger *m, pprof_profile **out)
-{
-	bool zero = false;
-	size_t i, nv = m->types.n / 2;
-	int rc;
-
-	for (i = 0; i < m->samples.n && !zero; i++)
-		zero = is_zero(&m->sums.v[i * nv], nv);
-	rc = pprof_merger_finish_part(m, out);
-	if (rc != PPROF_OK || !zero)
-		return rc;
-	/* Samples that cancelled out (a base): merge the result again on its
-	 * own, as pprof does, so they go with whatever only they referenced. */
-	pprof_profile *sparse = *out;
-	*out = NULL;
-	rc = pprof_merger_add(m, sparse, 0);
-	pprof_profile_free(sparse);
-	if (rc == PPROF_OK)
-		rc = pprof_merger_finish(m, out);
+	pprof_profile_free(fresh);
 	return rc;
 }

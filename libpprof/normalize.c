@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "ops.h"
 
 /* Whether string a of p and string b of q have the same bytes. */
 static bool same_string(const pprof_profile *p, int64_t a, const pprof_profile *q, int64_t b)

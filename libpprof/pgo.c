@@ -34,7 +34,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "ops.h"
 
 /* What the reduction works with. */
 typedef struct {

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "model.h"
 
 /* ---- id maps ---------------------------------------------------------- */
 
@@ -266,23 +266,6 @@ fail:
 	return NULL;
 }
 
-bool pp_profile_append_strings(pprof_profile *p, const ProtobufCBinaryData *strs, size_t n)
-{
-	pb_profile *pb = p->pb;
-	ProtobufCBinaryData *table;
-
-	if (n == 0)
-		return true;
-	table = pp_arena_alloc(p->arena, (pb->n_string_table + n) * sizeof(*table));
-	if (!table)
-		return false;
-	memcpy(table, pb->string_table, pb->n_string_table * sizeof(*table));
-	memcpy(table + pb->n_string_table, strs, n * sizeof(*table));
-	pb->string_table = table;
-	pb->n_string_table += n;
-	return true;
-}
-
 /* ---- public accessors ------------------------------------------------- */
 
 pprof_profile *pprof_profile_new_empty(void)
@@ -322,15 +305,6 @@ int64_t pprof_profile_period(const pprof_profile *p) { return p->pb->period; }
 int64_t pprof_profile_time_nanos(const pprof_profile *p) { return p->pb->time_nanos; }
 int64_t pprof_profile_duration_nanos(const pprof_profile *p) { return p->pb->duration_nanos; }
 
-/* String i of the profile as a C string. Decoded strings are not
- * NUL-terminated on the wire; codec.c stores each one with a NUL after it. */
-static const char *profile_cstr(const pprof_profile *p, int64_t i)
-{
-	const ProtobufCBinaryData *s = pp_profile_string(p, i);
-
-	return s->len ? (const char *)s->data : "";
-}
-
 const char *pprof_profile_sample_type(const pprof_profile *p, size_t i, const char **unit)
 {
 	const pb_value_type *vt;
@@ -339,8 +313,8 @@ const char *pprof_profile_sample_type(const pprof_profile *p, size_t i, const ch
 		return NULL;
 	vt = p->pb->sample_type[i];
 	if (unit)
-		*unit = profile_cstr(p, vt->unit);
-	return profile_cstr(p, vt->type);
+		*unit = pp_profile_cstr(p, vt->unit);
+	return pp_profile_cstr(p, vt->type);
 }
 
 const char *pprof_profile_period_type(const pprof_profile *p, const char **unit)
@@ -348,8 +322,8 @@ const char *pprof_profile_period_type(const pprof_profile *p, const char **unit)
 	const pb_value_type *vt = p->pb->period_type;
 
 	if (unit)
-		*unit = vt ? profile_cstr(p, vt->unit) : "";
-	return vt ? profile_cstr(p, vt->type) : "";
+		*unit = vt ? pp_profile_cstr(p, vt->unit) : "";
+	return vt ? pp_profile_cstr(p, vt->type) : "";
 }
 
 int64_t pprof_profile_total(const pprof_profile *p, size_t i)

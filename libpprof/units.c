@@ -5,7 +5,7 @@
  */
 #include <string.h>
 
-#include "internal.h"
+#include "base.h"
 
 /* A unit as google/pprof's measurement package knows it: its name, the
  * spellings it is recognised by, and its size in the family's base unit. */

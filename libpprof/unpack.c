@@ -20,7 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "codec.h"
 
 #define WIRE_VARINT 0
 #define WIRE_64BIT 1
@@ -407,7 +407,7 @@ static bool count_fields(const uint8_t *p, const uint8_t *end, profile_counts *c
 
 /* The arrays the second pass fills, allocated from the counts: the message
  * structs in blocks, the pointer arrays protobuf-c's structs want, and the
- * strings in one block, each followed by a NUL (as codec.c's
+ * strings in one block, each followed by a NUL (as decode.c's
  * terminate_strings leaves protobuf-c's). */
 static bool allocate_arrays(pp_arena *a, const profile_counts *c, pb_profile *pb)
 {

@@ -6,7 +6,7 @@
 
 #include <zlib.h>
 
-#include "internal.h"
+#include "base.h"
 
 const char *pprof_version(void)
 {

@@ -15,7 +15,7 @@
 #include <string.h>
 #include <zlib.h>
 
-#include "internal.h"
+#include "stream.h"
 
 #define BLOCK_SIZE (256 * 1024)
 #define DICT_SIZE (32 * 1024)

@@ -21,7 +21,7 @@
 #include <string.h>
 
 #include "pprof.h"
-#include "libpprof/internal.h"
+#include "libpprof/codec.h"
 
 #define MAX_SIZE (8u << 20)   /* per profile; keeps runs fast and memory low */
 

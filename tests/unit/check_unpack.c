@@ -22,7 +22,7 @@
 #include <dirent.h>
 #include <zlib.h>
 
-#include "libpprof/internal.h"
+#include "libpprof/codec.h"
 
 /* ---- comparing the two decoders -------------------------------------- */
 
@@ -42,7 +42,7 @@ static bytes pack(const pb_profile *pb)
 	return b;
 }
 
-/* Checks the strings are followed by a NUL, as codec.c's callers expect. */
+/* Checks the strings are followed by a NUL, as decode.c's callers expect. */
 static void check_terminated(const pb_profile *pb)
 {
 	size_t i;

@@ -26,15 +26,14 @@ typedef Perftools__Profiles__Function PbFunction;
 typedef Perftools__Profiles__Mapping PbMapping;
 typedef Perftools__Profiles__ValueType PbValueType;
 
-/* The suites, one per file of the library (check_FILE.c tests FILE.c;
- * check_reader.c tests the reader, stream.c). */
+/* The suites, one per file of the library (check_FILE.c tests FILE.c). */
 Suite *arena_suite(void);
 Suite *htab_suite(void);
 Suite *strtab_suite(void);
 Suite *util_suite(void);
 Suite *units_suite(void);
 Suite *profile_suite(void);
-Suite *codec_suite(void);
+Suite *decode_suite(void);
 Suite *encode_suite(void);
 Suite *reader_suite(void);
 Suite *writer_suite(void);

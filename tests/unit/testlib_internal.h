@@ -1,8 +1,8 @@
 /*
- * testlib_internal.h - libpprof's internal.h for the suites that test
- * internal functions. internal.h names protobuf-c's types pb_sample,
- * pb_location, ..., which are testlib.h's builders: it is included here with
- * those six names changed, and nothing else.
+ * testlib_internal.h - libpprof's internal headers, one per floor, for the
+ * suites that test internal functions. model.h names protobuf-c's types
+ * pb_sample, pb_location, ..., which are testlib.h's builders: they are
+ * included here with those six names changed, and nothing else.
  */
 #ifndef TESTLIB_INTERNAL_H
 #define TESTLIB_INTERNAL_H
@@ -13,7 +13,11 @@
 #define pb_line internal_pb_line
 #define pb_function internal_pb_function
 #define pb_mapping internal_pb_mapping
-#include "libpprof/internal.h"
+#include "libpprof/base.h"
+#include "libpprof/model.h"
+#include "libpprof/codec.h"
+#include "libpprof/stream.h"
+#include "libpprof/ops.h"
 #undef pb_sample
 #undef pb_label
 #undef pb_location

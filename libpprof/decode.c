@@ -1,5 +1,5 @@
 /*
- * codec.c - profile.proto bytes to a validated profile, allocated in an
+ * decode.c - profile.proto bytes to a validated profile, allocated in an
  * arena: unpack.c decodes the bulk and protobuf-c's unpacker the rest, or
  * protobuf-c all of it when unpack.c leaves it that. Encoding is in
  * encode.c, the writer that compresses and sends it on in writer.c.
@@ -9,7 +9,7 @@
 #include <string.h>
 #include <zlib.h>
 
-#include "internal.h"
+#include "codec.h"
 
 /* Moves the strings into one block, each followed by a NUL, so that they can
  * be handed out as C strings (protobuf-c unpacks bytes without one). */

@@ -1,5 +1,5 @@
 /*
- * stream.c - a stream of profiles (HACKING.md section 2). Input that starts with
+ * reader.c - a stream of profiles (HACKING.md section 2). Input that starts with
  * the gzip magic is a sequence of gzip members, one profile each; any other
  * input is one uncompressed profile. One profile's bytes are held at a time,
  * and never more than the size limit: a decompression bomb is refused after
@@ -17,7 +17,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
-#include "internal.h"
+#include "stream.h"
 
 #define READ_SIZE (256 * 1024)
 #define KEEP_BUFFER_SIZE (4 * 1024 * 1024)   /* reused between profiles up to this */

@@ -1,5 +1,5 @@
 /*
- * check_codec.c - codec.c: bytes to a validated profile (HACKING.md section
+ * check_decode.c - decode.c: bytes to a validated profile (HACKING.md section
  * 2): the fast decoder's result, protobuf-c's when the fast one gives up,
  * the strings made C strings either way, and the error texts of empty,
  * malformed and text input.
@@ -132,10 +132,10 @@ START_TEST(test_text_input_is_quoted)
 }
 END_TEST
 
-Suite *codec_suite(void)
+Suite *decode_suite(void)
 {
-	Suite *s = suite_create("codec");
-	TCase *tc = tl_tcase("codec");
+	Suite *s = suite_create("decode");
+	TCase *tc = tl_tcase("decode");
 
 	tcase_add_test(tc, test_decodes_a_profile);
 	tcase_add_test(tc, test_protobuf_c_decodes_what_the_fast_decoder_leaves);

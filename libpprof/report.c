@@ -394,7 +394,7 @@ bool rp_sample_frames(pprof_report *r, const pb_sample *s)
  * wrap as the per-sample ones do, so every result is the same.
  */
 
-/* What stack_eq compares a stack with: a sample's location ids. */
+/* What same_locations compares a stack with: a sample's location ids. */
 typedef struct {
 	const pprof_report *r;
 	const pb_sample *s;

@@ -16,7 +16,9 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "input.h"
 #include "options.h"
+#include "output.h"
 
 static const char usage_text[] =
 	"Usage: pprof-stat [--top N] [--cum] [--sample-type TYPE] [--by KEY]\n"

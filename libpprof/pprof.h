@@ -267,6 +267,29 @@ uint64_t pprof_writer_bytes_out(const pprof_writer *w);
 const char *pprof_writer_error(const pprof_writer *w);
 void pprof_writer_free(pprof_writer *w);
 
+/* ---- Threads ---------------------------------------------------------- */
+
+/*
+ * A worker pool: threads that run the tasks queued to them, in the order
+ * queued. The writer compresses in one of its own; the tools read ahead and
+ * merge in parts in theirs.
+ */
+typedef struct pprof_pool pprof_pool;
+
+/* Starts up to threads threads (1 to 64): fewer when the system refuses
+ * more (pprof_pool_threads says how many, maybe none). NULL when out of
+ * memory or threads is out of range. */
+pprof_pool *pprof_pool_new(int threads);
+/* How many threads the pool runs; 0 for NULL. */
+int pprof_pool_threads(const pprof_pool *pool);
+/* Queues run(arg) for a thread of the pool. PPROF_ERR_ARG when the pool has
+ * no thread, PPROF_ERR_NOMEM when out of memory: then run was not queued. */
+int pprof_pool_run(pprof_pool *pool, void (*run)(void *), void *arg);
+/* Waits until every task queued so far has returned. */
+void pprof_pool_wait(pprof_pool *pool);
+/* Waits for the tasks, then ends the threads and frees the pool. */
+void pprof_pool_free(pprof_pool *pool);
+
 /* ---- Reports ---------------------------------------------------------- */
 /*
  * What pprof-stat shows, computed as `go tool pprof` computes its -top, -tags

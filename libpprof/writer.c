@@ -6,16 +6,17 @@
  * blocks concatenate into one deflate stream. Blocks of a batch are
  * compressed by up to `jobs` threads at once; because block boundaries and
  * dictionaries depend only on the data, the bytes are the same for any
- * number of jobs. Compression, not encoding, is most of the cost of writing
+ * number of jobs. The threads are a worker pool (pool.c) of jobs - 1: the
+ * calling thread compresses the batch's first block itself. Compression, not encoding, is most of the cost of writing
  * a large profile.
  */
 #include <errno.h>
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <zlib.h>
 
 #include "stream.h"
+#include "pool.h"
 
 #define BLOCK_SIZE (256 * 1024)
 #define DICT_SIZE (32 * 1024)
@@ -38,6 +39,7 @@ struct pprof_writer {
 	pprof_sink sink;
 	void *ctx;
 	int level, jobs;
+	pprof_pool *pool;        /* jobs - 1 threads; NULL: compress here */
 	block *blocks;           /* jobs of them: one batch */
 	int filled;              /* blocks of the batch filled so far */
 	uint8_t tail[DICT_SIZE]; /* the end of the last block written */
@@ -102,32 +104,25 @@ typedef struct {
 	int level;
 } job;
 
-static void *compress_job(void *arg)
+static void compress_job(void *arg)
 {
 	job *j = arg;
 
 	compress_block(j->b, j->level);
-	return NULL;
 }
 
-/* Compresses blocks [0, n) of the batch, in threads when there are jobs. */
+/* Compresses blocks [0, n) of the batch, in the pool when there is one. */
 static void compress_batch(pprof_writer *w, int n)
 {
-	pthread_t threads[MAX_JOBS];
 	job jobs[MAX_JOBS];
-	int i, started = 0;
+	int i;
 
 	for (i = 1; i < n; i++) {
 		jobs[i] = (job){ &w->blocks[i], w->level };
-		if (pthread_create(&threads[i], NULL, compress_job, &jobs[i]) != 0)
-			break;
-		started = i;
+		pp_pool_run_or_here(w->pool, compress_job, &jobs[i]);
 	}
 	compress_block(&w->blocks[0], w->level);
-	for (i = 1; i <= started; i++)
-		pthread_join(threads[i], NULL);
-	for (i = started + 1; i < n; i++)   /* threads that could not start */
-		compress_block(&w->blocks[i], w->level);
+	pprof_pool_wait(w->pool);
 }
 
 /* Points each block of the batch at the tail of the block before it. */
@@ -248,6 +243,15 @@ pprof_writer *pprof_writer_new(pprof_sink sink, void *ctx, int level)
 	return w;
 }
 
+/* Gives the writer a pool of w->jobs - 1 threads. Without one (no thread
+ * could start, or out of memory), blocks are compressed here: the same
+ * bytes, more slowly. */
+static void set_pool(pprof_writer *w)
+{
+	pprof_pool_free(w->pool);
+	w->pool = w->jobs > 1 ? pprof_pool_new(w->jobs - 1) : NULL;
+}
+
 int pprof_writer_set_jobs(pprof_writer *w, int jobs)
 {
 	block *blocks;
@@ -268,6 +272,7 @@ int pprof_writer_set_jobs(pprof_writer *w, int jobs)
 			return PPROF_ERR_NOMEM;   /* the blocks so far stay usable */
 		w->jobs = i + 1;
 	}
+	set_pool(w);
 	return PPROF_OK;
 }
 
@@ -315,6 +320,7 @@ void pprof_writer_free(pprof_writer *w)
 
 	if (!w)
 		return;
+	pprof_pool_free(w->pool);
 	for (i = 0; i < w->jobs; i++) {
 		if (w->blocks[i].z_ready)
 			deflateEnd(&w->blocks[i].z);

@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "cli.h"
+#include "output.h"
 
 /* Containers open at once, at most (pprof-stat nests 4 deep). */
 #define JSON_MAX_DEPTH 8

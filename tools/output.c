@@ -1,6 +1,7 @@
 /* output.c - the output of every pprof-tools program: stdout or an atomic
  * -o FILE (a temporary file beside it, renamed over it on success), with
- * checked writes; see cli.h. */
+ * checked writes and terminal checks; and the loop of the programs that map
+ * a stream (cli_map_inputs). See output.h. */
 #include "config.h"
 
 #include <errno.h>
@@ -14,6 +15,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "output.h"
 
 /* The temporary output file while one exists, for the signal handler. */
 static volatile sig_atomic_t have_temp;
@@ -419,4 +421,72 @@ void cli_refuse_terminal_input(int argc, char **argv)
 	if (reads_stdin && isatty(STDIN_FILENO))
 		cli_usage_error("no profile is read from a terminal; name FILEs, or pipe a "
 		                "profile in");
+}
+
+/* ---- streams: one output profile per input profile -------------------- */
+
+/* cli_map_inputs' state, passed through cli_read_inputs. */
+typedef struct {
+	cli_map_fn fn;
+	void *ctx;
+	cli_output *out;
+	pprof_writer *writer;
+	const char *out_name;
+	bool raw;                /* --uncompressed: room for one profile only */
+	unsigned long read;      /* profiles read */
+	unsigned long written;
+	bool keep_going;         /* a profile that cannot be written is skipped */
+} map_state;
+
+static int map_one(void *ctx, const cli_profile_info *info, pprof_profile *p)
+{
+	map_state *st = ctx;
+	int status = EXIT_OK;
+	pprof_profile *result = st->fn(st->ctx, info->name, info->index, p, &status);
+
+	st->read++;
+	if (!result)
+		return status;
+	if (st->raw && st->written++ > 0) {
+		cli_input_problem(st->keep_going, "%s: profile %lu: --uncompressed writes one "
+		                  "profile, and this is the second (raw protobufs cannot be "
+		                  "concatenated)", info->name, info->index);
+		pprof_profile_free(result);
+		return EXIT_DATA;
+	}
+	if (pprof_writer_put(st->writer, result) != PPROF_OK) {
+		cli_warn("%s: %s", st->out_name, pprof_writer_error(st->writer));
+		status = EXIT_DATA;
+	}
+	pprof_profile_free(result);
+	return status;
+}
+
+int cli_map_inputs(int argc, char **argv, const cli_options *o, const cli_read_options *ro,
+                   cli_map_fn fn, void *ctx)
+{
+	map_state st = { fn, ctx, NULL, NULL, o->path ? o->path : "(stdout)",
+	                 o->level == PPROF_UNCOMPRESSED, 0, 0, ro->keep_going };
+	unsigned long skipped = 0;
+	int status;
+
+	st.out = cli_output_open(o, true);
+	if (!st.out)
+		return EXIT_DATA;
+	st.writer = cli_output_writer(st.out);
+	if (!st.writer) {
+		cli_warn("out of memory");
+		cli_output_abort(st.out);
+		return EXIT_DATA;
+	}
+	status = cli_read_inputs(argc, argv, ro, map_one, &st, &skipped);
+	if (status == EXIT_OK && skipped && st.read == 0) {
+		cli_warn("no profile could be read");
+		status = EXIT_DATA;
+	}
+	if (status != EXIT_OK) {
+		cli_output_abort(st.out);
+		return status;
+	}
+	return cli_output_commit(st.out);
 }

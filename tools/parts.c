@@ -1,7 +1,7 @@
 /*
  * parts.c - merging many inputs with threads, in parts (pprof-merge -j N).
  *
- * Why: with the read-ahead of readahead.c, workers decode and one thread
+ * Why: with the read-ahead of input.c, workers decode and one thread
  * merges every profile, and that thread is the bottleneck on two cores; the
  * decoded profiles it reads were also written on another core. Here each
  * worker merges runs of consecutive inputs into a part of its own, reading,
@@ -32,6 +32,7 @@
  * the caller waits for, so that n are merged at once and memory holds at
  * most n parts, each at most the result's size (one more run ahead, for
  * slack, bought no time on 2,000 profiles with -j 2, and cost a part).
+ * The workers are tasks of a worker pool (pprof_pool_new), one a thread.
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -40,14 +41,14 @@
 #include <sys/stat.h>
 
 #include "cli.h"
-#include "cli_internal.h"
+#include "input.h"
+#include "parts.h"
+#include "progress.h"
 
 #define RUNS_PER_JOB 4
 /* What an input costs besides its bytes, so that empty or unknown-size
  * inputs (pipes) still spread. */
 #define INPUT_OVERHEAD 4096
-/* Profiles of a handed-over input waiting for the calling thread. */
-#define QUEUE_LEN 2
 
 /* A run of consecutive inputs and the part merged from it. */
 typedef struct {
@@ -58,9 +59,7 @@ typedef struct {
 	uint64_t bytes;
 	bool part_ready;         /* part is final: up to the end or to handed_over */
 	int handed_over;         /* the input whose rest comes through the queue; -1 */
-	pprof_profile *queue[QUEUE_LEN];
-	cli_profile_info info[QUEUE_LEN];
-	size_t head, count;
+	cli_profile_queue queue; /* the handed-over input's profiles */
 	bool done;               /* the worker is through with the run */
 	int status;              /* how reading handed_over ended */
 	char message[CLI_MESSAGE_LEN];
@@ -78,11 +77,11 @@ typedef struct {
 	bool stop;
 	pthread_mutex_t lock;
 	pthread_cond_t changed;
-} pool;
+} parts;
 
 /* A worker's merge of one run. */
 typedef struct {
-	pool *pool;
+	parts *parts;
 	run *run;
 	int input;     /* being read */
 	pprof_merger *merger;
@@ -158,39 +157,25 @@ static void finish_part(run_merge *rm, int handed_over)
 		if (handed_over < 0)
 			handed_over = r->end - 1;
 		snprintf(r->message, CLI_MESSAGE_LEN, "%s: out of memory",
-		         cli_input_name(rm->pool->paths[handed_over]));
+		         cli_input_name(rm->parts->paths[handed_over]));
 	}
-	pthread_mutex_lock(&rm->pool->lock);
+	pthread_mutex_lock(&rm->parts->lock);
 	r->part = part;
 	r->handed_over = handed_over;
 	r->part_ready = true;
-	pthread_cond_broadcast(&rm->pool->changed);
-	pthread_mutex_unlock(&rm->pool->lock);
+	pthread_cond_broadcast(&rm->parts->changed);
+	pthread_mutex_unlock(&rm->parts->lock);
 }
 
 /* Queues a profile of the handed-over input for the caller, waiting for
- * room; EXIT_DATA when the caller gave up. */
+ * room; EXIT_DATA when the caller gave up (which ends reading: nobody wants
+ * the rest). */
 static int enqueue(run_merge *rm, const cli_profile_info *info, pprof_profile *p)
 {
-	pool *pl = rm->pool;
-	run *r = rm->run;
-	size_t tail;
+	parts *pl = rm->parts;
 
-	pthread_mutex_lock(&pl->lock);
-	while (r->count == QUEUE_LEN && !pl->stop)
-		pthread_cond_wait(&pl->changed, &pl->lock);
-	if (pl->stop) {
-		pthread_mutex_unlock(&pl->lock);
-		pprof_profile_free(p);
-		return EXIT_DATA;   /* ends reading; nobody wants the rest */
-	}
-	tail = (r->head + r->count) % QUEUE_LEN;
-	r->queue[tail] = p;
-	r->info[tail] = *info;
-	r->count++;
-	pthread_cond_broadcast(&pl->changed);
-	pthread_mutex_unlock(&pl->lock);
-	return EXIT_OK;
+	return cli_queue_put(&rm->run->queue, &pl->lock, &pl->changed, &pl->changed, &pl->stop,
+	                     info, p);
 }
 
 /* A worker's cli_profile_fn: merges into the run's part, or once a profile
@@ -203,12 +188,12 @@ static int merge_into_part(void *ctx, const cli_profile_info *info, pprof_profil
 	if (rm->run->handed_over < 0) {
 		if (pprof_merger_add(rm->merger, p, 0) == PPROF_OK) {
 			pprof_profile_free(p);
-			rm->pool->merged[rm->input]++;
+			rm->parts->merged[rm->input]++;
 			rm->run->profiles++;
 			rm->run->bytes += info->compressed;
-			pthread_mutex_lock(&rm->pool->lock);
-			stop = rm->pool->stop;
-			pthread_mutex_unlock(&rm->pool->lock);
+			pthread_mutex_lock(&rm->parts->lock);
+			stop = rm->parts->stop;
+			pthread_mutex_unlock(&rm->parts->lock);
 			return stop ? EXIT_DATA : EXIT_OK;
 		}
 		finish_part(rm, rm->input);   /* a profile that does not fit: the caller says so */
@@ -218,7 +203,7 @@ static int merge_into_part(void *ctx, const cli_profile_info *info, pprof_profil
 
 /* Merges a run into its part, up to the first input with anything to say,
  * whose rest it hands over. */
-static void merge_run(pool *pl, run *r, pprof_merger *m)
+static void merge_run(parts *pl, run *r, pprof_merger *m)
 {
 	run_merge rm = { pl, r, r->first, m };
 	char message[CLI_MESSAGE_LEN];
@@ -248,7 +233,7 @@ static void merge_run(pool *pl, run *r, pprof_merger *m)
 
 /* The next run for a worker, within reach of the caller; -1 when there is
  * none or the caller gave up. Called with the lock held. */
-static int take_run(pool *pl)
+static int take_run(parts *pl)
 {
 	for (;;) {
 		while (pl->next < pl->n_runs && pl->runs[pl->next].by_caller)
@@ -261,9 +246,10 @@ static int take_run(pool *pl)
 	}
 }
 
-static void *worker(void *arg)
+/* A task of the pool: merges runs until there are none. */
+static void worker(void *arg)
 {
-	pool *pl = arg;
+	parts *pl = arg;
 	pprof_merger *m = pprof_merger_new();
 	int k;
 
@@ -284,7 +270,6 @@ static void *worker(void *arg)
 	}
 	pthread_mutex_unlock(&pl->lock);
 	pprof_merger_free(m);
-	return NULL;
 }
 
 /* What the caller reads itself: the caller's options with no threads (the
@@ -299,7 +284,7 @@ typedef struct {
 /* Says, as merge_one in pprof-merge.c does, that each profile of the run's
  * part does not fit the result; rc and the message come from adding the
  * part, and every profile in it has the same types. Returns the exit status. */
-static int report_part(pool *pl, const run *r, pprof_merger *merger, int rc)
+static int report_part(parts *pl, const run *r, pprof_merger *merger, int rc)
 {
 	bool skip = pl->ro->keep_going && rc == PPROF_ERR_MISMATCH;
 	int last = r->handed_over >= 0 ? r->handed_over : r->end - 1;
@@ -318,26 +303,15 @@ static int report_part(pool *pl, const run *r, pprof_merger *merger, int rc)
 
 /* Merges the profiles of the handed-over input that the worker queues, then
  * says how reading it ended. Returns the exit status. */
-static int take_handed_over(pool *pl, run *r, const one_by_one *ob)
+static int take_handed_over(parts *pl, run *r, const one_by_one *ob)
 {
+	cli_profile_info info;
+	pprof_profile *p;
 	int status = EXIT_OK;
 
-	pthread_mutex_lock(&pl->lock);
-	while (status == EXIT_OK) {
-		while (r->count == 0 && !r->done)
-			pthread_cond_wait(&pl->changed, &pl->lock);
-		if (r->count == 0)
-			break;
-		pprof_profile *p = r->queue[r->head];
-		cli_profile_info info = r->info[r->head];
-		r->head = (r->head + 1) % QUEUE_LEN;
-		r->count--;
-		pthread_cond_broadcast(&pl->changed);
-		pthread_mutex_unlock(&pl->lock);
+	while (status == EXIT_OK &&
+	       cli_queue_take(&r->queue, &pl->lock, &pl->changed, &pl->changed, &r->done, &info, &p))
 		status = ob->fn(ob->ctx, &info, p);
-		pthread_mutex_lock(&pl->lock);
-	}
-	pthread_mutex_unlock(&pl->lock);
 	if (status != EXIT_OK || r->status == EXIT_OK)
 		return status;
 	if (r->message[0])
@@ -349,7 +323,7 @@ static int take_handed_over(pool *pl, run *r, const one_by_one *ob)
 }
 
 /* Reads inputs [first, end) in this thread. */
-static int read_here(pool *pl, int first, int end, const one_by_one *ob)
+static int read_here(parts *pl, int first, int end, const one_by_one *ob)
 {
 	cli_read_options ro = ob->ro;
 
@@ -362,7 +336,7 @@ static int read_here(pool *pl, int first, int end, const one_by_one *ob)
 /* Adds run k to merger once the worker is through with its part: the part,
  * then what was handed over, then the inputs after it. Returns the exit
  * status. */
-static int add_run(pool *pl, run *r, pprof_merger *merger, const one_by_one *ob)
+static int add_run(parts *pl, run *r, pprof_merger *merger, const one_by_one *ob)
 {
 	int rc, status;
 
@@ -386,7 +360,7 @@ static int add_run(pool *pl, run *r, pprof_merger *merger, const one_by_one *ob)
 }
 
 /* Adds the runs to merger in order. Returns the exit status. */
-static int add_runs(pool *pl, pprof_merger *merger, const one_by_one *ob)
+static int add_runs(parts *pl, pprof_merger *merger, const one_by_one *ob)
 {
 	int k, status;
 
@@ -405,7 +379,7 @@ static int add_runs(pool *pl, pprof_merger *merger, const one_by_one *ob)
 }
 
 /* Stops the workers and frees what they left. */
-static void pool_stop(pool *pl, pthread_t *threads, int n_threads)
+static void stop_workers(parts *pl, pprof_pool *pool)
 {
 	int i;
 
@@ -413,32 +387,29 @@ static void pool_stop(pool *pl, pthread_t *threads, int n_threads)
 	pl->stop = true;
 	pthread_cond_broadcast(&pl->changed);
 	pthread_mutex_unlock(&pl->lock);
-	for (i = 0; i < n_threads; i++)
-		pthread_join(threads[i], NULL);
+	pprof_pool_free(pool);
 	for (i = 0; i < pl->n_runs; i++) {
-		run *r = &pl->runs[i];
-		pprof_profile_free(r->part);
-		for (; r->count > 0; r->count--, r->head = (r->head + 1) % QUEUE_LEN)
-			pprof_profile_free(r->queue[r->head]);
+		pprof_profile_free(pl->runs[i].part);
+		cli_queue_clear(&pl->runs[i].queue);
 	}
 }
 
-int cli_merge_in_parts(int argc, char **argv, const cli_read_options *ro, pprof_merger *merger,
-                       cli_profile_fn fn, void *ctx, unsigned long *skipped)
+int cli_merge_in_parts(int argc, char **argv, const cli_read_options *ro, int workers,
+                       pprof_merger *merger, cli_profile_fn fn, void *ctx, unsigned long *skipped)
 {
-	int n_threads = ro->jobs, started = 0, status;
+	int n_threads = workers, status;
 	one_by_one ob = { *ro, fn, ctx, skipped };   /* with the budget the workers share */
 	pprof_budget *made;
 	size_t max_runs = (size_t)n_threads * RUNS_PER_JOB + 2 * (size_t)argc;
-	pool pl = { &ob.ro, argv, calloc((size_t)argc, sizeof(unsigned long)),
+	parts pl = { &ob.ro, argv, calloc((size_t)argc, sizeof(unsigned long)),
 	            calloc(max_runs, sizeof(run)), 0, 0, 0, n_threads - 1, false,
 	            PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER };
 	bool *by_caller = calloc((size_t)argc, sizeof(bool));
-	pthread_t *threads = calloc((size_t)n_threads, sizeof(*threads));
+	pprof_pool *pool;
 
 	ob.ro.budget = cli_read_budget(ro, &made);
 	ob.ro.jobs = 1;   /* what the caller reads itself, it reads without threads */
-	if (pl.merged && pl.runs && by_caller && threads && ob.ro.budget) {
+	if (pl.merged && pl.runs && by_caller && ob.ro.budget) {
 		cli_inputs_sharing_streams(argc, argv, by_caller);
 		pl.n_runs = cut_runs(argc, argv, by_caller, n_threads * RUNS_PER_JOB, pl.runs);
 	}
@@ -447,20 +418,17 @@ int cli_merge_in_parts(int argc, char **argv, const cli_read_options *ro, pprof_
 		pprof_budget_free(made);
 		free(pl.merged);
 		free(pl.runs);
-		free(threads);
 		cli_warn("out of memory");
 		return EXIT_DATA;
 	}
 	cli_use_one_malloc_arena();
-	for (started = 0; started < n_threads; started++)
-		if (pthread_create(&threads[started], NULL, worker, &pl) != 0)
-			break;
-	status = started ? add_runs(&pl, merger, &ob)
-	                 : cli_read_inputs(argc, argv, &ob.ro, fn, ctx, skipped);
-	pool_stop(&pl, threads, started);
+	pool = pprof_pool_new(n_threads);
+	status = cli_start_workers(pool, n_threads, worker, &pl) > 0
+	         ? add_runs(&pl, merger, &ob)
+	         : cli_read_inputs(argc, argv, &ob.ro, fn, ctx, skipped);   /* no thread */
+	stop_workers(&pl, pool);
 	pprof_budget_free(made);
 	free(pl.merged);
 	free(pl.runs);
-	free(threads);
 	return status;
 }

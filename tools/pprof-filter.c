@@ -11,7 +11,9 @@
 #include <string.h>
 
 #include "cli.h"
+#include "input.h"
 #include "options.h"
+#include "output.h"
 
 static const char usage_text[] =
 	"Usage: pprof-filter [options] [FILE...]\n"

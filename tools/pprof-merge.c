@@ -7,7 +7,11 @@
 #include <string.h>
 
 #include "cli.h"
+#include "input.h"
 #include "options.h"
+#include "output.h"
+#include "parts.h"
+#include "progress.h"
 
 static const char usage_text[] =
 	"Usage: pprof-merge [-o FILE] [-0..-9 | --level N] [--uncompressed] [-f]\n"
@@ -138,7 +142,6 @@ static void parse_options(int argc, char **argv, merge_options *o)
 	if (o->normalize && !o->n_bases)
 		cli_usage_error("--normalize needs --base or --diff-base");
 	o->in.max_size = o->out.max_size;
-	o->out.jobs = o->in.jobs;
 }
 
 /* Merges one profile of the stream; a mismatch is an error or, with
@@ -188,14 +191,6 @@ static int write_result(const cli_options *o, pprof_profile *result)
 		return EXIT_DATA;
 	}
 	return cli_output_commit(out);
-}
-
-/* Whether to merge the inputs in parts, each thread its own (cli.h): with
- * threads, and enough inputs for each thread to have several runs; else
- * workers read ahead and this thread merges all. */
-static bool use_parts(int argc, const cli_read_options *ro)
-{
-	return ro->jobs > 1 && argc >= 4 * ro->jobs;
 }
 
 /* Takes the merge so far into *out; false after a message. */
@@ -269,14 +264,17 @@ static int subtract_normalized(merge_options *o, merge_state *st, unsigned long 
 /* Reads and merges the inputs, then the bases; returns the exit status. */
 static int merge_all(merge_options *o, int argc, char **argv, merge_state *st)
 {
+	cli_jobs_plan plan = cli_plan_jobs(o->in.jobs, argc, argv, true);
 	unsigned long skipped = 0;
 	int status;
 
+	o->out.jobs = plan.compressors;
 	st->flags = 0;
 	cli_progress_start(o->progress);
-	if (use_parts(argc, &o->in)) {
-		status = cli_merge_in_parts(argc, argv, &o->in, st->merger, merge_one, st, &skipped);
-	} else {
+	if (plan.reading == CLI_READ_IN_PARTS) {
+		status = cli_merge_in_parts(argc, argv, &o->in, plan.workers, st->merger, merge_one,
+		                            st, &skipped);
+	} else {   /* cli_read_inputs reads ahead or in order, as the plan says */
 		st->hold_first = o->normalize && o->n_bases;
 		status = cli_read_inputs(argc, argv, &o->in, merge_one, st, &skipped);
 	}

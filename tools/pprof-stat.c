@@ -13,6 +13,7 @@
 #include <stdlib.h>
 
 #include "cli.h"
+#include "input.h"
 #include "options.h"
 #include "stat.h"
 

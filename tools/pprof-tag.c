@@ -10,7 +10,9 @@
 #include <string.h>
 
 #include "cli.h"
+#include "input.h"
 #include "options.h"
+#include "output.h"
 
 static const char usage_text[] =
 	"Usage: pprof-tag [--set KEY=VALUE] [--add KEY=VALUE]\n"

@@ -18,6 +18,8 @@
 #include <stdint.h>
 
 #include "cli.h"
+#include "input.h"
+#include "output.h"
 
 enum { MODE_TEXT, MODE_JSON, MODE_FOLDED, MODE_CHECK };
 

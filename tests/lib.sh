@@ -297,23 +297,25 @@ go_pprof_batch() {
 	echo run >> "$scratch/pprof.calls"
 	printf '%s\n' "${cmds[@]}" |
 		GOMAXPROCS=1 "$go_pprof_bin" -symbolize=none "${args[@]}" > pprof.batch.out 2> pprof.batch.err
+	# (line by line: a prompt begins a line, two when an answer is empty;
+	# mawk takes seconds to split a large report on a regex RS)
 	awk -v n="${#files[@]}" -v err=pprof.batch.err '
-		BEGIN { RS = "[(]pprof[)] "; for (i = 1; i < ARGC; i++) file[i] = ARGV[i]; ARGC = 1 }
-		NR == 1 { next }   # (before the first prompt)
-		NR - 1 <= n {
-			f = file[NR - 1]
-			if (NR == 2) {
-				RS = "\n"
-				while ((getline line < err) > 0)
-					if (line !~ /^Entering interactive mode/) print line > f
-				RS = "[(]pprof[)] "
+		BEGIN {
+			for (i = 1; i < ARGC; i++) { file[i] = ARGV[i]; printf "" > file[i] }
+			ARGC = 1
+		}
+		{
+			while (substr($0, 1, 8) == "(pprof) ") {
+				$0 = substr($0, 9)
+				if (++k == 1)
+					while ((getline line < err) > 0)
+						if (line !~ /^Entering interactive mode/) print line > file[1]
 			}
-			printf "%s", $0 > f
-			close(f)
+			if (k >= 1 && k <= n) print > file[k]
 		}
 		END {
-			if (NR - 1 != n) {
-				print "go_pprof_batch: " NR - 1 " answers to " n " commands" > "/dev/stderr"
+			if (k != n + 1) {
+				print "go_pprof_batch: " k - 1 " answers to " n " commands" > "/dev/stderr"
 				exit 1
 			}
 		}' "${files[@]}" < pprof.batch.out || exit 99

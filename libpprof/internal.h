@@ -164,6 +164,12 @@ static inline uint32_t pp_idmap_get(const pp_idmap *m, uint64_t id)
 	return pp_idmap_get_sparse(m, id);
 }
 
+/* A copy of p, in an arena of its own, that a transform may change while p
+ * stays as it was: every object and array is copied, but the string bytes
+ * and the id maps are p's, so the copy must not outlive p. NULL when out of
+ * memory. */
+pprof_profile *pp_profile_work_copy(const pprof_profile *p);
+
 /* The bytes of string i of a profile (i already validated). */
 static inline const ProtobufCBinaryData *pp_profile_string(const pprof_profile *p, int64_t i)
 {

@@ -543,12 +543,27 @@ static int remerge(pprof_label_edits *e, const pprof_profile *p, pprof_profile *
 	return rc;
 }
 
-int pprof_label_edits_apply(pprof_label_edits *e, pprof_profile *p, pprof_profile **out)
+/* The edits change the profile in place: they run on a work copy, so that
+ * *p stays as it was when one fails. */
+int pprof_label_edits_apply(pprof_label_edits *e, pprof_profile **p)
 {
-	*out = NULL;
-	if ((!e->merger && !(e->merger = pprof_merger_new())) || !edit_profile(e, p)) {
+	pprof_profile *w, *out = NULL;
+	int rc;
+
+	if ((!e->merger && !(e->merger = pprof_merger_new())) || !(w = pp_profile_work_copy(*p))) {
 		pp_seterr(e->err, "out of memory");
 		return PPROF_ERR_NOMEM;
 	}
-	return remerge(e, p, out);
+	if (!edit_profile(e, w)) {
+		pp_seterr(e->err, "out of memory");
+		rc = PPROF_ERR_NOMEM;
+	} else {
+		rc = remerge(e, w, &out);
+	}
+	pprof_profile_free(w);
+	if (rc == PPROF_OK) {
+		pprof_profile_free(*p);
+		*p = out;
+	}
+	return rc;
 }

@@ -390,7 +390,8 @@ int pprof_report_by_label(pprof_report *r, const char *key, size_t sample_type,
                           const pprof_breakdown **out);
 
 /* Receives one stack of pprof_report_folded: frame names, root first, and
- * the summed value. Returns 0 to go on. */
+ * the summed value. Returns PPROF_OK to go on, or a PPROF code (such as
+ * PPROF_ERR_IO) to stop, which pprof_report_folded then returns. */
 typedef int (*pprof_stack_fn)(void *ctx, const char *const *frames, size_t n, int64_t value);
 
 /*
@@ -399,8 +400,9 @@ typedef int (*pprof_stack_fn)(void *ctx, const char *const *frames, size_t n, in
  * included, passed to fn in byte order of the names joined with ';'. These
  * names are text for one line each: ';' is replaced by ':' (the frame
  * separator), and other bytes as pprof_escape makes them ("\x0a" for a line
- * break). Stacks whose sum is zero are left out. Stops when fn returns
- * non-zero, returning that value.
+ * break). Stacks whose sum is zero are left out. PPROF_OK,
+ * PPROF_ERR_ARG for a sample type out of range, PPROF_ERR_NOMEM, or the
+ * code fn stopped with.
  */
 int pprof_report_folded(pprof_report *r, size_t sample_type, pprof_stack_fn fn, void *ctx);
 

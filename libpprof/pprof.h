@@ -10,14 +10,14 @@
  *  - Calls that can fail return one of the PPROF_* codes below. A handle keeps
  *    the text of its last error, read with its _error function; the text stays
  *    valid until the next call on that handle. pprof_strerror() names a code.
- *  - A transform is int pprof_X_apply(X, pprof_profile **p): on PPROF_OK *p
- *    is the result (the old profile freed, or changed in place); on failure
- *    *p is the same profile, unchanged. The one state a transform keeps in
- *    its handle is what the handle's accessors report on the last apply
- *    (error text, the filter's unmatched options, the label edits' scratch
- *    space): so pprof_filter_apply and pprof_label_edits_apply take their
- *    handle non-const, to be used by one thread at a time.
- *    pprof_merger_add is no transform but an accumulator (p is const).
+ *  - A transform is int pprof_X_apply(const X *, pprof_profile **p): on
+ *    PPROF_OK *p is the result (the old profile freed, or changed in place);
+ *    on failure *p is the same profile, unchanged. The one exception to
+ *    const is pprof_filter_apply: the filter records the last apply's error
+ *    text and the options that matched nothing in it (read with
+ *    pprof_filter_error and pprof_filter_unmatched), so a filter is used by
+ *    one thread at a time. pprof_merger_add is no transform but an
+ *    accumulator (p is const).
  *  - Strings returned by accessors are owned by the profile and live as long
  *    as it does. The library keeps no global mutable state: handles may be used
  *    from different threads as long as each handle is used by one at a time.
@@ -459,11 +459,11 @@ size_t pprof_label_edits_count(const pprof_label_edits *e);
  * result on its own, so that samples whose labels became the same are one,
  * their values summed, as pprof merges them; ids and strings are renumbered
  * as pprof_merger_finish does. On PPROF_OK *p is the new profile (the old
- * one is freed). Fails only with PPROF_ERR_NOMEM; *p is then unchanged. e
- * is not const: it keeps scratch space and its error text (one thread at a
- * time).
+ * one is freed). Fails only with PPROF_ERR_NOMEM; *p is then unchanged (and
+ * e's error text too: it is that of the calls that add an edit). e is not
+ * changed, so threads may share it.
  */
-int pprof_label_edits_apply(pprof_label_edits *e, pprof_profile **p);
+int pprof_label_edits_apply(const pprof_label_edits *e, pprof_profile **p);
 
 /* ---- Filters -------------------------------------------------------- */
 /*

@@ -280,8 +280,7 @@ static pprof_profile *tag_one(void *ctx, const char *name, unsigned long index,
 	if (rc == PPROF_OK)
 		return p;
 	pprof_profile_free(p);
-	cli_input_problem(st->keep_going, "%s: profile %lu: %s", name, index,
-	                  pprof_label_edits_error(st->edits));
+	cli_input_problem(st->keep_going, "%s: profile %lu: %s", name, index, pprof_strerror(rc));
 	*status = EXIT_DATA;
 	return NULL;
 }

@@ -44,7 +44,7 @@ static PbProfile *apply(pprof_label_edits *e, pprof_profile *p)
 	pprof_reader_free(r);
 	before = out;
 	rc = pprof_label_edits_apply(e, &out);
-	ck_assert_msg(rc == PPROF_OK, "apply: %d (%s)", rc, pprof_label_edits_error(e));
+	ck_assert_msg(rc == PPROF_OK, "apply: %d (%s)", rc, pprof_strerror(rc));
 	ck_assert_ptr_ne(out, before);
 	defer(out, profile_free_cb);
 	return dump(out);

@@ -396,24 +396,6 @@ static void **dup_objects(pp_arena *a, void *const *src, size_t n, size_t size)
 #define DUP_OBJECTS(a, field, n) \
 	((field) = (void *)dup_objects((a), (void *const *)(field), (n), sizeof(**(field))))
 
-static bool copy_samples(pp_arena *a, pb_profile *pb)
-{
-	size_t i;
-
-	if (pb->n_sample && !DUP_OBJECTS(a, pb->sample, pb->n_sample))
-		return false;
-	for (i = 0; i < pb->n_sample; i++) {
-		pb_sample *s = pb->sample[i];
-
-		s->location_id = dup_array(a, s->location_id, s->n_location_id, sizeof(*s->location_id));
-		s->value = dup_array(a, s->value, s->n_value, sizeof(*s->value));
-		if ((s->n_location_id && !s->location_id) || (s->n_value && !s->value) ||
-		    (s->n_label && !DUP_OBJECTS(a, s->label, s->n_label)))
-			return false;
-	}
-	return true;
-}
-
 static bool copy_locations(pp_arena *a, pb_profile *pb)
 {
 	size_t i;
@@ -429,19 +411,18 @@ static bool copy_locations(pp_arena *a, pb_profile *pb)
 	return true;
 }
 
-/* Copies every array and object of pb (already a shallow copy) into a. */
+/* Copies into a the objects of pb (already a shallow copy) and the arrays
+ * of pointers to them; see pp_profile_work_copy for what stays shared. */
 static bool copy_message(pp_arena *a, pb_profile *pb)
 {
 	if ((pb->n_sample_type && !DUP_OBJECTS(a, pb->sample_type, pb->n_sample_type)) ||
+	    (pb->n_sample && !DUP_OBJECTS(a, pb->sample, pb->n_sample)) ||
 	    (pb->n_mapping && !DUP_OBJECTS(a, pb->mapping, pb->n_mapping)) ||
 	    (pb->n_function && !DUP_OBJECTS(a, pb->function, pb->n_function)) ||
-	    !copy_samples(a, pb) || !copy_locations(a, pb))
+	    !copy_locations(a, pb))
 		return false;
-	if (pb->period_type && !(pb->period_type = dup_array(a, pb->period_type, 1, sizeof(*pb->period_type))))
-		return false;
-	pb->string_table = dup_array(a, pb->string_table, pb->n_string_table, sizeof(*pb->string_table));
-	pb->comment = dup_array(a, pb->comment, pb->n_comment, sizeof(*pb->comment));
-	return (pb->string_table || !pb->n_string_table) && (pb->comment || !pb->n_comment);
+	return !pb->period_type ||
+	       (pb->period_type = dup_array(a, pb->period_type, 1, sizeof(*pb->period_type)));
 }
 
 pprof_profile *pp_profile_work_copy(const pprof_profile *p)

@@ -93,12 +93,13 @@ void pprof_filter_free(pprof_filter *f)
 const char *pprof_filter_error(const pprof_filter *f) { return f->err; }
 size_t pprof_filter_unmatched_count(const pprof_filter *f) { return f->n_unmatched; }
 
-int pprof_filter_unmatched(const pprof_filter *f, size_t i, const char **arg)
+int pprof_filter_unmatched(const pprof_filter *f, size_t i, int *option, const char **arg)
 {
 	if (i >= f->n_unmatched)
-		return -1;
+		return PPROF_ERR_ARG;
+	*option = f->unmatched[i].option;
 	*arg = f->unmatched[i].arg;
-	return f->unmatched[i].option;
+	return PPROF_OK;
 }
 
 void pprof_filter_set_flags(pprof_filter *f, unsigned flags)
@@ -641,10 +642,10 @@ static bool run_steps(fctx *c, size_t column)
 	return !c->f->scaled || pf_scale_values(c);
 }
 
-int pprof_filter_apply(pprof_filter *f, pprof_profile **pp)
+/* Runs the steps on w, a work copy, then merges it on its own, replacing w. */
+static int filter_work_copy(pprof_filter *f, pprof_profile **w, size_t column)
 {
 	bool pgo = f->flags & PPROF_FILTER_PGO;
-	size_t column = 0;
 	pprof_merger *m = NULL;
 	pprof_profile *out = NULL;
 	fctx c;
@@ -652,24 +653,46 @@ int pprof_filter_apply(pprof_filter *f, pprof_profile **pp)
 	int rc;
 
 	memset(&c, 0, sizeof(c));
-	f->n_unmatched = 0;
-	free(f->unmatched);
-	f->unmatched = malloc((PPROF_FILTER_N_OPTIONS + f->n_renames) * sizeof(*f->unmatched));
-	if (f->sample_type && (rc = pf_find_sample_type(f, *pp, &column)) != PPROF_OK)
-		return rc;
-	ok = f->unmatched && ctx_init(&c, f, *pp) && run_steps(&c, column);
+	ok = ctx_init(&c, f, *w) && run_steps(&c, column);
 	ctx_free(&c);
 	if (!ok) {
 		pp_seterr(f->err, "out of memory");
 		return PPROF_ERR_NOMEM;
 	}
-	if (pgo && (rc = pp_pgo_reduce(*pp, f->err)) != PPROF_OK)
+	if (pgo && (rc = pp_pgo_reduce(*w, f->err)) != PPROF_OK)
 		return rc;
-	rc = pp_merge_alone(&m, *pp, pgo, &out, f->err);
+	rc = pp_merge_alone(&m, *w, pgo, &out, f->err);
 	pprof_merger_free(m);
 	if (rc == PPROF_OK) {
-		pprof_profile_free(*pp);
-		*pp = out;
+		pprof_profile_free(*w);
+		*w = out;
 	}
 	return rc;
+}
+
+/* The steps change the profile in place: they run on a work copy, so that
+ * *pp stays as it was when one fails. */
+int pprof_filter_apply(pprof_filter *f, pprof_profile **pp)
+{
+	pprof_profile *w;
+	size_t column = 0;
+	int rc;
+
+	f->n_unmatched = 0;
+	free(f->unmatched);
+	f->unmatched = malloc((PPROF_FILTER_N_OPTIONS + f->n_renames) * sizeof(*f->unmatched));
+	if (f->sample_type && (rc = pf_find_sample_type(f, *pp, &column)) != PPROF_OK)
+		return rc;
+	if (!f->unmatched || !(w = pp_profile_work_copy(*pp))) {
+		pp_seterr(f->err, "out of memory");
+		return PPROF_ERR_NOMEM;
+	}
+	rc = filter_work_copy(f, &w, column);
+	if (rc != PPROF_OK) {
+		pprof_profile_free(w);
+		return rc;
+	}
+	pprof_profile_free(*pp);
+	*pp = w;
+	return PPROF_OK;
 }

@@ -4,14 +4,16 @@
  * with the semantics of google/pprof's Profile methods (SetLabel,
  * RemoveLabel, SetNumLabel, RemoveNumLabel).
  *
- * The edits are applied to a decoded profile in place: their strings are
- * found in (or appended to) its string table; each label an edit adds is
- * made once, in the profile's arena, and shared by every sample that gets
- * it; each sample's label pointers are edited in a scratch list and, when
- * they changed, copied to a new array in the arena. Labels are compared by
- * the bytes of their strings, so a string table with duplicates does no
- * harm. The profile is then merged on its own, so that samples whose labels
- * became equal are one sample, as pprof would have them.
+ * The edits are applied in place to a work copy of a decoded profile (the
+ * list itself is not changed: what one apply needs is in an "applying" on
+ * the stack): their strings are found in (or appended to) its string table;
+ * each label an edit adds is made once, in the profile's arena, and shared
+ * by every sample that gets it; each sample's label pointers are edited in
+ * a scratch list and, when they changed, copied to a new array in the
+ * arena. Labels are compared by the bytes of their strings, so a string
+ * table with duplicates does no harm. The copy is then merged on its own,
+ * so that samples whose labels became equal are one sample, as pprof would
+ * have them.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -30,7 +32,6 @@ typedef struct {
 	edit_kind kind;
 	size_t first, n;
 	int64_t num;
-	pb_label *made;   /* while applying: the label the edit adds, or NULL */
 } edit;
 
 typedef VEC(pb_label *) label_list;
@@ -38,11 +39,17 @@ typedef VEC(pb_label *) label_list;
 struct pprof_label_edits {
 	VEC(edit) edits;
 	VEC(char *) strs;      /* the edits' strings, owned */
-	VEC(int64_t) ids;      /* while applying: each string's index in the profile */
-	label_list work;       /* the labels of the sample being edited */
-	pprof_merger *merger;
-	char err[PP_ERRLEN];
+	char err[PP_ERRLEN];   /* of the calls that add an edit */
 };
+
+/* One apply of the edits to a profile (the list itself is not changed). */
+typedef struct {
+	const pprof_label_edits *e;
+	pprof_profile *p;
+	int64_t *ids;          /* each of e's strings' index in p */
+	pb_label **made;       /* per edit: the label it adds, or NULL */
+	label_list work;       /* the labels of the sample being edited */
+} applying;
 
 /* Any kind of label, as a mask of pp_label_kind's bits. */
 enum { KIND_ANY = PP_LABEL_NONE | PP_LABEL_STR | PP_LABEL_NUM };
@@ -71,13 +78,7 @@ static bool reserved(const void *key, size_t len)
 
 pprof_label_edits *pprof_label_edits_new(void)
 {
-	pprof_label_edits *e = calloc(1, sizeof(*e));
-
-	if (e && !(e->merger = pprof_merger_new())) {
-		free(e);
-		return NULL;
-	}
-	return e;
+	return calloc(1, sizeof(pprof_label_edits));
 }
 
 void pprof_label_edits_free(pprof_label_edits *e)
@@ -90,9 +91,6 @@ void pprof_label_edits_free(pprof_label_edits *e)
 		free(e->strs.v[i]);
 	free(e->strs.v);
 	free(e->edits.v);
-	free(e->ids.v);
-	free(e->work.v);
-	pprof_merger_free(e->merger);
 	free(e);
 }
 
@@ -129,7 +127,6 @@ static int push_edit(pprof_label_edits *e, edit_kind kind, const char *const *st
 	ed->first = first;
 	ed->n = n;
 	ed->num = num;
-	ed->made = NULL;
 	return PPROF_OK;
 nomem:
 	while (e->strs.n > first)
@@ -324,28 +321,30 @@ static void keep_keys(label_list *w, const pprof_profile *p, const int64_t *keys
 	w->n = kept;
 }
 
-/* Applies one edit to the labels in w. */
-static bool apply_edit(pprof_label_edits *e, pprof_profile *p, const edit *ed)
+/* Applies edit k to the labels in a->work. */
+static bool apply_edit(applying *a, size_t k)
 {
-	label_list *w = &e->work;
-	const int64_t *ids = e->ids.v + ed->first;
+	const edit *ed = &a->e->edits.v[k];
+	label_list *w = &a->work;
+	pprof_profile *p = a->p;
+	const int64_t *ids = a->ids + ed->first;
 
 	switch (ed->kind) {
 	case EDIT_SET:
 		drop(w, p, ids[0], PP_LABEL_STR);
-		push(w, ed->made);
+		push(w, a->made[k]);
 		break;
 	case EDIT_ADD:
-		if (!has_string(w, p, ed->made))
-			push(w, ed->made);
+		if (!has_string(w, p, a->made[k]))
+			push(w, a->made[k]);
 		break;
 	case EDIT_SET_IF_MISSING:
 		if (!has_key(w, p, ids[0], PP_LABEL_STR | PP_LABEL_NUM))
-			push(w, ed->made);
+			push(w, a->made[k]);
 		break;
 	case EDIT_NUM:
 		drop(w, p, ids[0], PP_LABEL_NUM);
-		push(w, ed->made);
+		push(w, a->made[k]);
 		break;
 	case EDIT_DELETE:
 		drop(w, p, ids[0], KIND_ANY);
@@ -363,23 +362,23 @@ static bool apply_edit(pprof_label_edits *e, pprof_profile *p, const edit *ed)
 
 /* Applies the edits to sample s; gives it a new label array if they changed
  * its labels. Each edit adds at most one label. */
-static bool edit_sample(pprof_label_edits *e, pprof_profile *p, pb_sample *s)
+static bool edit_sample(applying *a, pb_sample *s)
 {
-	label_list *w = &e->work;
+	label_list *w = &a->work;
 	size_t i, size = s->n_label * sizeof(*s->label);
 	pb_label **labels;
 
-	if (!VEC_RESERVE(*w, s->n_label + e->edits.n + 1))
+	if (!VEC_RESERVE(*w, s->n_label + a->e->edits.n + 1))
 		return false;
 	if (size)
 		memcpy(w->v, s->label, size);
 	w->n = s->n_label;
-	for (i = 0; i < e->edits.n; i++)
-		if (!apply_edit(e, p, &e->edits.v[i]))
+	for (i = 0; i < a->e->edits.n; i++)
+		if (!apply_edit(a, i))
 			return false;
 	if (w->n == s->n_label && (size == 0 || memcmp(w->v, s->label, size) == 0))
 		return true;
-	labels = pp_arena_alloc(p->arena, w->n * sizeof(*labels));
+	labels = pp_arena_alloc(a->p->arena, w->n * sizeof(*labels));
 	if (!labels)
 		return false;
 	memcpy(labels, w->v, w->n * sizeof(*labels));
@@ -390,46 +389,52 @@ static bool edit_sample(pprof_label_edits *e, pprof_profile *p, pb_sample *s)
 
 /* ---- applying the list ------------------------------------------------ */
 
-/* Makes the label an edit adds to samples, if any, in p's arena. */
-static bool make_label(pprof_label_edits *e, pprof_profile *p, edit *ed)
+/* Makes the label edit k adds to samples, if any, in p's arena. */
+static bool make_label(applying *a, size_t k)
 {
-	const int64_t *ids = e->ids.v + ed->first;
+	const edit *ed = &a->e->edits.v[k];
+	const int64_t *ids = a->ids + ed->first;
+	pb_label *made;
 
-	ed->made = NULL;
+	a->made[k] = NULL;
 	if (ed->kind != EDIT_SET && ed->kind != EDIT_ADD && ed->kind != EDIT_SET_IF_MISSING &&
 	    ed->kind != EDIT_NUM)
 		return true;
-	if (!(ed->made = pp_arena_alloc(p->arena, sizeof(*ed->made))))
+	if (!(made = a->made[k] = pp_arena_alloc(a->p->arena, sizeof(*made))))
 		return false;
-	perftools__profiles__label__init(ed->made);
-	ed->made->key = ids[0];
+	perftools__profiles__label__init(made);
+	made->key = ids[0];
 	if (ed->kind == EDIT_NUM) {
-		ed->made->num = ed->num;
-		ed->made->num_unit = ids[1];
+		made->num = ed->num;
+		made->num_unit = ids[1];
 	} else {
-		ed->made->str = ids[1];
+		made->str = ids[1];
 	}
 	return true;
 }
 
 /* Finds or adds the edits' strings in p and makes the labels they add. */
-static bool prepare(pprof_label_edits *e, pprof_profile *p)
+static bool prepare(applying *a)
 {
+	const pprof_label_edits *e = a->e;
 	size_t i;
 
-	if (!VEC_RESERVE(e->ids, e->strs.n + 1) ||
-	    !pp_profile_add_strings(p, (const char *const *)e->strs.v, e->strs.n, e->ids.v))
+	a->ids = malloc((e->strs.n + 1) * sizeof(*a->ids));
+	a->made = malloc((e->edits.n + 1) * sizeof(*a->made));
+	if (!a->ids || !a->made ||
+	    !pp_profile_add_strings(a->p, (const char *const *)e->strs.v, e->strs.n, a->ids))
 		return false;
 	for (i = 0; i < e->edits.n; i++)
-		if (!make_label(e, p, &e->edits.v[i]))
+		if (!make_label(a, i))
 			return false;
 	return true;
 }
 
 /* Appends the comments of the edits to p's. */
-static bool add_comments(pprof_label_edits *e, pprof_profile *p)
+static bool add_comments(applying *a)
 {
-	pb_profile *pb = p->pb;
+	const pprof_label_edits *e = a->e;
+	pb_profile *pb = a->p->pb;
 	size_t i, n = 0;
 	int64_t *comments;
 
@@ -437,36 +442,50 @@ static bool add_comments(pprof_label_edits *e, pprof_profile *p)
 		n += e->edits.v[i].kind == EDIT_COMMENT;
 	if (n == 0)
 		return true;
-	if (!(comments = pp_arena_alloc(p->arena, (pb->n_comment + n) * sizeof(*comments))))
+	if (!(comments = pp_arena_alloc(a->p->arena, (pb->n_comment + n) * sizeof(*comments))))
 		return false;
 	if (pb->n_comment)
 		memcpy(comments, pb->comment, pb->n_comment * sizeof(*comments));
 	for (i = 0; i < e->edits.n; i++)
 		if (e->edits.v[i].kind == EDIT_COMMENT)
-			comments[pb->n_comment++] = e->ids.v[e->edits.v[i].first];
+			comments[pb->n_comment++] = a->ids[e->edits.v[i].first];
 	pb->comment = comments;
 	return true;
 }
 
 /* Applies the edits to every sample of p, and its comments. */
-static bool edit_profile(pprof_label_edits *e, pprof_profile *p)
+static bool edit_profile(const pprof_label_edits *e, pprof_profile *p)
 {
+	applying a = { e, p, NULL, NULL, { NULL, 0, 0 } };
+	bool ok = prepare(&a);
 	size_t i;
 
-	if (!prepare(e, p))
-		return false;
-	for (i = 0; i < p->pb->n_sample; i++)
-		if (!edit_sample(e, p, p->pb->sample[i]))
-			return false;
-	return add_comments(e, p);
+	for (i = 0; ok && i < p->pb->n_sample; i++)
+		ok = edit_sample(&a, p->pb->sample[i]);
+	ok = ok && add_comments(&a);
+	free(a.ids);
+	free(a.made);
+	VEC_FREE(a.work);
+	return ok;
 }
 
-int pprof_label_edits_apply(pprof_label_edits *e, pprof_profile *p, pprof_profile **out)
+/* The edits change the profile in place: they run on a work copy, so that
+ * *p stays as it was when one fails. The copy is then merged on its own. */
+int pprof_label_edits_apply(const pprof_label_edits *e, pprof_profile **p)
 {
-	*out = NULL;
-	if ((!e->merger && !(e->merger = pprof_merger_new())) || !edit_profile(e, p)) {
-		pp_seterr(e->err, "out of memory");
+	pprof_profile *w = pp_profile_work_copy(*p), *out = NULL;
+	pprof_merger *m = NULL;
+	char err[PP_ERRLEN];
+	int rc;
+
+	if (!w)
 		return PPROF_ERR_NOMEM;
+	rc = edit_profile(e, w) ? pp_merge_alone(&m, w, false, &out, err) : PPROF_ERR_NOMEM;
+	pprof_merger_free(m);
+	pprof_profile_free(w);
+	if (rc == PPROF_OK) {
+		pprof_profile_free(*p);
+		*p = out;
 	}
-	return pp_merge_alone(&e->merger, p, false, out, e->err);
+	return rc;
 }

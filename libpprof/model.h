@@ -53,6 +53,16 @@ static inline uint32_t pp_idmap_get(const pp_idmap *m, uint64_t id)
 	return pp_idmap_get_sparse(m, id);
 }
 
+/* A copy of p, in an arena of its own, that a transform may change while p
+ * stays as it was: the message, its objects (samples, locations and their
+ * lines, functions, mappings, value types) and the arrays of pointers to
+ * them are copied. The rest is p's, so the copy must not outlive p: the id
+ * maps, the string table and comments, the labels, and the arrays of
+ * samples' location ids, values and labels. Transforms give a sample or a
+ * profile a new such array (in the copy's arena), never write into one. NULL
+ * when out of memory. */
+pprof_profile *pp_profile_work_copy(const pprof_profile *p);
+
 /* The bytes of string i of a profile (i already validated). */
 static inline const ProtobufCBinaryData *pp_profile_string(const pprof_profile *p, int64_t i)
 {

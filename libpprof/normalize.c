@@ -1,5 +1,5 @@
 /*
- * normalize.c - pprof_profile_normalize: google/pprof's Profile.Normalize,
+ * normalize.c - pprof_normalize_apply: google/pprof's Profile.Normalize,
  * which `go tool pprof -normalize` applies to the profile before it
  * subtracts the base (profile/merge.go and Profile.ScaleN in profile.go).
  */
@@ -90,8 +90,10 @@ static int scale_n(pprof_profile *p, const double *ratio)
 	return PPROF_OK;
 }
 
-int pprof_profile_normalize(pprof_profile *p, const pprof_profile *base)
+/* Scales *p in place: scale_n fails only before it changes anything. */
+int pprof_normalize_apply(const pprof_profile *base, pprof_profile **pp)
 {
+	pprof_profile *p = *pp;
 	size_t i, n = p->pb->n_sample_type;
 	bool all_ones = true;
 	double *ratio;

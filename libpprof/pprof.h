@@ -10,6 +10,14 @@
  *  - Calls that can fail return one of the PPROF_* codes below. A handle keeps
  *    the text of its last error, read with its _error function; the text stays
  *    valid until the next call on that handle. pprof_strerror() names a code.
+ *  - A transform is int pprof_X_apply(const X *, pprof_profile **p): on
+ *    PPROF_OK *p is the result (the old profile freed, or changed in place);
+ *    on failure *p is the same profile, unchanged. The one exception to
+ *    const is pprof_filter_apply: the filter records the last apply's error
+ *    text and the options that matched nothing in it (read with
+ *    pprof_filter_error and pprof_filter_unmatched), so a filter is used by
+ *    one thread at a time. pprof_merger_add is no transform but an
+ *    accumulator (p is const).
  *  - Strings returned by accessors are owned by the profile and live as long
  *    as it does. The library keeps no global mutable state: handles may be used
  *    from different threads as long as each handle is used by one at a time.
@@ -50,7 +58,39 @@ const char *pprof_protobuf_c_version(void);
 /* Default limit on the uncompressed size of one profile: 2 GiB. */
 #define PPROF_DEFAULT_MAX_SIZE ((uint64_t)2 << 30)
 
-/* ---- Profiles --------------------------------------------------------- */
+/* ---- Units, as google/pprof's measurement package knows them -------- */
+
+/*
+ * value, in unit (a sample type's unit such as "nanoseconds" or "bytes"),
+ * expressed in to_unit ("ms", "MB", ...; "auto" or "minimum" for the largest
+ * unit it is at least 1 of), as pprof's measurement.Scale does: returns the
+ * name of the unit *scaled is in, "" for counts. A static string.
+ */
+const char *pprof_unit_scale(int64_t value, const char *unit, const char *to_unit,
+                             double *scaled);
+
+/* Kinds of unit, for pprof_unit_kind. */
+enum { PPROF_UNIT_OTHER, PPROF_UNIT_BYTES, PPROF_UNIT_TIME, PPROF_UNIT_GCU };
+
+/* The kind of a unit name, and in *factor its size in the kind's base unit
+ * (bytes, nanoseconds, GCU); 1 for other units. */
+int pprof_unit_kind(const char *unit, double *factor);
+
+/* ---- Text from profiles, for terminals and messages ----------------- */
+
+/*
+ * The len bytes at s (a name from a profile, NULs and all) made safe to
+ * print: printable UTF-8 stays as it is; every other byte (control
+ * characters, NUL, DEL, the C1 controls U+0080..U+009F, bytes that are not
+ * UTF-8) becomes "\xHH" (lower-case hex), so that a profile cannot drive a
+ * terminal. Writes what fits into buf (size bytes, whole characters and
+ * escapes only, ending in a NUL when size > 0) and returns the length of
+ * the whole escaped text, as snprintf does: it is len exactly when nothing
+ * needed escaping, and at most 4 * len.
+ */
+size_t pprof_escape(char *buf, size_t size, const char *s, size_t len);
+
+/* ---- Profiles ------------------------------------------------------- */
 
 typedef struct pprof_profile pprof_profile;
 
@@ -71,6 +111,15 @@ size_t pprof_profile_string_count(const pprof_profile *p);
 size_t pprof_profile_sample_type_count(const pprof_profile *p);
 const char *pprof_profile_sample_type(const pprof_profile *p, size_t i,
                                       const char **unit);
+/* The index of the sample type reports use by default, as pprof picks it: the
+ * one named by default_sample_type, else the last. 0 when there are none. */
+size_t pprof_profile_default_sample_type(const pprof_profile *p);
+
+/* Finds a sample type as pprof's -sample_index does: a 0-based index, or a
+ * type name ("inuse_space" also finds "space"). PPROF_ERR_ARG when there is
+ * no such sample type. */
+int pprof_profile_find_sample_type(const pprof_profile *p, const char *spec, size_t *index);
+
 /* The period type (type, and *unit if unit is not NULL); "" when absent. */
 const char *pprof_profile_period_type(const pprof_profile *p, const char **unit);
 int64_t pprof_profile_period(const pprof_profile *p);
@@ -80,52 +129,7 @@ int64_t pprof_profile_duration_nanos(const pprof_profile *p);
 /* The sum over all samples of the i-th value (wrapping as int64, like pprof). */
 int64_t pprof_profile_total(const pprof_profile *p, size_t i);
 
-/*
- * Scales p's values so that the total of each sample type equals base's, as
- * google/pprof's Profile.Normalize (what `go tool pprof -normalize` does to
- * the profile before subtracting the base): values of type i are multiplied
- * by base's total over p's (0 when p's is 0) and rounded to the nearest
- * integer, halves away from zero. As in pprof, samples are dropped whose
- * scaled values are all zero (values of a type whose factor is exactly 1
- * are not looked at), and nothing changes when every factor is 1. Errors:
- * PPROF_ERR_MISMATCH when the period or sample types differ (p unchanged),
- * PPROF_ERR_NOMEM.
- */
-int pprof_profile_normalize(pprof_profile *p, const pprof_profile *base);
-
-/* ---- Units, as google/pprof's measurement package knows them ----------- */
-
-/*
- * value, in unit (a sample type's unit such as "nanoseconds" or "bytes"),
- * expressed in to_unit ("ms", "MB", ...; "auto" or "minimum" for the largest
- * unit it is at least 1 of), as pprof's measurement.Scale does: returns the
- * name of the unit *scaled is in, "" for counts. A static string.
- */
-const char *pprof_unit_scale(int64_t value, const char *unit, const char *to_unit,
-                             double *scaled);
-
-/* Kinds of unit, for pprof_unit_kind. */
-enum { PPROF_UNIT_OTHER, PPROF_UNIT_BYTES, PPROF_UNIT_TIME, PPROF_UNIT_GCU };
-
-/* The kind of a unit name, and in *factor its size in the kind's base unit
- * (bytes, nanoseconds, GCU); 1 for other units. */
-int pprof_unit_kind(const char *unit, double *factor);
-
-/* ---- Text from profiles, for terminals and messages -------------------- */
-
-/*
- * The len bytes at s (a name from a profile, NULs and all) made safe to
- * print: printable UTF-8 stays as it is; every other byte (control
- * characters, NUL, DEL, the C1 controls U+0080..U+009F, bytes that are not
- * UTF-8) becomes "\xHH" (lower-case hex), so that a profile cannot drive a
- * terminal. Writes what fits into buf (size bytes, whole characters and
- * escapes only, ending in a NUL when size > 0) and returns the length of
- * the whole escaped text, as snprintf does: it is len exactly when nothing
- * needed escaping, and at most 4 * len.
- */
-size_t pprof_escape(char *buf, size_t size, const char *s, size_t len);
-
-/* ---- Reading a stream of profiles ------------------------------------- */
+/* ---- Reading a stream of profiles ----------------------------------- */
 
 typedef struct pprof_reader pprof_reader;
 
@@ -196,7 +200,38 @@ uint64_t pprof_reader_bytes_out(const pprof_reader *r);
 const char *pprof_reader_error(const pprof_reader *r);
 void pprof_reader_free(pprof_reader *r);
 
-/* ---- Merging ---------------------------------------------------------- */
+/* ---- Writing -------------------------------------------------------- */
+
+/* Where encoded bytes go: returns 0, or -1 with errno set on failure. */
+typedef int (*pprof_sink)(void *ctx, const void *data, size_t size);
+
+typedef struct pprof_writer pprof_writer;
+
+/* Level for pprof_writer_new: write raw protobuf instead of gzip. */
+#define PPROF_UNCOMPRESSED (-1)
+
+/*
+ * A writer that encodes profiles to sink: each profile as one gzip member at
+ * zlib level 0..9 (Go writes 6), or as raw protobuf with PPROF_UNCOMPRESSED.
+ * On PPROF_OK *out is the new writer; else *out is NULL and the code says
+ * why: PPROF_ERR_ARG for a level out of range or no sink, PPROF_ERR_NOMEM.
+ */
+int pprof_writer_new(pprof_writer **out, pprof_sink sink, void *ctx, int level);
+
+/* Compresses with up to jobs threads (1 to 64; default 1). Each profile is
+ * compressed in independent blocks, so the bytes are the same for any jobs. */
+int pprof_writer_set_jobs(pprof_writer *w, int jobs);
+
+/* Encodes p (deterministically: same profile, same bytes) and sends it on. */
+int pprof_writer_put(pprof_writer *w, const pprof_profile *p);
+
+/* Bytes passed to the sink so far. */
+uint64_t pprof_writer_bytes_out(const pprof_writer *w);
+
+const char *pprof_writer_error(const pprof_writer *w);
+void pprof_writer_free(pprof_writer *w);
+
+/* ---- Merging -------------------------------------------------------- */
 
 typedef struct pprof_merger pprof_merger;
 
@@ -237,37 +272,22 @@ int pprof_merger_finish_part(pprof_merger *m, pprof_profile **out);
 const char *pprof_merger_error(const pprof_merger *m);
 void pprof_merger_free(pprof_merger *m);
 
-/* ---- Writing ---------------------------------------------------------- */
-
-/* Where encoded bytes go: returns 0, or -1 with errno set on failure. */
-typedef int (*pprof_sink)(void *ctx, const void *data, size_t size);
-
-typedef struct pprof_writer pprof_writer;
-
-/* Level for pprof_writer_new: write raw protobuf instead of gzip. */
-#define PPROF_UNCOMPRESSED (-1)
+/* ---- Normalizing (pprof -normalize) --------------------------------- */
 
 /*
- * A writer that encodes profiles to sink: each profile as one gzip member at
- * zlib level 0..9 (Go writes 6), or as raw protobuf with PPROF_UNCOMPRESSED.
- * NULL when out of memory or the level is invalid.
+ * Scales *p's values so that the total of each sample type equals base's, as
+ * google/pprof's Profile.Normalize (what `go tool pprof -normalize` does to
+ * the profile before subtracting the base): values of type i are multiplied
+ * by base's total over p's (0 when p's is 0) and rounded to the nearest
+ * integer, halves away from zero. As in pprof, samples are dropped whose
+ * scaled values are all zero (values of a type whose factor is exactly 1
+ * are not looked at), and nothing changes when every factor is 1. Errors:
+ * PPROF_ERR_MISMATCH when the period or sample types differ, PPROF_ERR_NOMEM;
+ * *p is then unchanged. On PPROF_OK *p is the same profile, scaled in place.
  */
-pprof_writer *pprof_writer_new(pprof_sink sink, void *ctx, int level);
+int pprof_normalize_apply(const pprof_profile *base, pprof_profile **p);
 
-/* Compresses with up to jobs threads (1 to 64; default 1). Each profile is
- * compressed in independent blocks, so the bytes are the same for any jobs. */
-int pprof_writer_set_jobs(pprof_writer *w, int jobs);
-
-/* Encodes p (deterministically: same profile, same bytes) and sends it on. */
-int pprof_writer_put(pprof_writer *w, const pprof_profile *p);
-
-/* Bytes passed to the sink so far. */
-uint64_t pprof_writer_bytes_out(const pprof_writer *w);
-
-const char *pprof_writer_error(const pprof_writer *w);
-void pprof_writer_free(pprof_writer *w);
-
-/* ---- Threads ---------------------------------------------------------- */
+/* ---- Threads -------------------------------------------------------- */
 
 /*
  * A worker pool: threads that run the tasks queued to them, in the order
@@ -290,7 +310,7 @@ void pprof_pool_wait(pprof_pool *pool);
 /* Waits for the tasks, then ends the threads and frees the pool. */
 void pprof_pool_free(pprof_pool *pool);
 
-/* ---- Reports ---------------------------------------------------------- */
+/* ---- Reports -------------------------------------------------------- */
 /*
  * What pprof-stat shows, computed as `go tool pprof` computes its -top, -tags
  * and -traces reports at its default granularity ("functions"): a node of
@@ -298,15 +318,6 @@ void pprof_pool_free(pprof_pool *pool);
  * frame of its own (inlined calls included), the last Line rootmost. Values
  * are raw numbers in the sample type's unit; formatting is the caller's.
  */
-
-/* The index of the sample type reports use by default, as pprof picks it: the
- * one named by default_sample_type, else the last. 0 when there are none. */
-size_t pprof_profile_default_sample_type(const pprof_profile *p);
-
-/* Finds a sample type as pprof's -sample_index does: a 0-based index, or a
- * type name ("inuse_space" also finds "space"). PPROF_ERR_ARG when there is
- * no such sample type. */
-int pprof_profile_find_sample_type(const pprof_profile *p, const char *spec, size_t *index);
 
 typedef struct pprof_report pprof_report;
 
@@ -402,7 +413,8 @@ int pprof_report_by_label(pprof_report *r, const char *key, size_t sample_type,
                           const pprof_breakdown **out);
 
 /* Receives one stack of pprof_report_folded: frame names, root first, and
- * the summed value. Returns 0 to go on. */
+ * the summed value. Returns PPROF_OK to go on, or a PPROF code (such as
+ * PPROF_ERR_IO) to stop, which pprof_report_folded then returns. */
 typedef int (*pprof_stack_fn)(void *ctx, const char *const *frames, size_t n, int64_t value);
 
 /*
@@ -411,14 +423,13 @@ typedef int (*pprof_stack_fn)(void *ctx, const char *const *frames, size_t n, in
  * included, passed to fn in byte order of the names joined with ';'. These
  * names are text for one line each: ';' is replaced by ':' (the frame
  * separator), and other bytes as pprof_escape makes them ("\x0a" for a line
- * break). Stacks whose sum is zero are left out. Stops when fn returns
- * non-zero, returning that value.
+ * break). Stacks whose sum is zero are left out. PPROF_OK,
+ * PPROF_ERR_ARG for a sample type out of range, PPROF_ERR_NOMEM, or the
+ * code fn stopped with.
  */
 int pprof_report_folded(pprof_report *r, size_t sample_type, pprof_stack_fn fn, void *ctx);
 
-/* ---- end of reports --------------------------------------------------- */
-
-/* ---- Label edits (pprof-tag) ------------------------------------------ */
+/* ---- Label edits (pprof-tag) ---------------------------------------- */
 /*
  * An ordered list of changes to the labels of every sample of a profile, and
  * to its comments, applied as google/pprof's Profile methods would apply them
@@ -467,18 +478,17 @@ int pprof_label_edits_comment(pprof_label_edits *e, const char *text);
 size_t pprof_label_edits_count(const pprof_label_edits *e);
 
 /*
- * Applies the edits, in the order they were added, to p, then merges p on
- * its own into *out (a new profile owned by the caller), so that samples
- * whose labels became the same are one, their values summed, as pprof merges
- * them; ids and strings are renumbered as pprof_merger_finish does. p is
- * changed in place: it stays a valid profile, the caller's to free, but may
- * hold several samples with the same stack and labels (and, after a failure,
- * only some of the edits). Fails only with PPROF_ERR_NOMEM.
+ * Applies the edits, in the order they were added, to *p, then merges the
+ * result on its own, so that samples whose labels became the same are one,
+ * their values summed, as pprof merges them; ids and strings are renumbered
+ * as pprof_merger_finish does. On PPROF_OK *p is the new profile (the old
+ * one is freed). Fails only with PPROF_ERR_NOMEM; *p is then unchanged (and
+ * e's error text too: it is that of the calls that add an edit). e is not
+ * changed, so threads may share it.
  */
-int pprof_label_edits_apply(pprof_label_edits *e, pprof_profile *p, pprof_profile **out);
-/* ---- end of label edits ------------------------------------------------ */
+int pprof_label_edits_apply(const pprof_label_edits *e, pprof_profile **p);
 
-/* ---- Filters ---------------------------------------------------------- */
+/* ---- Filters -------------------------------------------------------- */
 /*
  * What pprof-filter does to each profile of a stream: google/pprof's filters
  * (`go tool pprof` options of the same names, in the order pprof applies
@@ -550,15 +560,18 @@ void pprof_filter_set_flags(pprof_filter *f, unsigned flags);
  * On failure *p is unchanged and the error text says why: PPROF_ERR_DATA
  * when the profile has no such sample type, or cannot be reduced for PGO
  * (no samples/count or cpu/nanoseconds sample type, or samples but no
- * function with a start line); PPROF_ERR_NOMEM.
+ * function with a start line); PPROF_ERR_NOMEM. f is not const: it
+ * records the error text and which options matched nothing in this
+ * profile, read with the calls below (so one thread at a time).
  */
 int pprof_filter_apply(pprof_filter *f, pprof_profile **p);
 
 /* After pprof_filter_apply: how many options matched nothing in that
  * profile (pprof's "... expression matched no samples"), and the i-th of
- * them: its option, and *arg its text as set. */
+ * them: *option its option, and *arg its text as set. PPROF_ERR_ARG when i
+ * is not below the count. */
 size_t pprof_filter_unmatched_count(const pprof_filter *f);
-int pprof_filter_unmatched(const pprof_filter *f, size_t i, const char **arg);
+int pprof_filter_unmatched(const pprof_filter *f, size_t i, int *option, const char **arg);
 
 #ifdef __cplusplus
 }

@@ -337,3 +337,80 @@ int64_t pprof_profile_total(const pprof_profile *p, size_t i)
 		sum += (uint64_t)p->pb->sample[k]->value[i];
 	return (int64_t)sum;
 }
+
+/* ---- working copies, so that a failed transform leaves its input as it was */
+
+/* n items of size bytes at src, copied into a; src itself when n is 0. */
+static void *dup_array(pp_arena *a, const void *src, size_t n, size_t size)
+{
+	void *dst;
+
+	if (n == 0)
+		return (void *)src;
+	if ((dst = pp_arena_alloc(a, n * size)))
+		memcpy(dst, src, n * size);
+	return dst;
+}
+
+/* The n objects (of size bytes each) that the pointers at src point to,
+ * copied into a, with a new array of pointers to the copies. */
+static void **dup_objects(pp_arena *a, void *const *src, size_t n, size_t size)
+{
+	void **dst = dup_array(a, src, n, sizeof(*src));
+	size_t i;
+
+	if (n == 0 || !dst)
+		return dst;
+	for (i = 0; i < n; i++)
+		if (!(dst[i] = dup_array(a, src[i], 1, size)))
+			return NULL;
+	return dst;
+}
+
+#define DUP_OBJECTS(a, field, n) \
+	((field) = (void *)dup_objects((a), (void *const *)(field), (n), sizeof(**(field))))
+
+static bool copy_locations(pp_arena *a, pb_profile *pb)
+{
+	size_t i;
+
+	if (pb->n_location && !DUP_OBJECTS(a, pb->location, pb->n_location))
+		return false;
+	for (i = 0; i < pb->n_location; i++) {
+		pb_location *l = pb->location[i];
+
+		if (l->n_line && !DUP_OBJECTS(a, l->line, l->n_line))
+			return false;
+	}
+	return true;
+}
+
+/* Copies into a the objects of pb (already a shallow copy) and the arrays
+ * of pointers to them; see pp_profile_work_copy for what stays shared. */
+static bool copy_message(pp_arena *a, pb_profile *pb)
+{
+	if ((pb->n_sample_type && !DUP_OBJECTS(a, pb->sample_type, pb->n_sample_type)) ||
+	    (pb->n_sample && !DUP_OBJECTS(a, pb->sample, pb->n_sample)) ||
+	    (pb->n_mapping && !DUP_OBJECTS(a, pb->mapping, pb->n_mapping)) ||
+	    (pb->n_function && !DUP_OBJECTS(a, pb->function, pb->n_function)) ||
+	    !copy_locations(a, pb))
+		return false;
+	return !pb->period_type ||
+	       (pb->period_type = dup_array(a, pb->period_type, 1, sizeof(*pb->period_type)));
+}
+
+pprof_profile *pp_profile_work_copy(const pprof_profile *p)
+{
+	pp_arena *a = pp_arena_new();
+	pprof_profile *c = a ? pp_arena_alloc(a, sizeof(*c)) : NULL;
+	pb_profile *pb = c ? dup_array(a, p->pb, 1, sizeof(*pb)) : NULL;
+
+	if (!pb || !copy_message(a, pb)) {
+		pp_arena_free(a);
+		return NULL;
+	}
+	*c = *p;
+	c->arena = a;
+	c->pb = pb;
+	return c;
+}

@@ -223,24 +223,26 @@ static void write_gzip_trailer(pprof_writer *w)
 	writer_emit(w, t, sizeof(t));
 }
 
-pprof_writer *pprof_writer_new(pprof_sink sink, void *ctx, int level)
+int pprof_writer_new(pprof_writer **out, pprof_sink sink, void *ctx, int level)
 {
 	pprof_writer *w;
 
+	*out = NULL;
 	if (!sink || level < PPROF_UNCOMPRESSED || level > 9)
-		return NULL;
+		return PPROF_ERR_ARG;
 	w = calloc(1, sizeof(*w));
 	if (!w)
-		return NULL;
+		return PPROF_ERR_NOMEM;
 	w->sink = sink;
 	w->ctx = ctx;
 	w->level = level;
 	w->stage.drain = writer_drain;
 	if (pprof_writer_set_jobs(w, 1) != PPROF_OK) {
 		pprof_writer_free(w);
-		return NULL;
+		return PPROF_ERR_NOMEM;
 	}
-	return w;
+	*out = w;
+	return PPROF_OK;
 }
 
 /* Gives the writer a pool of w->jobs - 1 threads. Without one (no thread

@@ -28,7 +28,10 @@ make_in_build() {
 	env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL ${MAKE:-make} -C "$top_builddir" "$@"
 }
 
-# loads_from PROGRAM: the file the dynamic loader takes libpprof.so.0 from
+# The soname's number is current - age of -version-info in Makefile.am.
+soname=libpprof.so.1
+
+# loads_from PROGRAM: the file the dynamic loader takes $soname from
 # for PROGRAM, with LD_LIBRARY_PATH set to the installed libdir ("" if none).
 loads_from() {
 	LD_TRACE_LOADED_OBJECTS=1 LD_LIBRARY_PATH=$libdir "$1" 2>/dev/null |
@@ -53,7 +56,7 @@ same_file() {
 shared=$("$top_builddir/libtool" --config | sed -n 's/^build_libtool_libs=//p' | head -n 1)
 static=$("$top_builddir/libtool" --config | sed -n 's/^build_old_libs=//p' | head -n 1)
 # With a shared libpprof, the programs and the example load it from libdir.
-[ "$shared" = yes ] && loaded=$libdir/libpprof.so.0 || loaded=
+[ "$shared" = yes ] && loaded=$libdir/$soname || loaded=
 
 t 'make install'
 expect_exit 0 make_in_build install DESTDIR="$dest"
@@ -83,7 +86,7 @@ for kind in shared static; do
 	esac
 done
 if [ "$shared" = yes ]; then
-	check 'libpprof.so.0 is installed' test -f "$libdir/libpprof.so.0"
+	check "$soname is installed" test -f "$libdir/$soname"
 	check 'libpprof.so is installed' test -e "$libdir/libpprof.so"
 fi
 [ "$static" != yes ] || check 'libpprof.a is installed' test -f "$libdir/libpprof.a"

@@ -310,7 +310,7 @@ static int output_sink(void *ctx, const void *data, size_t size)
 pprof_writer *cli_output_writer(cli_output *out)
 {
 	if (!out->writer) {
-		out->writer = pprof_writer_new(output_sink, out, out->level);
+		pprof_writer_new(&out->writer, output_sink, out, out->level);
 		if (out->writer && pprof_writer_set_jobs(out->writer, out->jobs) != PPROF_OK) {
 			pprof_writer_free(out->writer);
 			out->writer = NULL;

@@ -325,7 +325,8 @@ static void warn_unmatched(const filter_options *o, const char *name, unsigned l
 	int option;
 
 	for (i = 0; i < n; i++) {
-		option = pprof_filter_unmatched(o->filter, i, &arg);
+		if (pprof_filter_unmatched(o->filter, i, &option, &arg) != PPROF_OK)
+			break;
 		cli_warn("%s: profile %lu: %s '%s' matched nothing", name, index,
 		         filter_names[option], arg);
 	}

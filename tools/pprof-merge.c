@@ -219,7 +219,7 @@ static bool add_merged(merge_state *st, const char *what, const pprof_profile *p
 
 /*
  * --normalize, after the inputs were merged: merges the bases apart, scales
- * the inputs' merge so that its totals are the bases' (pprof_profile_normalize)
+ * the inputs' merge so that its totals are the bases' (pprof_normalize_apply)
  * and merges the two, the bases subtracted. So does pprof: it merges the
  * profiles and the bases apart, normalizes, then merges the two. But it
  * does not merge a single profile, and scaling rounds each sample's values,
@@ -246,7 +246,7 @@ static int subtract_normalized(merge_options *o, merge_state *st, unsigned long 
 		status = EXIT_DATA;
 	/* A mismatch leaves profile as it was, for pprof_merger_add to report. */
 	if (status == EXIT_OK && n_profiles && n_bases &&
-	    pprof_profile_normalize(profile, base) == PPROF_ERR_NOMEM) {
+	    pprof_normalize_apply(base, &profile) == PPROF_ERR_NOMEM) {
 		cli_warn("out of memory");
 		status = EXIT_DATA;
 	}

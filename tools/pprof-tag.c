@@ -276,15 +276,13 @@ static pprof_profile *tag_one(void *ctx, const char *name, unsigned long index,
                               pprof_profile *p, int *status)
 {
 	tag_state *st = ctx;
-	pprof_profile *out = NULL;
 	int rc;
 
-	rc = pprof_label_edits_apply(st->edits, p, &out);
-	pprof_profile_free(p);
+	rc = pprof_label_edits_apply(st->edits, &p);
 	if (rc == PPROF_OK)
-		return out;
-	cli_input_problem(st->keep_going, "%s: profile %lu: %s", name, index,
-	                  pprof_label_edits_error(st->edits));
+		return p;
+	pprof_profile_free(p);
+	cli_input_problem(st->keep_going, "%s: profile %lu: %s", name, index, pprof_strerror(rc));
 	*status = EXIT_DATA;
 	return NULL;
 }

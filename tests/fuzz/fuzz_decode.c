@@ -53,11 +53,12 @@ static int buffer_sink(void *ctx, const void *data, size_t size)
 static void check_round_trip(const pprof_profile *p, int level)
 {
 	buffer b = { NULL, 0, 0 };
-	pprof_writer *w = pprof_writer_new(buffer_sink, &b, level);
+	pprof_writer *w = NULL;
 	pprof_reader *r;
 	pprof_profile *back = NULL;
 
-	if (!w || pprof_writer_put(w, p) != PPROF_OK)
+	if (pprof_writer_new(&w, buffer_sink, &b, level) != PPROF_OK ||
+	    pprof_writer_put(w, p) != PPROF_OK)
 		abort();
 	r = pprof_reader_new_buffer(b.data, b.len);
 	if (!r || pprof_reader_next(r, &back) != PPROF_OK) {
@@ -180,16 +181,22 @@ static void make_edits(void)
 		abort();
 }
 
-/* Edits the labels of p, filters the result with the filter picked for
- * this input and checks what comes out encodes and reads back. */
-static void edit_and_filter(pprof_profile *p, pprof_filter *f)
+/* Edits the labels of *pp (replacing it), filters a copy of the result
+ * with the filter picked for this input and checks what comes out encodes
+ * and reads back. */
+static void edit_and_filter(pprof_profile **pp, pprof_filter *f)
 {
-	pprof_profile *edited;
+	pprof_merger *m = pprof_merger_new();
+	pprof_profile *edited = NULL;
 	int rc;
 
-	if (pprof_label_edits_apply(edits, p, &edited) != PPROF_OK)
+	if (pprof_label_edits_apply(edits, pp) != PPROF_OK)
 		abort();   /* fails only for want of memory */
-	check_round_trip(edited, PPROF_UNCOMPRESSED);
+	check_round_trip(*pp, PPROF_UNCOMPRESSED);
+	if (!m || pprof_merger_add(m, *pp, 0) != PPROF_OK ||
+	    pprof_merger_finish(m, &edited) != PPROF_OK)
+		abort();
+	pprof_merger_free(m);
 	rc = pprof_filter_apply(f, &edited);
 	if (rc == PPROF_OK)
 		check_round_trip(edited, PPROF_UNCOMPRESSED);
@@ -272,16 +279,16 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 		if (pprof_merger_add(m, p, 0) == PPROF_OK)
 			pprof_merger_add(m, p, PPROF_MERGE_SUBTRACT | PPROF_MERGE_MARK_BASE);
 		check_round_trip(p, PPROF_UNCOMPRESSED);
-		edit_and_filter(p, f);
+		edit_and_filter(&p, f);
 		if (fuzzed)
-			edit_and_filter(p, fuzzed);
+			edit_and_filter(&p, fuzzed);
 		pprof_profile_free(p);
 	}
 	if (rc != PPROF_END && pprof_reader_error(r)[0] == '\0')
 		abort();   /* every error must say what is wrong */
 	if (pprof_merger_finish(m, &merged) == PPROF_OK) {
 		check_round_trip(merged, 1);
-		edit_and_filter(merged, f);
+		edit_and_filter(&merged, f);
 		pprof_profile_free(merged);
 	}
 	pprof_merger_free(m);

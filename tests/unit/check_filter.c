@@ -77,12 +77,18 @@ static const char *stacks_with(const PbProfile *p, int option, const char *arg)
 	return render_stacks(apply(f, p));
 }
 
-/* The error text of an apply that must fail with code. */
+/* The error text of an apply that must fail with code, leaving the
+ * profile as it was: the same pointer, encoding to the same bytes. */
 static const char *apply_err(pprof_filter *f, const PbProfile *pb, int code)
 {
-	pprof_profile *p = defer(fresh(pb), profile_free_cb);
+	pprof_profile *p = defer(fresh(pb), profile_free_cb), *before = p;
+	buf *b = write_profile(p, PPROF_UNCOMPRESSED), *a;
 
 	ck_assert_int_eq(pprof_filter_apply(f, &p), code);
+	ck_assert_ptr_eq(p, before);
+	a = write_profile(p, PPROF_UNCOMPRESSED);
+	ck_assert_uint_eq(a->len, b->len);
+	ck_assert_mem_eq(a->data, b->data, b->len);
 	return pprof_filter_error(f);
 }
 
@@ -509,6 +515,7 @@ START_TEST(test_unmatched_in_pprofs_order)
 	};
 	pprof_filter *f = filter();
 	const char *arg;
+	int option;
 	size_t i;
 
 	for (i = 0; i < sizeof(options) / sizeof(*options); i++)
@@ -517,19 +524,22 @@ START_TEST(test_unmatched_in_pprofs_order)
 	apply(f, pb_inl());
 	ck_assert_uint_eq(pprof_filter_unmatched_count(f), 11);
 	for (i = 0; i < 10; i++) {
-		ck_assert_int_eq(pprof_filter_unmatched(f, i, &arg), PPROF_FILTER_FOCUS + (int)i);
+		ck_assert_int_eq(pprof_filter_unmatched(f, i, &option, &arg), PPROF_OK);
+		ck_assert_int_eq(option, PPROF_FILTER_FOCUS + (int)i);
 		ck_assert_str_eq(arg, "zz");
 	}
-	ck_assert_int_eq(pprof_filter_unmatched(f, 10, &arg), PPROF_FILTER_RENAME);
+	ck_assert_int_eq(pprof_filter_unmatched(f, 10, &option, &arg), PPROF_OK);
+	ck_assert_int_eq(option, PPROF_FILTER_RENAME);
 	ck_assert_str_eq(arg, "zz=y");
-	ck_assert_int_eq(pprof_filter_unmatched(f, 11, &arg), -1);
+	ck_assert_int_eq(pprof_filter_unmatched(f, 11, &option, &arg), PPROF_ERR_ARG);
 	/* Matching ones are not reported; each apply starts afresh. */
 	set_ok(f, PPROF_FILTER_FOCUS, "");
 	set_ok(f, PPROF_FILTER_IGNORE, "");
 	set_ok(f, PPROF_FILTER_SHOW, "");
 	set_ok(f, PPROF_FILTER_HIDE, "work");
 	apply(f, pb_inl());
-	ck_assert_int_eq(pprof_filter_unmatched(f, 0, &arg), PPROF_FILTER_SHOW_FROM);
+	ck_assert_int_eq(pprof_filter_unmatched(f, 0, &option, &arg), PPROF_OK);
+	ck_assert_int_eq(option, PPROF_FILTER_SHOW_FROM);
 }
 END_TEST
 

@@ -25,7 +25,7 @@ static const char *normalized(const PbProfile *p, const PbProfile *base)
 {
 	pprof_profile *pp = load(p);
 
-	ck_assert_int_eq(pprof_profile_normalize(pp, load(base)), PPROF_OK);
+	ck_assert_int_eq(pprof_normalize_apply(load(base), &pp), PPROF_OK);
 	return render_samples(dump(pp));
 }
 
@@ -70,12 +70,18 @@ START_TEST(test_mismatch_leaves_p_unchanged)
 	pprof_profile *p = load(pb_small(1, 3));
 
 	other->sample_type[1]->unit = pb_str(other, "seconds");
-	ck_assert_int_eq(pprof_profile_normalize(p, load(other)), PPROF_ERR_MISMATCH);
+	pprof_profile *before = p;
+
+	ck_assert_int_eq(pprof_normalize_apply(load(other), &p), PPROF_ERR_MISMATCH);
+	ck_assert_ptr_eq(p, before);
 	ck_assert_str_eq(render_samples(dump(p)), "2,1 = 1,10\n3,1 = 3,30\n");
 	other = pb_new();   /* one sample type of the two */
 	pb_sample_type(other, "samples", "count");
 	pb_period_type(other, "cpu", "nanoseconds");
-	ck_assert_int_eq(pprof_profile_normalize(p, load(other)), PPROF_ERR_MISMATCH);
+	ck_assert_int_eq(pprof_normalize_apply(load(other), &p), PPROF_ERR_MISMATCH);
+	ck_assert_ptr_eq(p, before);
+	ck_assert_uint_eq(pprof_profile_sample_type_count(p), 2);
+	ck_assert_str_eq(render_samples(dump(p)), "2,1 = 1,10\n3,1 = 3,30\n");
 }
 END_TEST
 

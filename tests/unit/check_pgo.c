@@ -51,12 +51,18 @@ static PbProfile *apply(pprof_filter *f, const PbProfile *pb)
 	return dump(p);
 }
 
-/* The error text of an apply that must fail with code. */
+/* The error text of an apply that must fail with code, leaving the
+ * profile as it was: the same pointer, encoding to the same bytes. */
 static const char *apply_err(pprof_filter *f, const PbProfile *pb, int code)
 {
-	pprof_profile *p = defer(fresh(pb), profile_free_cb);
+	pprof_profile *p = defer(fresh(pb), profile_free_cb), *before = p;
+	buf *b = write_profile(p, PPROF_UNCOMPRESSED), *a;
 
 	ck_assert_int_eq(pprof_filter_apply(f, &p), code);
+	ck_assert_ptr_eq(p, before);
+	a = write_profile(p, PPROF_UNCOMPRESSED);
+	ck_assert_uint_eq(a->len, b->len);
+	ck_assert_mem_eq(a->data, b->data, b->len);
 	return pprof_filter_error(f);
 }
 
@@ -192,6 +198,23 @@ START_TEST(test_pgo_refuses)
 	old = pb_pgo();
 	pb_sample(old, LOCS(3, 2), VALS(5, 0, 0));
 	ck_assert_prefix(apply_err(f, old, PPROF_ERR_DATA), "no function has a start line");
+	/* Refused after every other step changed the work copy: the input
+	 * is as it was (apply_err compares its bytes). */
+	f = pprof_filter_new();
+	ck_assert_ptr_nonnull(f);
+	defer(f, filter_free_cb);
+	ck_assert_int_eq(pprof_filter_set(f, PPROF_FILTER_RENAME, "(.+)=x\\1"), PPROF_OK);
+	ck_assert_int_eq(pprof_filter_set(f, PPROF_FILTER_HIDE, "work"), PPROF_OK);
+	ck_assert_int_eq(pprof_filter_set(f, PPROF_FILTER_TAG_HIDE, "."), PPROF_OK);
+	ck_assert_int_eq(pprof_filter_set_scale(f, 2), PPROF_OK);
+	pprof_filter_set_flags(f, PPROF_FILTER_DROP_ADDRESSES | PPROF_FILTER_PGO);
+	ck_assert_prefix(apply_err(f, pb_small(1, 2), PPROF_ERR_DATA), "no function has a start line");
+	/* Refused after a sample type was kept (issue 15): nothing changed. */
+	p = pb_new();
+	pb_sample_type(p, "samples", "count");
+	pb_sample_type(p, "alloc", "bytes");
+	ck_assert_int_eq(pprof_filter_set(f, PPROF_FILTER_SAMPLE_TYPE, "alloc"), PPROF_OK);
+	ck_assert_prefix(apply_err(f, p, PPROF_ERR_DATA), "no sample type");
 	/* No samples at all: nothing for Go to do, no error. */
 	ck_assert_str_eq(pgo(pb_pgo()), "|");
 }

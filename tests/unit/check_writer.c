@@ -224,8 +224,9 @@ static int buf_sink(void *ctx, const void *data, size_t size)
 
 static pprof_writer *writer(pprof_sink sink, void *ctx, int level)
 {
-	pprof_writer *w = pprof_writer_new(sink, ctx, level);
+	pprof_writer *w = NULL;
 
+	ck_assert_int_eq(pprof_writer_new(&w, sink, ctx, level), PPROF_OK);
 	ck_assert_ptr_nonnull(w);
 	return defer(w, writer_free_cb);
 }
@@ -302,11 +303,15 @@ START_TEST(test_invalid_level)
 {
 	buf *out = buf_new();
 
-	ck_assert_ptr_null(pprof_writer_new(buf_sink, out, 10));
-	ck_assert_ptr_null(pprof_writer_new(buf_sink, out, -2));
-	ck_assert_ptr_null(pprof_writer_new(buf_sink, out, INT_MAX));
-	ck_assert_ptr_null(pprof_writer_new(buf_sink, out, INT_MIN));
-	ck_assert_ptr_null(pprof_writer_new(NULL, out, 6));
+	pprof_writer *w = (pprof_writer *)out;
+
+	ck_assert_int_eq(pprof_writer_new(&w, buf_sink, out, 10), PPROF_ERR_ARG);
+	ck_assert_ptr_null(w);
+	ck_assert_int_eq(pprof_writer_new(&w, buf_sink, out, -2), PPROF_ERR_ARG);
+	ck_assert_int_eq(pprof_writer_new(&w, buf_sink, out, INT_MAX), PPROF_ERR_ARG);
+	ck_assert_int_eq(pprof_writer_new(&w, buf_sink, out, INT_MIN), PPROF_ERR_ARG);
+	ck_assert_int_eq(pprof_writer_new(&w, NULL, out, 6), PPROF_ERR_ARG);
+	ck_assert_ptr_null(w);
 	pprof_writer_free(NULL);
 	writer(buf_sink, out, 0);
 	writer(buf_sink, out, 9);

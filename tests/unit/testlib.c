@@ -475,10 +475,11 @@ static int buf_sink(void *ctx, const void *data, size_t size)
 buf *write_profile(const pprof_profile *p, int level)
 {
 	buf *b = buf_new();
-	pprof_writer *w = defer(pprof_writer_new(buf_sink, b, level), writer_free);
-	int rc;
+	pprof_writer *w = NULL;
+	int rc = pprof_writer_new(&w, buf_sink, b, level);
 
-	ck_assert_ptr_nonnull(w);
+	ck_assert_int_eq(rc, PPROF_OK);
+	defer(w, writer_free);
 	rc = pprof_writer_put(w, p);
 	ck_assert_msg(rc == PPROF_OK, "writing failed (%d): %s", rc, pprof_writer_error(w));
 	ck_assert_uint_eq(pprof_writer_bytes_out(w), b->len);

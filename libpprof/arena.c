@@ -17,11 +17,11 @@ typedef struct block {
 } block;
 
 struct pp_arena {
-	block *head;       /* the block being filled; older ones follow */
-	size_t next_size;  /* size of the next block to allocate */
+	block *head;      /* the block being filled; older ones follow */
+	size_t next_size; /* size of the next block to allocate */
 	size_t used;
-	size_t limit;      /* on used; 0 for none */
-	bool over_limit;   /* an allocation was refused for the limit */
+	size_t limit;    /* on used; 0 for none */
+	bool over_limit; /* an allocation was refused for the limit */
 };
 
 pp_arena *pp_arena_new(void)
@@ -83,7 +83,7 @@ static void *arena_alloc_large(pp_arena *a, size_t size)
 
 void *pp_arena_alloc(pp_arena *a, size_t size)
 {
-	const size_t align = 8;  /* enough for every type protobuf-c allocates */
+	const size_t align = 8; /* enough for every type protobuf-c allocates */
 	block *b = a->head;
 	void *p;
 
@@ -129,7 +129,7 @@ static void *arena_pb_alloc(void *data, size_t size)
 static void arena_pb_free(void *data, void *ptr)
 {
 	(void)data;
-	(void)ptr;   /* freed with the arena */
+	(void)ptr; /* freed with the arena */
 }
 
 void pp_arena_protobuf_allocator(pp_arena *a, ProtobufCAllocator *out)

@@ -20,8 +20,7 @@
 #define PP_ERRLEN 512
 
 /* Formats an error text into buf (PP_ERRLEN bytes). */
-void pp_seterr(char *buf, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+void pp_seterr(char *buf, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Appends text to the *used bytes of buf (size bytes, NUL-terminated) while
  * there is room: fmt formats plain text, pp_append_escaped the len bytes of a
@@ -38,9 +37,14 @@ bool pp_grow(void *ptr, size_t *cap, size_t need, size_t elsize);
 /* A growable array: items v[0..n), room for cap; VEC_RESERVE makes room
  * for need items (false when out of memory), checking in line whether there
  * is, as hot loops call it for every item. */
-#define VEC(type) struct { type *v; size_t n, cap; }
-#define VEC_RESERVE(vec, need) \
-	(((vec).cap && (need) <= (vec).cap) || pp_grow(&(vec).v, &(vec).cap, (need), sizeof(*(vec).v)))
+#define VEC(type)              \
+	struct {               \
+		type *v;       \
+		size_t n, cap; \
+	}
+#define VEC_RESERVE(vec, need)                 \
+	(((vec).cap && (need) <= (vec).cap) || \
+	 pp_grow(&(vec).v, &(vec).cap, (need), sizeof(*(vec).v)))
 #define VEC_FREE(vec) (free((vec).v), (vec).v = NULL, (vec).n = (vec).cap = 0)
 
 /* ---- arena.c: bump allocation, freed all at once ---------------------- */
@@ -77,7 +81,7 @@ uint64_t pp_hash_bytes(uint64_t h, const void *data, size_t size);
  */
 typedef struct {
 	uint64_t *slots;
-	size_t mask;   /* capacity - 1; capacity a power of two, 0 when unallocated */
+	size_t mask; /* capacity - 1; capacity a power of two, 0 when unallocated */
 	size_t count;
 } pp_htab;
 
@@ -97,7 +101,7 @@ void pp_htab_free(pp_htab *t);
 typedef struct {
 	char *pool;
 	size_t pool_len, pool_cap;
-	size_t *offsets;  /* per string: start in pool; offsets[count] = pool_len */
+	size_t *offsets; /* per string: start in pool; offsets[count] = pool_len */
 	size_t count, offsets_cap;
 	pp_htab index;
 } pp_strtab;

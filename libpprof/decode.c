@@ -47,8 +47,9 @@ static bool terminate_strings(pp_arena *a, pb_profile *pb)
 
 static size_t decoded_limit(size_t size)
 {
-	return size > (SIZE_MAX - DECODED_BASE) / DECODED_RATIO ? SIZE_MAX
-	                                                         : DECODED_BASE + size * DECODED_RATIO;
+	return size > (SIZE_MAX - DECODED_BASE) / DECODED_RATIO
+	               ? SIZE_MAX
+	               : DECODED_BASE + size * DECODED_RATIO;
 }
 
 /* An arena for decoding size bytes, with its limit set; NULL when out of
@@ -92,11 +93,12 @@ static pprof_profile *decode(const uint8_t *data, size_t size, char *err, int *c
 
 	*code = !a ? PPROF_ERR_NOMEM : size == 0 ? PPROF_ERR_DATA : unpack(&a, data, size, &pb);
 	switch (*code) {
-	case PPROF_OK:
-		return pp_profile_adopt(a, pb, err, code);
+	case PPROF_OK: return pp_profile_adopt(a, pb, err, code);
 	case PPROF_ERR_LIMIT:
-		pp_seterr(err, "decoded, it would take more than %zu bytes (%d times its size):"
-		          " not a plausible profile", decoded_limit(size), DECODED_RATIO);
+		pp_seterr(err,
+		          "decoded, it would take more than %zu bytes (%d times its size):"
+		          " not a plausible profile",
+		          decoded_limit(size), DECODED_RATIO);
 		break;
 	case PPROF_ERR_DATA:
 		/* protobuf-c does not say why; an arena that could not grow is the
@@ -104,8 +106,7 @@ static pprof_profile *decode(const uint8_t *data, size_t size, char *err, int *c
 		pp_seterr(err, size ? "not a valid profile.proto message (malformed protobuf)"
 		                    : "empty profile");
 		break;
-	default:
-		pp_seterr(err, "out of memory");
+	default: pp_seterr(err, "out of memory");
 	}
 	pp_arena_free(a);
 	return NULL;
@@ -180,12 +181,13 @@ static void describe_text(char *err, const uint8_t *data, size_t size)
 	char q[TEXT_QUOTE_LEN * 4 + 1];
 	size_t i = 0, n, len = 0;
 
-	while (i < size && (data[i] == ' ' || data[i] == '\t' || data[i] == '\r' || data[i] == '\n'))
+	while (i < size &&
+	       (data[i] == ' ' || data[i] == '\t' || data[i] == '\r' || data[i] == '\n'))
 		i++;
 	for (n = 0; i < size && data[i] != '\n' && n < TEXT_QUOTE_LEN; i++, n++)
 		quote_byte(q, &len, data[i]);
 	while (len >= 2 && q[len - 2] == '\\' && q[len - 1] == 'r')
-		len -= 2;   /* a CRLF line end */
+		len -= 2; /* a CRLF line end */
 	q[len] = '\0';
 	pp_seterr(err, "not a profile: input is text: \"%s\"%s", q,
 	          i < size && data[i] != '\n' ? "..." : "");

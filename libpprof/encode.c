@@ -141,7 +141,7 @@ static uint8_t *put_label(uint8_t *p, const pb_label *l)
 /* Sample, field 2: location_id (1, packed), value (2, packed), label (3). */
 static bool put_sample(pp_stage *s, const pb_sample *smp)
 {
-	const uint64_t *values = (const uint64_t *)smp->value;  /* int64 varints are their bits */
+	const uint64_t *values = (const uint64_t *)smp->value; /* int64 varints are their bits */
 	size_t locs = packed_size(smp->location_id, smp->n_location_id);
 	size_t vals = packed_size(values, smp->n_value);
 	size_t size = 0, i;

@@ -21,7 +21,7 @@
  * This file holds the options, the matching helpers and the applying; the
  * steps are in filter_frames.c, filter_tags.c and filter_edits.c (filter.h).
  */
-#include "config.h"   /* POSIX interfaces: strdup, strndup */
+#include "config.h" /* POSIX interfaces: strdup, strndup */
 
 #include <errno.h>
 #include <math.h>
@@ -40,7 +40,6 @@ double pf_scale_value(int64_t value, const char *from, const char *to, const cha
 }
 
 /* ---- the filter and its options --------------------------------------- */
-
 
 pprof_filter *pprof_filter_new(void)
 {
@@ -90,8 +89,14 @@ void pprof_filter_free(pprof_filter *f)
 	free(f);
 }
 
-const char *pprof_filter_error(const pprof_filter *f) { return f->err; }
-size_t pprof_filter_unmatched_count(const pprof_filter *f) { return f->n_unmatched; }
+const char *pprof_filter_error(const pprof_filter *f)
+{
+	return f->err;
+}
+size_t pprof_filter_unmatched_count(const pprof_filter *f)
+{
+	return f->n_unmatched;
+}
 
 int pprof_filter_unmatched(const pprof_filter *f, size_t i, int *option, const char **arg)
 {
@@ -160,14 +165,20 @@ nomem:
 
 /* One match of pprof's ([+-]?[[:digit:]]+)([[:alpha:]]+)? in a filter. */
 typedef struct {
-	const char *start;   /* the whole match */
+	const char *start; /* the whole match */
 	size_t len;
-	size_t digits;       /* sign and digits: start[0..digits) */
+	size_t digits; /* sign and digits: start[0..digits) */
 } range_token;
 
 /* ASCII classes, as RE2's [[:digit:]] and [[:alpha:]]. */
-bool pf_is_digit(char ch) { return ch >= '0' && ch <= '9'; }
-static bool is_alpha(char ch) { return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z'); }
+bool pf_is_digit(char ch)
+{
+	return ch >= '0' && ch <= '9';
+}
+static bool is_alpha(char ch)
+{
+	return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z');
+}
 
 /* The leftmost match at or after *pos, which moves past it. */
 static bool next_range_token(const char **pos, range_token *t)
@@ -348,11 +359,13 @@ static int check_replacement(pprof_filter *f, const char *repl, size_t groups)
 		if (*s == '\\')
 			continue;
 		if (pf_is_digit(*s))
-			pp_seterr(f->err, "'\\%c' in the replacement, but the expression has %zu "
-			          "group%s", *s, groups, groups == 1 ? "" : "s");
+			pp_seterr(f->err,
+			          "'\\%c' in the replacement, but the expression has %zu "
+			          "group%s",
+			          *s, groups, groups == 1 ? "" : "s");
 		else
 			pp_seterr(f->err, "'\\' in the replacement must be followed by a digit or "
-			          "'\\'");
+			                  "'\\'");
 		return PPROF_ERR_ARG;
 	}
 	return PPROF_OK;
@@ -403,14 +416,18 @@ int pprof_filter_set(pprof_filter *f, int option, const char *arg)
 	char *copy;
 
 	switch (option) {
-	case PPROF_FILTER_FOCUS: case PPROF_FILTER_IGNORE: case PPROF_FILTER_HIDE:
-	case PPROF_FILTER_SHOW: case PPROF_FILTER_SHOW_FROM: case PPROF_FILTER_PRUNE_FROM:
-	case PPROF_FILTER_TAG_SHOW: case PPROF_FILTER_TAG_HIDE:
-		return set_re_option(f, &f->re[option], arg);
-	case PPROF_FILTER_TAG_FOCUS: case PPROF_FILTER_TAG_IGNORE:
+	case PPROF_FILTER_FOCUS:
+	case PPROF_FILTER_IGNORE:
+	case PPROF_FILTER_HIDE:
+	case PPROF_FILTER_SHOW:
+	case PPROF_FILTER_SHOW_FROM:
+	case PPROF_FILTER_PRUNE_FROM:
+	case PPROF_FILTER_TAG_SHOW:
+	case PPROF_FILTER_TAG_HIDE: return set_re_option(f, &f->re[option], arg);
+	case PPROF_FILTER_TAG_FOCUS:
+	case PPROF_FILTER_TAG_IGNORE:
 		return set_tag_option(f, &f->tag[option - PPROF_FILTER_TAG_FOCUS], arg);
-	case PPROF_FILTER_RENAME:
-		return add_rename(f, arg);
+	case PPROF_FILTER_RENAME: return add_rename(f, arg);
 	case PPROF_FILTER_SAMPLE_TYPE:
 		copy = *arg ? strdup(arg) : NULL;
 		if (*arg && !copy) {
@@ -426,7 +443,6 @@ int pprof_filter_set(pprof_filter *f, int option, const char *arg)
 }
 
 /* ---- applying: the context and matching ------------------------------- */
-
 
 /* The length of string i of the profile. */
 size_t pf_cstr_len(const fctx *c, int64_t i)
@@ -623,8 +639,8 @@ static void ctx_free(fctx *c)
 static bool run_steps(fctx *c, size_t column)
 {
 	static bool (*const pprof_steps[])(fctx *) = {
-		pf_filter_by_name, pf_show_from, pf_filter_by_tags, pf_filter_label_keys, pf_prune_from,
-		pf_rename_functions,
+		pf_filter_by_name,    pf_show_from,  pf_filter_by_tags,
+		pf_filter_label_keys, pf_prune_from, pf_rename_functions,
 	};
 	size_t i;
 

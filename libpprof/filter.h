@@ -12,7 +12,7 @@
 #include "regex.h"
 
 typedef struct {
-	char *text;          /* as set; NULL when not set */
+	char *text; /* as set; NULL when not set */
 	pp_regex *re;
 } re_option;
 
@@ -20,18 +20,18 @@ enum { CMP_EQ, CMP_GE, CMP_LE, CMP_RANGE };
 
 /* A --tagfocus or --tagignore, compiled as pprof's compileTagFilter. */
 typedef struct {
-	char *text;          /* as set; NULL when not set */
-	char *key;           /* KEY of KEY=..., NULL for any key */
+	char *text; /* as set; NULL when not set */
+	char *key;  /* KEY of KEY=..., NULL for any key */
 	bool numeric;
-	int cmp;             /* numeric: CMP_* against lo (and hi) */
+	int cmp; /* numeric: CMP_* against lo (and hi) */
 	double lo, hi;
-	char *unit;          /* numeric: the unit lo and hi are in */
-	pp_regex **res;      /* otherwise the regexes */
+	char *unit;     /* numeric: the unit lo and hi are in */
+	pp_regex **res; /* otherwise the regexes */
 	size_t n_res;
 } tag_option;
 
 typedef struct {
-	char *text;          /* REGEX=REPLACEMENT as set */
+	char *text; /* REGEX=REPLACEMENT as set */
 	const char *replacement;
 	pp_regex *re;
 } rename_rule;
@@ -42,15 +42,15 @@ typedef struct {
 } unmatched_rec;
 
 struct pprof_filter {
-	re_option re[PPROF_FILTER_N_OPTIONS];   /* the options that are one regex */
-	tag_option tag[2];                       /* TAG_FOCUS, TAG_IGNORE */
+	re_option re[PPROF_FILTER_N_OPTIONS]; /* the options that are one regex */
+	tag_option tag[2];                    /* TAG_FOCUS, TAG_IGNORE */
 	rename_rule *renames;
 	size_t n_renames;
 	char *sample_type;
 	double scale;
 	bool scaled;
 	unsigned flags;
-	unmatched_rec *unmatched;                /* of the last apply */
+	unmatched_rec *unmatched; /* of the last apply */
 	size_t n_unmatched;
 	char err[PP_ERRLEN];
 };
@@ -88,12 +88,12 @@ typedef struct {
 	size_t pair_width;     /* pair, tag filter k's from column pair_col[k] */
 	size_t pair_col[2];
 	pp_htab pair_index;
-	uint8_t *loc_state;    /* per location: LOC_* */
-	uint8_t *key_memo;     /* per string: 0 unknown, else 1 + TAG_* bits */
-	int64_t *key_unit;     /* per string, as a key: the unit of its numeric
+	uint8_t *loc_state;         /* per location: LOC_* */
+	uint8_t *key_memo;          /* per string: 0 unknown, else 1 + TAG_* bits */
+	int64_t *key_unit;          /* per string, as a key: the unit of its numeric
 	                          labels (pprof's NumLabelUnits), -1 for none */
-	strbuf text;           /* scratch */
-	ProtobufCBinaryData *added;   /* strings to add to the table */
+	strbuf text;                /* scratch */
+	ProtobufCBinaryData *added; /* strings to add to the table */
 	size_t n_added, cap_added;
 } fctx;
 

@@ -24,7 +24,8 @@ static bool expand(fctx *c, const char *repl, const char *subject, const ptrdiff
 	for (s = repl; *s; s++) {
 		if (*s == '\\' && pf_is_digit(s[1])) {
 			const ptrdiff_t *g = &m[2 * (*++s - '0')];
-			if (g[0] >= 0 && !pf_sb_add(&c->text, subject + g[0], (size_t)(g[1] - g[0])))
+			if (g[0] >= 0 &&
+			    !pf_sb_add(&c->text, subject + g[0], (size_t)(g[1] - g[0])))
 				return false;
 		} else {
 			if (*s == '\\')

@@ -14,8 +14,8 @@
 /* ---- focus, ignore, hide, show (FilterSamplesByName) ----------------- */
 
 /* Marks ignored locations, then focused ones among the others. */
-static void classify_locations(fctx *c, const pp_regex *focus, const pp_regex *ignore,
-                               bool *fm, bool *im)
+static void classify_locations(fctx *c, const pp_regex *focus, const pp_regex *ignore, bool *fm,
+                               bool *im)
 {
 	size_t i;
 
@@ -128,8 +128,10 @@ bool pf_filter_by_name(fctx *c)
 	    !pf_filter_samples(c, keep_by_name, &any_hidden))
 		return false;
 	for (i = PPROF_FILTER_FOCUS; i <= PPROF_FILTER_SHOW; i++)
-		if (pf_option_re(c, i) && !(i == PPROF_FILTER_FOCUS ? fm : i == PPROF_FILTER_IGNORE ? im
-		                         : i == PPROF_FILTER_HIDE ? hm : hnm))
+		if (pf_option_re(c, i) && !(i == PPROF_FILTER_FOCUS    ? fm
+		                            : i == PPROF_FILTER_IGNORE ? im
+		                            : i == PPROF_FILTER_HIDE   ? hm
+		                                                       : hnm))
 			pf_unmatched(c, i, c->f->re[i].text);
 	return true;
 }

@@ -24,8 +24,8 @@ void pf_find_label_units(fctx *c)
 		const pb_sample *s = c->pb->sample[i];
 		for (j = 0; j < s->n_label; j++) {
 			const pb_label *l = s->label[j];
-			if (pp_label_kind(l) == PP_LABEL_NUM && *pp_profile_cstr(c->p, l->num_unit) &&
-			    c->key_unit[l->key] < 0)
+			if (pp_label_kind(l) == PP_LABEL_NUM &&
+			    *pp_profile_cstr(c->p, l->num_unit) && c->key_unit[l->key] < 0)
 				c->key_unit[l->key] = l->num_unit;
 		}
 	}
@@ -126,9 +126,11 @@ static int some_label_matches(fctx *c, const pp_regex *re, size_t col, const pb_
 		memo = (int8_t *)&c->pair_memo[(size_t)row * c->pair_width + col];
 		if (*memo < 0) {
 			c->text.n = 0;
-			if (!pf_sb_add(&c->text, pp_profile_cstr(c->p, l->key), pf_cstr_len(c, l->key)) ||
+			if (!pf_sb_add(&c->text, pp_profile_cstr(c->p, l->key),
+			               pf_cstr_len(c, l->key)) ||
 			    !pf_sb_add(&c->text, ":", 1) ||
-			    !pf_sb_add(&c->text, pp_profile_cstr(c->p, l->str), pf_cstr_len(c, l->str)))
+			    !pf_sb_add(&c->text, pp_profile_cstr(c->p, l->str),
+			               pf_cstr_len(c, l->str)))
 				return -1;
 			*memo = pf_re_match(c, re, c->text.v, c->text.n);
 		}
@@ -157,8 +159,10 @@ static int tag_matches(fctx *c, const tag_option *t, int which, const pb_sample 
 		const pb_label *l = s->label[j];
 		if (t->key && strcmp(pp_profile_cstr(c->p, l->key), t->key) != 0)
 			continue;
-		if (t->numeric ? pp_label_kind(l) == PP_LABEL_NUM && in_range(t, l->num, label_unit(c, l->key))
-		               : pp_label_kind(l) == PP_LABEL_STR && value_matches(c, t, which, l->str))
+		if (t->numeric ? pp_label_kind(l) == PP_LABEL_NUM &&
+		                         in_range(t, l->num, label_unit(c, l->key))
+		               : pp_label_kind(l) == PP_LABEL_STR &&
+		                         value_matches(c, t, which, l->str))
 			return 1;
 	}
 	return 0;
@@ -188,8 +192,8 @@ static int keep_by_tags(fctx *c, pb_sample *s, void *arg)
 bool pf_filter_by_tags(fctx *c)
 {
 	tag_option *tags = c->f->tag;
-	tag_pass t = { tags[0].text ? &tags[0] : NULL, tags[1].text ? &tags[1] : NULL,
-	               false, false };
+	tag_pass t = { tags[0].text ? &tags[0] : NULL, tags[1].text ? &tags[1] : NULL, false,
+		       false };
 
 	if (!t.focus && !t.ignore)
 		return true;
@@ -215,9 +219,9 @@ static uint8_t key_verdict(fctx *c, int64_t key)
 	size_t len = pf_cstr_len(c, key);
 
 	if (!c->key_memo[key])
-		c->key_memo[key] = (uint8_t)(1 |
-		                             ((!show || pf_re_match(c, show, name, len)) ? KEY_SHOWN : 0) |
-		                             ((hide && pf_re_match(c, hide, name, len)) ? KEY_HIDDEN : 0));
+		c->key_memo[key] =
+			(uint8_t)(1 | ((!show || pf_re_match(c, show, name, len)) ? KEY_SHOWN : 0) |
+		                  ((hide && pf_re_match(c, hide, name, len)) ? KEY_HIDDEN : 0));
 	return c->key_memo[key];
 }
 
@@ -259,7 +263,8 @@ bool pf_filter_label_keys(fctx *c)
 	if (!pf_filter_samples(c, edit_label_keys, &seen))
 		return false;
 	for (i = PPROF_FILTER_TAG_SHOW; i <= PPROF_FILTER_TAG_HIDE; i++)
-		if (pf_option_re(c, i) && !(seen & (i == PPROF_FILTER_TAG_SHOW ? KEY_SHOWN : KEY_HIDDEN)))
+		if (pf_option_re(c, i) &&
+		    !(seen & (i == PPROF_FILTER_TAG_SHOW ? KEY_SHOWN : KEY_HIDDEN)))
 			pf_unmatched(c, i, c->f->re[i].text);
 	return true;
 }

@@ -7,8 +7,8 @@
 
 #include "base.h"
 
-#define SLOT(hash, idx) (((hash) & 0xffffffff00000000ull) | ((uint64_t)(idx) + 1))
-#define SLOT_INDEX(slot) ((uint32_t)((slot) & 0xffffffffu) - 1)
+#define SLOT(hash, idx) (((hash)&0xffffffff00000000ull) | ((uint64_t)(idx) + 1))
+#define SLOT_INDEX(slot) ((uint32_t)((slot)&0xffffffffu) - 1)
 #define SLOT_HASH_MATCH(slot, hash) (((slot) ^ (hash)) >> 32 == 0)
 
 uint32_t pp_htab_find(const pp_htab *t, uint64_t hash, pp_htab_eq eq, const void *ctx)

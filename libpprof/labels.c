@@ -21,8 +21,14 @@
 #include "ops.h"
 
 typedef enum {
-	EDIT_SET, EDIT_ADD, EDIT_SET_IF_MISSING, EDIT_NUM, EDIT_DELETE, EDIT_RENAME,
-	EDIT_KEEP, EDIT_COMMENT
+	EDIT_SET,
+	EDIT_ADD,
+	EDIT_SET_IF_MISSING,
+	EDIT_NUM,
+	EDIT_DELETE,
+	EDIT_RENAME,
+	EDIT_KEEP,
+	EDIT_COMMENT
 } edit_kind;
 
 /* One edit. Its strings are strs[first .. first + n) of the list: key and
@@ -38,17 +44,17 @@ typedef VEC(pb_label *) label_list;
 
 struct pprof_label_edits {
 	VEC(edit) edits;
-	VEC(char *) strs;      /* the edits' strings, owned */
-	char err[PP_ERRLEN];   /* of the calls that add an edit */
+	VEC(char *) strs;    /* the edits' strings, owned */
+	char err[PP_ERRLEN]; /* of the calls that add an edit */
 };
 
 /* One apply of the edits to a profile (the list itself is not changed). */
 typedef struct {
 	const pprof_label_edits *e;
 	pprof_profile *p;
-	int64_t *ids;          /* each of e's strings' index in p */
-	pb_label **made;       /* per edit: the label it adds, or NULL */
-	label_list work;       /* the labels of the sample being edited */
+	int64_t *ids;    /* each of e's strings' index in p */
+	pb_label **made; /* per edit: the label it adds, or NULL */
+	label_list work; /* the labels of the sample being edited */
 } applying;
 
 /* Any kind of label, as a mask of pp_label_kind's bits. */
@@ -94,8 +100,14 @@ void pprof_label_edits_free(pprof_label_edits *e)
 	free(e);
 }
 
-const char *pprof_label_edits_error(const pprof_label_edits *e) { return e->err; }
-size_t pprof_label_edits_count(const pprof_label_edits *e) { return e->edits.n; }
+const char *pprof_label_edits_error(const pprof_label_edits *e)
+{
+	return e->err;
+}
+size_t pprof_label_edits_count(const pprof_label_edits *e)
+{
+	return e->edits.n;
+}
 
 /* Appends a copy of s to the edits' strings. */
 static bool push_string(pprof_label_edits *e, const char *s)
@@ -143,8 +155,8 @@ static int check_key(pprof_label_edits *e, const char *key)
 		return PPROF_ERR_ARG;
 	}
 	if (reserved(key, strlen(key))) {
-		pp_seterr(e->err, "key '%s' is reserved: keys starting with pprof:: are pprof's own",
-		          key);
+		pp_seterr(e->err,
+		          "key '%s' is reserved: keys starting with pprof:: are pprof's own", key);
 		return PPROF_ERR_ARG;
 	}
 	return PPROF_OK;
@@ -159,8 +171,10 @@ static int string_edit(pprof_label_edits *e, edit_kind kind, const char *key, co
 	if (rc != PPROF_OK)
 		return rc;
 	if (!value || !*value) {
-		pp_seterr(e->err, "empty value for key '%s': pprof reads a label with an empty "
-		          "value as no label", key);
+		pp_seterr(e->err,
+		          "empty value for key '%s': pprof reads a label with an empty "
+		          "value as no label",
+		          key);
 		return PPROF_ERR_ARG;
 	}
 	return push_edit(e, kind, strs, 2, 0);
@@ -189,8 +203,10 @@ int pprof_label_edits_num(pprof_label_edits *e, const char *key, int64_t num, co
 	if (rc != PPROF_OK)
 		return rc;
 	if (num == 0 && !*strs[1]) {
-		pp_seterr(e->err, "numeric label '%s' of 0 needs a unit: pprof reads 0 without a "
-		          "unit as no label", key);
+		pp_seterr(e->err,
+		          "numeric label '%s' of 0 needs a unit: pprof reads 0 without a "
+		          "unit as no label",
+		          key);
 		return PPROF_ERR_ARG;
 	}
 	return push_edit(e, EDIT_NUM, strs, 2, num);
@@ -346,16 +362,10 @@ static bool apply_edit(applying *a, size_t k)
 		drop(w, p, ids[0], PP_LABEL_NUM);
 		push(w, a->made[k]);
 		break;
-	case EDIT_DELETE:
-		drop(w, p, ids[0], KIND_ANY);
-		break;
-	case EDIT_RENAME:
-		return rename_key(w, p, ids[0], ids[1]);
-	case EDIT_KEEP:
-		keep_keys(w, p, ids, ed->n);
-		break;
-	case EDIT_COMMENT:
-		break;
+	case EDIT_DELETE: drop(w, p, ids[0], KIND_ANY); break;
+	case EDIT_RENAME: return rename_key(w, p, ids[0], ids[1]);
+	case EDIT_KEEP: keep_keys(w, p, ids, ed->n); break;
+	case EDIT_COMMENT: break;
 	}
 	return true;
 }

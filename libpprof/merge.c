@@ -86,8 +86,14 @@ void pprof_merger_free(pprof_merger *m)
 	free(m);
 }
 
-unsigned long pprof_merger_count(const pprof_merger *m) { return m->count; }
-const char *pprof_merger_error(const pprof_merger *m) { return m->err; }
+unsigned long pprof_merger_count(const pprof_merger *m)
+{
+	return m->count;
+}
+const char *pprof_merger_error(const pprof_merger *m)
+{
+	return m->err;
+}
 
 /* ---- strings ---------------------------------------------------------- */
 
@@ -113,7 +119,7 @@ static int compare_strings(const pprof_merger *m, uint32_t a, uint32_t b)
 	const char *sa, *sb;
 	int c;
 
-	if (a == b)   /* interned: the same id is the same string */
+	if (a == b) /* interned: the same id is the same string */
 		return 0;
 	sa = pp_strtab_get(&m->strings, a, &la);
 	sb = pp_strtab_get(&m->strings, b, &lb);
@@ -155,8 +161,9 @@ static uint32_t xlat_function(const merge_input *in, uint32_t idx)
 	f.start_line = src->start_line;
 	if (f.name == UINT32_MAX || f.system_name == UINT32_MAX || f.filename == UINT32_MAX)
 		return 0;
-	hash = pp_hash_mix(pp_hash_mix(pp_hash_mix(pp_hash_mix(1, f.name), f.system_name),
-	                               f.filename), (uint64_t)f.start_line);
+	hash = pp_hash_mix(
+		pp_hash_mix(pp_hash_mix(pp_hash_mix(1, f.name), f.system_name), f.filename),
+		(uint64_t)f.start_line);
 	found = pp_htab_find(&m->fn_index, hash, fn_eq, &key);
 	if (found == UINT32_MAX) {
 		found = (uint32_t)m->fns.n;
@@ -178,7 +185,7 @@ static uint64_t mapping_size(uint64_t start, uint64_t limit)
 typedef struct {
 	const pprof_merger *m;
 	uint64_t size, offset;
-	uint32_t ident;      /* build id, else file name, else 0 */
+	uint32_t ident; /* build id, else file name, else 0 */
 } map_key;
 
 static uint32_t mapping_ident(const map_rec *r)
@@ -201,10 +208,15 @@ static map_xlat xlat_mapping(const merge_input *in, uint32_t idx)
 	pprof_merger *m = in->m;
 	const pb_mapping *src = in->p->pb->mapping[idx];
 	map_xlat *x = &m->map_xlat.v[idx];
-	map_rec r = { src->memory_start, src->memory_limit, src->file_offset,
-	              pm_xlat_string(m, in->p, src->filename), pm_xlat_string(m, in->p, src->build_id),
-	              src->has_functions, src->has_filenames, src->has_line_numbers,
-	              src->has_inline_frames };
+	map_rec r = { src->memory_start,
+		      src->memory_limit,
+		      src->file_offset,
+		      pm_xlat_string(m, in->p, src->filename),
+		      pm_xlat_string(m, in->p, src->build_id),
+		      src->has_functions,
+		      src->has_filenames,
+		      src->has_line_numbers,
+		      src->has_inline_frames };
 	map_key key = { m, mapping_size(r.start, r.limit), r.offset, mapping_ident(&r) };
 	map_xlat none = { 0, 0 };
 	uint64_t hash;
@@ -218,7 +230,8 @@ static map_xlat xlat_mapping(const merge_input *in, uint32_t idx)
 	found = pp_htab_find(&m->map_index, hash, map_eq, &key);
 	if (found == UINT32_MAX) {
 		found = (uint32_t)m->maps.n;
-		if (!VEC_RESERVE(m->maps, m->maps.n + 1) || !pp_htab_add(&m->map_index, hash, found))
+		if (!VEC_RESERVE(m->maps, m->maps.n + 1) ||
+		    !pp_htab_add(&m->map_index, hash, found))
 			return none;
 		m->maps.v[m->maps.n++] = r;
 	}
@@ -231,7 +244,7 @@ static map_xlat xlat_mapping(const merge_input *in, uint32_t idx)
 
 typedef struct {
 	const pprof_merger *m;
-	uint64_t rel_address;  /* address minus its mapping's start */
+	uint64_t rel_address; /* address minus its mapping's start */
 	uint32_t mapping;
 	bool folded;
 } loc_key;
@@ -270,8 +283,7 @@ static bool gather_lines(const merge_input *in, const pb_location *src)
 }
 
 /* Adds the candidate location (lines in cand_lines); its index, or UINT32_MAX. */
-static uint32_t add_location(pprof_merger *m, const loc_key *key, uint64_t address,
-                             uint64_t hash)
+static uint32_t add_location(pprof_merger *m, const loc_key *key, uint64_t address, uint64_t hash)
 {
 	uint32_t idx = (uint32_t)m->locs.n;
 	loc_rec *l;
@@ -298,7 +310,7 @@ static inline uint32_t xlat_location(const merge_input *in, uint32_t idx)
 {
 	pprof_merger *m = in->m;
 
-	if (m->loc_xlat.v[idx])   /* before touching the location: most are known */
+	if (m->loc_xlat.v[idx]) /* before touching the location: most are known */
 		return m->loc_xlat.v[idx];
 	return xlat_new_location(in, idx);
 }
@@ -387,7 +399,7 @@ static bool gather_labels(const merge_input *in, const pb_sample *s)
 			if (r.str == UINT32_MAX)
 				return false;
 			if ((in->flags & PPROF_MERGE_MARK_BASE) && r.key == in->base_key)
-				continue;   /* replaced below, as pprof's SetLabel does */
+				continue; /* replaced below, as pprof's SetLabel does */
 		} else {
 			r.num = l->num;
 			r.unit = pm_xlat_string(m, in->p, l->num_unit);
@@ -460,7 +472,8 @@ static bool labelset_eq(const void *ctx, uint32_t idx)
 	for (i = 0; i < ls->n; i++) {
 		const pb_label *a = ls->labels[i];
 		const label_rec *b = &m->cand_labels.v[i];
-		if (a->key != b->key || a->str != b->str || a->num_unit != b->unit || a->num != b->num)
+		if (a->key != b->key || a->str != b->str || a->num_unit != b->unit ||
+		    a->num != b->num)
 			return false;
 	}
 	return true;
@@ -577,7 +590,8 @@ static bool merge_sample(const merge_input *in, const pb_sample *s)
 	if (!VEC_RESERVE(m->cand_locs, s->n_location_id) || !VEC_RESERVE(m->cand_values, nv))
 		return false;
 	for (j = 0; j < s->n_location_id; j++) {
-		uint32_t loc = xlat_location(in, pp_idmap_get(&in->p->locations, s->location_id[j]));
+		uint32_t loc =
+			xlat_location(in, pp_idmap_get(&in->p->locations, s->location_id[j]));
 		if (!loc)
 			return false;
 		m->cand_locs.v[j] = loc;
@@ -585,9 +599,10 @@ static bool merge_sample(const merge_input *in, const pb_sample *s)
 	m->cand_locs.n = s->n_location_id;
 	if (!gather_labels(in, s))
 		return false;
-	for (j = 0; j < nv; j++)   /* unsigned arithmetic: wraps like Go's int64 */
+	for (j = 0; j < nv; j++) /* unsigned arithmetic: wraps like Go's int64 */
 		m->cand_values.v[j] = (in->flags & PPROF_MERGE_SUBTRACT)
-		                      ? (int64_t)(0 - (uint64_t)s->value[j]) : s->value[j];
+		                              ? (int64_t)(0 - (uint64_t)s->value[j])
+		                              : s->value[j];
 	stack = intern_stack(m);
 	labels = intern_labelset(m);
 	if (stack == UINT32_MAX || labels == UINT32_MAX)
@@ -648,7 +663,7 @@ int pprof_merger_add(pprof_merger *m, const pprof_profile *p, unsigned flags)
 	merge_input in = { m, p, flags, 0, 0 };
 	int rc;
 
-	if (!m->arena) {   /* a finish ran out of memory: start afresh */
+	if (!m->arena) { /* a finish ran out of memory: start afresh */
 		pm_merger_clear(m);
 		if (!pm_merger_start(m))
 			goto nomem;

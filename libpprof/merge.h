@@ -21,15 +21,15 @@ typedef struct {
 } map_rec;
 
 typedef struct {
-	uint64_t function;   /* result id; 64 bits so the struct has no padding */
+	uint64_t function; /* result id; 64 bits so the struct has no padding */
 	int64_t line, column;
 } line_rec;
 
 typedef struct {
 	uint64_t address;
-	uint32_t mapping;    /* result id, 0 for none */
+	uint32_t mapping; /* result id, 0 for none */
 	uint32_t nlines;
-	size_t line0;        /* first of its lines in the lines array */
+	size_t line0; /* first of its lines in the lines array */
 	bool folded;
 } loc_rec;
 
@@ -68,7 +68,7 @@ struct pprof_merger {
 	pp_strtab strings;
 	unsigned long count;
 	/* header */
-	VEC(uint32_t) types;   /* type, unit string ids per sample type */
+	VEC(uint32_t) types; /* type, unit string ids per sample type */
 	uint32_t period_type, period_unit, drop_frames, keep_frames;
 	uint32_t default_sample_type, doc_url;
 	int64_t time_nanos, duration_nanos, period;
@@ -78,15 +78,15 @@ struct pprof_merger {
 	VEC(map_rec) maps;
 	VEC(loc_rec) locs;
 	VEC(line_rec) lines;
-	pp_arena *arena;       /* the result's: samples, and at the end the rest */
+	pp_arena *arena; /* the result's: samples, and at the end the rest */
 	VEC(pb_sample *) samples;
-	VEC(sample_ref) sample_refs;   /* samples' keys, by index */
-	VEC(int64_t) sums;             /* samples' values, types.n / 2 a sample */
+	VEC(sample_ref) sample_refs; /* samples' keys, by index */
+	VEC(int64_t) sums;           /* samples' values, types.n / 2 a sample */
 	VEC(stack_rec) stacks;
 	VEC(labelset_rec) labelsets;
 	pp_htab fn_index, map_index, loc_index, sample_index, stack_index, labelset_index;
 	/* per input: what its strings and objects became (0 = not yet) */
-	VEC(uint32_t) str_xlat;   /* result string id + 1 */
+	VEC(uint32_t) str_xlat; /* result string id + 1 */
 	VEC(uint32_t) fn_xlat;
 	VEC(map_xlat) map_xlat;
 	VEC(uint32_t) loc_xlat;
@@ -98,13 +98,12 @@ struct pprof_merger {
 	char err[PP_ERRLEN];
 };
 
-
 /* The input being merged and how. */
 typedef struct {
 	pprof_merger *m;
 	const pprof_profile *p;
 	unsigned flags;
-	uint32_t base_key, base_value;   /* "pprof::base", "true" */
+	uint32_t base_key, base_value; /* "pprof::base", "true" */
 } merge_input;
 
 /* ---- merge.c: the merger, strings, zero values ------------------- */
@@ -124,6 +123,5 @@ bool pm_combine_header(const merge_input *in);
 
 /* ---- merge_result.c ---------------------------------------------- */
 /* (each described where it is defined) */
-
 
 #endif /* PPROF_MERGE_H */

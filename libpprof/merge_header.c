@@ -128,7 +128,7 @@ bool pm_combine_header(const merge_input *in)
 	if (pb->time_nanos != 0 && (m->time_nanos == 0 || pb->time_nanos < m->time_nanos))
 		m->time_nanos = pb->time_nanos;
 	m->duration_nanos = (int64_t)((uint64_t)m->duration_nanos + (uint64_t)pb->duration_nanos);
-	if (m->period == 0 || pb->period > m->period)   /* pprof's rule, negatives too */
+	if (m->period == 0 || pb->period > m->period) /* pprof's rule, negatives too */
 		m->period = pb->period;
 	if (m->default_sample_type == 0)
 		m->default_sample_type = pm_xlat_string(m, in->p, pb->default_sample_type);

@@ -31,11 +31,26 @@ static void **pb_array(pp_arena *a, size_t size, size_t n, void (*init)(void *))
 	return ptrs;
 }
 
-static void init_value_type(void *p) { perftools__profiles__value_type__init(p); }
-static void init_function(void *p) { perftools__profiles__function__init(p); }
-static void init_mapping(void *p) { perftools__profiles__mapping__init(p); }
-static void init_location(void *p) { perftools__profiles__location__init(p); }
-static void init_line(void *p) { perftools__profiles__line__init(p); }
+static void init_value_type(void *p)
+{
+	perftools__profiles__value_type__init(p);
+}
+static void init_function(void *p)
+{
+	perftools__profiles__function__init(p);
+}
+static void init_mapping(void *p)
+{
+	perftools__profiles__mapping__init(p);
+}
+static void init_location(void *p)
+{
+	perftools__profiles__location__init(p);
+}
+static void init_line(void *p)
+{
+	perftools__profiles__line__init(p);
+}
 
 /*
  * Renumbering strings. The result's strings are numbered as met while
@@ -46,8 +61,8 @@ static void init_line(void *p) { perftools__profiles__line__init(p); }
  * strings, which samples repeat most, get the shortest varints.
  */
 typedef struct {
-	uint32_t *new_id;   /* by old id; 0 = not numbered yet (old 0 is new 0) */
-	uint32_t *old_id;   /* by new id */
+	uint32_t *new_id; /* by old id; 0 = not numbered yet (old 0 is new 0) */
+	uint32_t *old_id; /* by new id */
 	uint32_t count;
 } renumbering;
 
@@ -68,7 +83,8 @@ static void number_labels(pprof_merger *m, renumbering *r)
 		const pb_sample *s = m->samples.v[i];
 		for (j = 0; j < s->n_label; j++) {
 			number(r, (uint32_t)s->label[j]->key);
-			number(r, (uint32_t)(s->label[j]->str ? s->label[j]->str : s->label[j]->num_unit));
+			number(r, (uint32_t)(s->label[j]->str ? s->label[j]->str
+			                                      : s->label[j]->num_unit));
 		}
 	}
 }
@@ -138,7 +154,8 @@ static void apply_numbering(pprof_merger *m, const renumbering *r)
 static bool build_strings(pprof_merger *m, pp_arena *a, pb_profile *pb)
 {
 	const pp_strtab *t = &m->strings;
-	renumbering r = { calloc(t->count, sizeof(uint32_t)), malloc(t->count * sizeof(uint32_t)), 1 };
+	renumbering r = { calloc(t->count, sizeof(uint32_t)), malloc(t->count * sizeof(uint32_t)),
+		          1 };
 	char *text = pp_arena_alloc(a, t->pool_len + t->count);
 	size_t i;
 
@@ -299,12 +316,12 @@ static int merger_materialize(pprof_merger *m, pprof_profile **out, char *err)
 	if (pb)
 		perftools__profiles__profile__init(pb);
 	if (!pb || !build_strings(m, a, pb) || !build_header(m, a, pb) ||
-	    !build_functions(m, a, pb) || !build_mappings(m, a, pb) ||
-	    !build_locations(m, a, pb) || !build_samples(m, a, pb)) {
+	    !build_functions(m, a, pb) || !build_mappings(m, a, pb) || !build_locations(m, a, pb) ||
+	    !build_samples(m, a, pb)) {
 		pp_seterr(err, "out of memory");
 		return PPROF_ERR_NOMEM;
 	}
-	m->arena = NULL;   /* the profile's now, even if it is refused */
+	m->arena = NULL; /* the profile's now, even if it is refused */
 	*out = pp_profile_adopt(a, pb, err, &rc);
 	return rc;
 }

@@ -25,15 +25,15 @@ typedef Perftools__Profiles__ValueType pb_value_type;
  * else an open-addressing table. Lives in the profile's arena.
  */
 typedef struct {
-	uint32_t *dense;   /* dense[id] = index + 1, for id < dense_len */
+	uint32_t *dense; /* dense[id] = index + 1, for id < dense_len */
 	uint64_t dense_len;
-	uint64_t *keys;    /* sparse: ids (0 = empty slot) */
-	uint32_t *vals;    /* sparse: indices */
-	size_t mask;       /* sparse: capacity - 1 */
+	uint64_t *keys; /* sparse: ids (0 = empty slot) */
+	uint32_t *vals; /* sparse: indices */
+	size_t mask;    /* sparse: capacity - 1 */
 } pp_idmap;
 
 struct pprof_profile {
-	pp_arena *arena;   /* holds pb and everything it points to */
+	pp_arena *arena; /* holds pb and everything it points to */
 	pb_profile *pb;
 	pp_idmap locations, functions, mappings;
 };

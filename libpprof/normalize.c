@@ -17,8 +17,8 @@ static bool same_string(const pprof_profile *p, int64_t a, const pprof_profile *
 }
 
 /* Whether two value types (either may be absent: "" and "") are the same. */
-static bool same_value_type(const pprof_profile *p, const pb_value_type *a,
-                            const pprof_profile *q, const pb_value_type *b)
+static bool same_value_type(const pprof_profile *p, const pb_value_type *a, const pprof_profile *q,
+                            const pb_value_type *b)
 {
 	return same_string(p, a ? a->type : 0, q, b ? b->type : 0) &&
 	       same_string(p, a ? a->unit : 0, q, b ? b->unit : 0);
@@ -49,7 +49,7 @@ static int64_t round_scaled(int64_t v, double ratio)
 
 	if (!(x >= -9223372036854775808.0 && x < 9223372036854775808.0))
 		return INT64_MIN;
-	t = (double)(int64_t)x;   /* x truncated; x - t is exact */
+	t = (double)(int64_t)x; /* x truncated; x - t is exact */
 	if (x - t >= 0.5)
 		return (int64_t)t + 1;
 	if (t - x >= 0.5)

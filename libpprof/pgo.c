@@ -40,12 +40,12 @@
 typedef struct {
 	pprof_profile *p;
 	pb_profile *pb;
-	size_t column;          /* the value column Go reads */
-	uint64_t *address;      /* per location index: its address before */
-	bool *keep_leaf_line;   /* per location index: the location's rule */
-	uint64_t *leaf_id;      /* per location index, 2 each: its leaf copy's
+	size_t column;        /* the value column Go reads */
+	uint64_t *address;    /* per location index: its address before */
+	bool *keep_leaf_line; /* per location index: the location's rule */
+	uint64_t *leaf_id;    /* per location index, 2 each: its leaf copy's
 	                           id, unmarked and marked; 0 = none yet */
-	pb_location **added;    /* leaf copies */
+	pb_location **added;  /* leaf copies */
 	size_t n_added, cap_added;
 	uint64_t next_id;
 	char *err;
@@ -109,7 +109,8 @@ static bool has_start_lines(const pgo_ctx *c)
 /* Whether two strings of the profile have the same bytes. */
 static bool same_bytes(const ProtobufCBinaryData *a, const ProtobufCBinaryData *b)
 {
-	return a == b || (a->len == b->len && (a->len == 0 || memcmp(a->data, b->data, a->len) == 0));
+	return a == b ||
+	       (a->len == b->len && (a->len == 0 || memcmp(a->data, b->data, a->len) == 0));
 }
 
 /* Whether two keys are one node of Go's graph (addresses aside). */
@@ -180,8 +181,8 @@ static pb_location *leaf_copy(pgo_ctx *c, const pb_location *l, bool drop, bool 
 	pb_line *lines = pp_arena_alloc(a, l->n_line * sizeof(*lines) + 1);
 	size_t j;
 
-	if (!copy || !ptrs || !lines || !pp_grow(&c->added, &c->cap_added, c->n_added + 1,
-	                                         sizeof(*c->added)))
+	if (!copy || !ptrs || !lines ||
+	    !pp_grow(&c->added, &c->cap_added, c->n_added + 1, sizeof(*c->added)))
 		return NULL;
 	perftools__profiles__location__init(copy);
 	copy->id = c->next_id++;
@@ -292,8 +293,8 @@ static bool finish_header(pgo_ctx *c)
 {
 	pb_profile *pb = c->pb;
 	pb_value_type **types = pp_arena_alloc(c->p->arena, sizeof(*types));
-	pb_location **locs = pp_arena_alloc(c->p->arena,
-	                                    (pb->n_location + c->n_added) * sizeof(*locs) + 1);
+	pb_location **locs =
+		pp_arena_alloc(c->p->arena, (pb->n_location + c->n_added) * sizeof(*locs) + 1);
 
 	if (!types || !locs)
 		return false;
@@ -315,12 +316,12 @@ static int check_usable(pgo_ctx *c)
 {
 	if (!find_column(c->p, &c->column)) {
 		pp_seterr(c->err, "no sample type samples/count or cpu/nanoseconds, "
-		          "which is what go build -pgo reads");
+		                  "which is what go build -pgo reads");
 		return PPROF_ERR_DATA;
 	}
 	if (!has_start_lines(c)) {
 		pp_seterr(c->err, "no function has a start line, which go build -pgo needs "
-		          "(profiles of Go 1.20 and later have them)");
+		                  "(profiles of Go 1.20 and later have them)");
 		return PPROF_ERR_DATA;
 	}
 	if (c->next_id > UINT64_MAX - c->pb->n_location * 2) {

@@ -21,12 +21,12 @@ typedef struct task {
 
 struct pprof_pool {
 	pthread_mutex_t lock;
-	pthread_cond_t queued;   /* for the threads: a task, or stop */
-	pthread_cond_t idle;     /* for pprof_pool_wait: no task left */
+	pthread_cond_t queued; /* for the threads: a task, or stop */
+	pthread_cond_t idle;   /* for pprof_pool_wait: no task left */
 	task *head, *tail;
-	int pending;             /* tasks queued or running */
+	int pending; /* tasks queued or running */
 	bool stop;
-	int threads;             /* started */
+	int threads; /* started */
 	pthread_t thread[MAX_THREADS];
 };
 

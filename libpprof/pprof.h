@@ -36,14 +36,14 @@ extern "C" {
 
 /* Return codes. */
 enum {
-	PPROF_OK = 0,             /* success */
-	PPROF_END = 1,            /* pprof_reader_next: no more profiles */
-	PPROF_ERR_DATA = -1,      /* malformed or invalid profile data */
-	PPROF_ERR_IO = -2,        /* reading or writing failed (errno kept) */
-	PPROF_ERR_NOMEM = -3,     /* out of memory */
-	PPROF_ERR_LIMIT = -4,     /* input larger than the configured limit */
-	PPROF_ERR_MISMATCH = -5,  /* profiles with incompatible sample types */
-	PPROF_ERR_ARG = -6        /* invalid argument */
+	PPROF_OK = 0,            /* success */
+	PPROF_END = 1,           /* pprof_reader_next: no more profiles */
+	PPROF_ERR_DATA = -1,     /* malformed or invalid profile data */
+	PPROF_ERR_IO = -2,       /* reading or writing failed (errno kept) */
+	PPROF_ERR_NOMEM = -3,    /* out of memory */
+	PPROF_ERR_LIMIT = -4,    /* input larger than the configured limit */
+	PPROF_ERR_MISMATCH = -5, /* profiles with incompatible sample types */
+	PPROF_ERR_ARG = -6       /* invalid argument */
 };
 
 /* The text for a return code, e.g. "malformed profile data". */
@@ -66,8 +66,7 @@ const char *pprof_protobuf_c_version(void);
  * unit it is at least 1 of), as pprof's measurement.Scale does: returns the
  * name of the unit *scaled is in, "" for counts. A static string.
  */
-const char *pprof_unit_scale(int64_t value, const char *unit, const char *to_unit,
-                             double *scaled);
+const char *pprof_unit_scale(int64_t value, const char *unit, const char *to_unit, double *scaled);
 
 /* Kinds of unit, for pprof_unit_kind. */
 enum { PPROF_UNIT_OTHER, PPROF_UNIT_BYTES, PPROF_UNIT_TIME, PPROF_UNIT_GCU };
@@ -109,8 +108,7 @@ size_t pprof_profile_string_count(const pprof_profile *p);
 
 /* Sample types: how many, and the type and unit of the i-th (0-based). */
 size_t pprof_profile_sample_type_count(const pprof_profile *p);
-const char *pprof_profile_sample_type(const pprof_profile *p, size_t i,
-                                      const char **unit);
+const char *pprof_profile_sample_type(const pprof_profile *p, size_t i, const char **unit);
 /* The index of the sample type reports use by default, as pprof picks it: the
  * one named by default_sample_type, else the last. 0 when there are none. */
 size_t pprof_profile_default_sample_type(const pprof_profile *p);
@@ -333,12 +331,12 @@ void pprof_report_free(pprof_report *r);
  * unit, is a numeric label; others are ignored. */
 typedef struct {
 	const char *key;
-	size_t strings;      /* distinct string values */
-	size_t numbers;      /* distinct numeric values */
-	size_t samples;      /* samples with the key */
-	const char *unit;    /* numbers' unit as pprof takes it (the first one
+	size_t strings;   /* distinct string values */
+	size_t numbers;   /* distinct numeric values */
+	size_t samples;   /* samples with the key */
+	const char *unit; /* numbers' unit as pprof takes it (the first one
 	                        given, else guessed from the key); "" if none */
-	size_t key_len;      /* the bytes of key, which may hold NULs */
+	size_t key_len;   /* the bytes of key, which may hold NULs */
 } pprof_label_key;
 
 /* The label keys of the samples, sorted by key. */
@@ -346,13 +344,13 @@ int pprof_report_label_keys(pprof_report *r, const pprof_label_key **keys, size_
 
 /* What pprof_report_top computes. */
 typedef struct {
-	size_t sample_type;    /* value column; SIZE_MAX for the default one */
-	size_t max_rows;       /* at most this many rows (pprof -nodecount); 0: all */
-	double node_fraction;  /* drop nodes whose |cum| is under this share of the
+	size_t sample_type;   /* value column; SIZE_MAX for the default one */
+	size_t max_rows;      /* at most this many rows (pprof -nodecount); 0: all */
+	double node_fraction; /* drop nodes whose |cum| is under this share of the
 	                          total flat (pprof -nodefraction, 0.005) */
-	double edge_fraction;  /* likewise for call edges, which only decide the
+	double edge_fraction; /* likewise for call edges, which only decide the
 	                          inline marks (pprof -edgefraction, 0.001) */
-	int sort_cum;          /* sort by cum (pprof -cum) instead of flat */
+	int sort_cum;         /* sort by cum (pprof -cum) instead of flat */
 } pprof_top_options;
 
 /* Sets pprof's defaults, all rows, and the default sample type. */
@@ -363,22 +361,22 @@ void pprof_top_options_init(pprof_top_options *o);
 enum { PPROF_CALLED = 0, PPROF_INLINED = 1, PPROF_PARTLY_INLINED = 2 };
 
 typedef struct {
-	const char *name;    /* function, "[file]" of a mapping, or "<unknown>" */
+	const char *name; /* function, "[file]" of a mapping, or "<unknown>" */
 	int64_t flat, cum;
-	int inlined;         /* PPROF_CALLED, PPROF_INLINED or PPROF_PARTLY_INLINED */
-	size_t name_len;     /* the bytes of name, which may hold NULs */
+	int inlined;     /* PPROF_CALLED, PPROF_INLINED or PPROF_PARTLY_INLINED */
+	size_t name_len; /* the bytes of name, which may hold NULs */
 } pprof_top_row;
 
 typedef struct {
-	size_t sample_type;  /* the value column used */
-	int64_t total;       /* pprof's report total: the sum of |value| over all
+	size_t sample_type; /* the value column used */
+	int64_t total;      /* pprof's report total: the sum of |value| over all
 	                        samples (over the pprof::base=true ones only, in a
 	                        -diff_base profile) */
-	int64_t shown;       /* flat summed over the rows */
-	size_t nodes;        /* nodes left after dropping small ones */
-	size_t dropped;      /* nodes dropped for a small cum */
-	int64_t drop_limit;  /* |total * node_fraction|, as pprof shows it */
-	size_t n_rows;       /* min(nodes, max_rows), sorted */
+	int64_t shown;      /* flat summed over the rows */
+	size_t nodes;       /* nodes left after dropping small ones */
+	size_t dropped;     /* nodes dropped for a small cum */
+	int64_t drop_limit; /* |total * node_fraction|, as pprof shows it */
+	size_t n_rows;      /* min(nodes, max_rows), sorted */
 	const pprof_top_row *rows;
 } pprof_top;
 
@@ -388,21 +386,21 @@ int pprof_report_top(pprof_report *r, const pprof_top_options *o, const pprof_to
 
 /* One value of a label key and the weight of the samples that have it. */
 typedef struct {
-	const char *str;     /* value of a string label; NULL for a number */
-	int64_t num;         /* value of a numeric label */
-	int64_t weight;      /* the sample type summed over those samples */
+	const char *str; /* value of a string label; NULL for a number */
+	int64_t num;     /* value of a numeric label */
+	int64_t weight;  /* the sample type summed over those samples */
 	size_t samples;
-	size_t str_len;      /* the bytes of str, which may hold NULs */
+	size_t str_len; /* the bytes of str, which may hold NULs */
 } pprof_label_value;
 
 typedef struct {
 	size_t sample_type;
-	const char *unit;          /* of numeric values, as in pprof_label_key */
-	int64_t total;             /* the weights summed (pprof -tags "Total") */
-	int64_t unlabelled;        /* the sample type summed over samples without
+	const char *unit;   /* of numeric values, as in pprof_label_key */
+	int64_t total;      /* the weights summed (pprof -tags "Total") */
+	int64_t unlabelled; /* the sample type summed over samples without
 	                              the key */
 	size_t unlabelled_samples;
-	size_t n_values;           /* values sorted by |weight|, then by value */
+	size_t n_values; /* values sorted by |weight|, then by value */
 	const pprof_label_value *values;
 } pprof_breakdown;
 
@@ -457,12 +455,10 @@ int pprof_label_edits_set(pprof_label_edits *e, const char *key, const char *val
 int pprof_label_edits_add(pprof_label_edits *e, const char *key, const char *value);
 /* Sets key to value on the samples that have no label with key, string or
  * numeric. */
-int pprof_label_edits_set_if_missing(pprof_label_edits *e, const char *key,
-                                     const char *value);
+int pprof_label_edits_set_if_missing(pprof_label_edits *e, const char *key, const char *value);
 /* The numeric values of key become num alone, in unit ("" or NULL for none)
  * (pprof's SetNumLabel); string labels with the key stay. */
-int pprof_label_edits_num(pprof_label_edits *e, const char *key, int64_t num,
-                          const char *unit);
+int pprof_label_edits_num(pprof_label_edits *e, const char *key, int64_t num, const char *unit);
 /* Removes the labels with key, string and numeric (RemoveLabel and
  * RemoveNumLabel). */
 int pprof_label_edits_delete(pprof_label_edits *e, const char *key);
@@ -508,30 +504,30 @@ typedef struct pprof_filter pprof_filter;
 
 /* The options of a filter, in the order they apply. */
 enum {
-	PPROF_FILTER_FOCUS,        /* keep samples with a matching location */
-	PPROF_FILTER_IGNORE,       /* drop samples with a matching location */
-	PPROF_FILTER_HIDE,         /* remove matching frames */
-	PPROF_FILTER_SHOW,         /* keep only matching frames */
-	PPROF_FILTER_SHOW_FROM,    /* remove frames above the rootmost match */
-	PPROF_FILTER_TAG_FOCUS,    /* keep samples with a matching label: */
-	PPROF_FILTER_TAG_IGNORE,   /*   KEY=REGEX[,REGEX], REGEX[,REGEX] (on
+	PPROF_FILTER_FOCUS,       /* keep samples with a matching location */
+	PPROF_FILTER_IGNORE,      /* drop samples with a matching location */
+	PPROF_FILTER_HIDE,        /* remove matching frames */
+	PPROF_FILTER_SHOW,        /* keep only matching frames */
+	PPROF_FILTER_SHOW_FROM,   /* remove frames above the rootmost match */
+	PPROF_FILTER_TAG_FOCUS,   /* keep samples with a matching label: */
+	PPROF_FILTER_TAG_IGNORE,  /*   KEY=REGEX[,REGEX], REGEX[,REGEX] (on
 	                              "key:value"), or a numeric range with units
 	                              (KEY=1mb:, :64kb, 2kb:4kb, 10ms) */
-	PPROF_FILTER_TAG_SHOW,     /* keep only label keys that match */
-	PPROF_FILTER_TAG_HIDE,     /* remove label keys that match */
-	PPROF_FILTER_PRUNE_FROM,   /* remove frames below the leafmost match */
-	PPROF_FILTER_RENAME,       /* "REGEX=REPLACEMENT" on function names, \1..\9
+	PPROF_FILTER_TAG_SHOW,    /* keep only label keys that match */
+	PPROF_FILTER_TAG_HIDE,    /* remove label keys that match */
+	PPROF_FILTER_PRUNE_FROM,  /* remove frames below the leafmost match */
+	PPROF_FILTER_RENAME,      /* "REGEX=REPLACEMENT" on function names, \1..\9
 	                              for groups; may be given several times */
-	PPROF_FILTER_SAMPLE_TYPE,  /* keep one value column: a type name or a
+	PPROF_FILTER_SAMPLE_TYPE, /* keep one value column: a type name or a
 	                              0-based index, as pprof's -sample_index */
 	PPROF_FILTER_N_OPTIONS
 };
 
 /* Flags for pprof_filter_set_flags. */
 enum {
-	PPROF_FILTER_DROP_LABELS = 1u << 0,     /* remove every label */
-	PPROF_FILTER_DROP_ADDRESSES = 1u << 1,  /* remove mappings and addresses */
-	PPROF_FILTER_PGO = 1u << 2              /* keep only what go build -pgo
+	PPROF_FILTER_DROP_LABELS = 1u << 0,    /* remove every label */
+	PPROF_FILTER_DROP_ADDRESSES = 1u << 1, /* remove mappings and addresses */
+	PPROF_FILTER_PGO = 1u << 2             /* keep only what go build -pgo
 	                                           reads (last of all steps) */
 };
 

@@ -84,11 +84,11 @@ static bool string_ok(const checker *c, int64_t idx, const char *what, size_t po
 	if (idx >= 0 && (uint64_t)idx < c->p->pb->n_string_table)
 		return true;
 	if (pos)
-		pp_seterr(c->err, "%s %zu: string index %lld out of range (%zu strings)",
-		          what, pos, (long long)idx, c->p->pb->n_string_table);
+		pp_seterr(c->err, "%s %zu: string index %lld out of range (%zu strings)", what, pos,
+		          (long long)idx, c->p->pb->n_string_table);
 	else
-		pp_seterr(c->err, "%s: string index %lld out of range (%zu strings)",
-		          what, (long long)idx, c->p->pb->n_string_table);
+		pp_seterr(c->err, "%s: string index %lld out of range (%zu strings)", what,
+		          (long long)idx, c->p->pb->n_string_table);
 	return false;
 }
 
@@ -154,9 +154,18 @@ static bool index_ids(const checker *c, pp_idmap *m, void **objs, size_t n,
 	return true;
 }
 
-static uint64_t mapping_id(const void *o) { return ((const pb_mapping *)o)->id; }
-static uint64_t function_id(const void *o) { return ((const pb_function *)o)->id; }
-static uint64_t location_id(const void *o) { return ((const pb_location *)o)->id; }
+static uint64_t mapping_id(const void *o)
+{
+	return ((const pb_mapping *)o)->id;
+}
+static uint64_t function_id(const void *o)
+{
+	return ((const pb_function *)o)->id;
+}
+static uint64_t location_id(const void *o)
+{
+	return ((const pb_location *)o)->id;
+}
 
 static bool check_mappings(const checker *c)
 {
@@ -167,8 +176,8 @@ static bool check_mappings(const checker *c)
 		if (!string_ok(c, pb->mapping[i]->filename, "mapping", i + 1) ||
 		    !string_ok(c, pb->mapping[i]->build_id, "mapping", i + 1))
 			return false;
-	return index_ids(c, &c->p->mappings, (void **)pb->mapping, pb->n_mapping,
-	                 mapping_id, "mapping");
+	return index_ids(c, &c->p->mappings, (void **)pb->mapping, pb->n_mapping, mapping_id,
+	                 "mapping");
 }
 
 static bool check_functions(const checker *c)
@@ -183,8 +192,8 @@ static bool check_functions(const checker *c)
 		    !string_ok(c, f->filename, "function", i + 1))
 			return false;
 	}
-	return index_ids(c, &c->p->functions, (void **)pb->function, pb->n_function,
-	                 function_id, "function");
+	return index_ids(c, &c->p->functions, (void **)pb->function, pb->n_function, function_id,
+	                 "function");
 }
 
 /* Locations need the mapping and function maps built first. */
@@ -202,13 +211,15 @@ static bool check_locations(const checker *c)
 		}
 		for (j = 0; j < l->n_line; j++)
 			if (pp_idmap_get(&c->p->functions, l->line[j]->function_id) == UINT32_MAX) {
-				pp_seterr(c->err, "location %zu: line %zu: function id %llu does not exist",
-				          i + 1, j + 1, (unsigned long long)l->line[j]->function_id);
+				pp_seterr(c->err,
+				          "location %zu: line %zu: function id %llu does not exist",
+				          i + 1, j + 1,
+				          (unsigned long long)l->line[j]->function_id);
 				return false;
 			}
 	}
-	return index_ids(c, &c->p->locations, (void **)pb->location, pb->n_location,
-	                 location_id, "location");
+	return index_ids(c, &c->p->locations, (void **)pb->location, pb->n_location, location_id,
+	                 "location");
 }
 
 static bool check_sample(const checker *c, const pb_sample *s, size_t pos)
@@ -295,15 +306,42 @@ void pprof_profile_free(pprof_profile *p)
 		pp_arena_free(p->arena);
 }
 
-size_t pprof_profile_sample_count(const pprof_profile *p) { return p->pb->n_sample; }
-size_t pprof_profile_location_count(const pprof_profile *p) { return p->pb->n_location; }
-size_t pprof_profile_function_count(const pprof_profile *p) { return p->pb->n_function; }
-size_t pprof_profile_mapping_count(const pprof_profile *p) { return p->pb->n_mapping; }
-size_t pprof_profile_string_count(const pprof_profile *p) { return p->pb->n_string_table; }
-size_t pprof_profile_sample_type_count(const pprof_profile *p) { return p->pb->n_sample_type; }
-int64_t pprof_profile_period(const pprof_profile *p) { return p->pb->period; }
-int64_t pprof_profile_time_nanos(const pprof_profile *p) { return p->pb->time_nanos; }
-int64_t pprof_profile_duration_nanos(const pprof_profile *p) { return p->pb->duration_nanos; }
+size_t pprof_profile_sample_count(const pprof_profile *p)
+{
+	return p->pb->n_sample;
+}
+size_t pprof_profile_location_count(const pprof_profile *p)
+{
+	return p->pb->n_location;
+}
+size_t pprof_profile_function_count(const pprof_profile *p)
+{
+	return p->pb->n_function;
+}
+size_t pprof_profile_mapping_count(const pprof_profile *p)
+{
+	return p->pb->n_mapping;
+}
+size_t pprof_profile_string_count(const pprof_profile *p)
+{
+	return p->pb->n_string_table;
+}
+size_t pprof_profile_sample_type_count(const pprof_profile *p)
+{
+	return p->pb->n_sample_type;
+}
+int64_t pprof_profile_period(const pprof_profile *p)
+{
+	return p->pb->period;
+}
+int64_t pprof_profile_time_nanos(const pprof_profile *p)
+{
+	return p->pb->time_nanos;
+}
+int64_t pprof_profile_duration_nanos(const pprof_profile *p)
+{
+	return p->pb->duration_nanos;
+}
 
 const char *pprof_profile_sample_type(const pprof_profile *p, size_t i, const char **unit)
 {
@@ -328,7 +366,7 @@ const char *pprof_profile_period_type(const pprof_profile *p, const char **unit)
 
 int64_t pprof_profile_total(const pprof_profile *p, size_t i)
 {
-	uint64_t sum = 0;  /* unsigned: wraps like Go's int64 instead of overflowing */
+	uint64_t sum = 0; /* unsigned: wraps like Go's int64 instead of overflowing */
 	size_t k;
 
 	if (i >= p->pb->n_sample_type)

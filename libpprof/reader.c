@@ -20,18 +20,18 @@
 #include "stream.h"
 
 #define READ_SIZE (256 * 1024)
-#define KEEP_BUFFER_SIZE (4 * 1024 * 1024)   /* reused between profiles up to this */
+#define KEEP_BUFFER_SIZE (4 * 1024 * 1024) /* reused between profiles up to this */
 
-#define AHEAD_QUEUE_LEN 2   /* inflated profiles waiting to be decoded */
+#define AHEAD_QUEUE_LEN 2 /* inflated profiles waiting to be decoded */
 
 enum reader_mode { MODE_START, MODE_GZIP, MODE_PLAIN, MODE_DONE };
 
 /* One profile's bytes, or how reading ended, handed from the read side. */
 typedef struct {
-	uint8_t *data;   /* malloc'd, the taker's */
+	uint8_t *data; /* malloc'd, the taker's */
 	size_t len, cap;
-	int rc;          /* PPROF_OK, PPROF_END, or an error described in err */
-	uint64_t bytes_in, bytes_out;   /* the read side's counts after it */
+	int rc;                       /* PPROF_OK, PPROF_END, or an error described in err */
+	uint64_t bytes_in, bytes_out; /* the read side's counts after it */
 	char err[PP_ERRLEN];
 } ahead_item;
 
@@ -39,11 +39,11 @@ typedef struct {
 typedef struct {
 	pthread_t thread;
 	pthread_mutex_t lock;
-	pthread_cond_t changed;   /* broadcast on every change below */
+	pthread_cond_t changed; /* broadcast on every change below */
 	ahead_item queue[AHEAD_QUEUE_LEN];
 	size_t head, count;
-	bool stop;           /* the reader is being freed */
-	uint8_t *spare;      /* a decoded profile's buffer, for reuse */
+	bool stop;      /* the reader is being freed */
+	uint8_t *spare; /* a decoded profile's buffer, for reuse */
 	size_t spare_cap;
 } ahead_state;
 
@@ -51,41 +51,41 @@ typedef struct {
 typedef struct budget_share {
 	struct budget_share *next;
 	uint64_t order;
-	uint64_t held;       /* bytes of buffers the reader holds */
-	bool closing;        /* the reader is being freed: stop waiting */
+	uint64_t held; /* bytes of buffers the reader holds */
+	bool closing;  /* the reader is being freed: stop waiting */
 	struct pprof_reader *reader;
 } budget_share;
 
 struct pprof_budget {
 	pthread_mutex_t lock;
-	pthread_cond_t changed;   /* room given back, a share gone or closing */
+	pthread_cond_t changed; /* room given back, a share gone or closing */
 	uint64_t size, held;
 	budget_share *shares;
 };
 
 struct pprof_reader {
-	int fd;                  /* source: a file descriptor, or -1 for memory */
-	const uint8_t *in;       /* unread input: in[0..in_len) */
+	int fd;            /* source: a file descriptor, or -1 for memory */
+	const uint8_t *in; /* unread input: in[0..in_len) */
 	size_t in_len;
-	bool in_eof;             /* the source has no more bytes */
-	uint8_t *readbuf;        /* what read(2) fills, for an fd */
+	bool in_eof;      /* the source has no more bytes */
+	uint8_t *readbuf; /* what read(2) fills, for an fd */
 	enum reader_mode mode;
 	z_stream z;
 	bool z_ready;
-	uint8_t *out;            /* the current profile's bytes */
+	uint8_t *out; /* the current profile's bytes */
 	size_t out_len, out_cap;
 	uint64_t max_size;
-	pprof_budget *budget;            /* NULL: none */
+	pprof_budget *budget; /* NULL: none */
 	budget_share share;
 	/* the read side's */
-	unsigned long members;           /* profiles read */
+	unsigned long members; /* profiles read */
 	uint64_t bytes_in, bytes_out;
 	char read_err[PP_ERRLEN];
 	/* the decoding side's (what the caller sees) */
-	ahead_state *ahead;              /* NULL: the caller's thread reads too */
+	ahead_state *ahead; /* NULL: the caller's thread reads too */
 	bool done;
-	unsigned long count;             /* profiles returned */
-	uint64_t seen_in, seen_out;      /* bytes_in, bytes_out after the last one */
+	unsigned long count;        /* profiles returned */
+	uint64_t seen_in, seen_out; /* bytes_in, bytes_out after the last one */
 	char err[PP_ERRLEN];
 };
 
@@ -319,13 +319,14 @@ static int reader_grow_out(pprof_reader *r)
 	if (want > limit)
 		want = (size_t)limit;
 	if (want <= r->out_len) {
-		pp_seterr(r->read_err, "profile %lu: larger than the limit of %llu bytes uncompressed",
+		pp_seterr(r->read_err,
+		          "profile %lu: larger than the limit of %llu bytes uncompressed",
 		          r->members + 1, (unsigned long long)r->max_size);
 		return PPROF_ERR_LIMIT;
 	}
 	if (r->budget && !budget_take(r, want - r->out_cap)) {
 		pp_seterr(r->read_err, "profile %lu: reading stopped", r->members + 1);
-		return PPROF_ERR_IO;   /* (the reader is being freed: nobody sees it) */
+		return PPROF_ERR_IO; /* (the reader is being freed: nobody sees it) */
 	}
 	grown = realloc(r->out, want);
 	if (!grown) {
@@ -342,7 +343,8 @@ static int reader_grow_out(pprof_reader *r)
 static int reader_check_size(pprof_reader *r)
 {
 	if (r->out_len > r->max_size) {
-		pp_seterr(r->read_err, "profile %lu: larger than the limit of %llu bytes uncompressed",
+		pp_seterr(r->read_err,
+		          "profile %lu: larger than the limit of %llu bytes uncompressed",
 		          r->members + 1, (unsigned long long)r->max_size);
 		return PPROF_ERR_LIMIT;
 	}
@@ -379,8 +381,8 @@ static int reader_inflate_step(pprof_reader *r)
 	r->z.next_in = (Bytef *)r->in;
 	r->z.avail_in = r->in_len > UINT_MAX ? UINT_MAX : (uInt)r->in_len;
 	r->z.next_out = r->out + r->out_len;
-	r->z.avail_out = (uInt)((r->out_cap - r->out_len) > UINT_MAX ? UINT_MAX
-	                                                              : r->out_cap - r->out_len);
+	r->z.avail_out =
+		(uInt)((r->out_cap - r->out_len) > UINT_MAX ? UINT_MAX : r->out_cap - r->out_len);
 	size_t before_in = r->z.avail_in, before_out = r->z.avail_out;
 	zrc = inflate(&r->z, Z_NO_FLUSH);
 	r->in += before_in - r->z.avail_in;
@@ -453,7 +455,7 @@ static int reader_read_profile(pprof_reader *r)
 	if (!reader_fill(r, 2))
 		return PPROF_ERR_IO;
 	if (r->in_len == 0)
-		return PPROF_END;   /* an empty input, or the end after the last member */
+		return PPROF_END; /* an empty input, or the end after the last member */
 	if (r->mode == MODE_START) {
 		r->mode = at_gzip_magic(r) ? MODE_GZIP : MODE_PLAIN;
 		if (r->mode == MODE_PLAIN) {
@@ -462,7 +464,8 @@ static int reader_read_profile(pprof_reader *r)
 		}
 	}
 	if (!at_gzip_magic(r)) {
-		pp_seterr(r->read_err, "profile %lu: trailing garbage after gzip data", r->members + 1);
+		pp_seterr(r->read_err, "profile %lu: trailing garbage after gzip data",
+		          r->members + 1);
 		return PPROF_ERR_DATA;
 	}
 	return reader_read_member(r);
@@ -496,7 +499,7 @@ static void *ahead_main(void *arg)
 		if (!ahead_wait_room(a))
 			break;
 		rc = reader_read_next(r);
-		pthread_mutex_lock(&a->lock);   /* room still: only this thread adds */
+		pthread_mutex_lock(&a->lock); /* room still: only this thread adds */
 		ahead_item *it = &a->queue[(a->head + a->count) % AHEAD_QUEUE_LEN];
 		it->data = r->out;
 		it->len = r->out_len;
@@ -522,7 +525,7 @@ int pprof_reader_inflate_ahead(pprof_reader *r)
 	ahead_state *a;
 
 	if (r->ahead || r->count || r->done)
-		return PPROF_OK;   /* already, or too late: reading goes on as it was */
+		return PPROF_OK; /* already, or too late: reading goes on as it was */
 	a = calloc(1, sizeof(*a));
 	if (!a)
 		return PPROF_ERR_NOMEM;
@@ -652,13 +655,13 @@ static int next_ahead(pprof_reader *r, pprof_profile **out)
 		memcpy(r->err, it.err, sizeof(r->err));
 		free(it.data);
 		budget_give(r, it.cap);
-		r->done = true;   /* the thread queues nothing after this */
+		r->done = true; /* the thread queues nothing after this */
 		return it.rc;
 	}
 	rc = reader_decode(r, it.data, it.len, out);
 	if (ahead_give_back(r->ahead, it.data, it.cap))
 		budget_give(r, it.cap);
-	budget_wake(r, false);   /* the thread's next may be needed first now */
+	budget_wake(r, false); /* the thread's next may be needed first now */
 	return rc;
 }
 
@@ -670,10 +673,22 @@ int pprof_reader_next(pprof_reader *r, pprof_profile **out)
 	return r->ahead ? next_ahead(r, out) : next_here(r, out);
 }
 
-unsigned long pprof_reader_count(const pprof_reader *r) { return r->count; }
-uint64_t pprof_reader_bytes_in(const pprof_reader *r) { return r->seen_in; }
-uint64_t pprof_reader_bytes_out(const pprof_reader *r) { return r->seen_out; }
-const char *pprof_reader_error(const pprof_reader *r) { return r->err; }
+unsigned long pprof_reader_count(const pprof_reader *r)
+{
+	return r->count;
+}
+uint64_t pprof_reader_bytes_in(const pprof_reader *r)
+{
+	return r->seen_in;
+}
+uint64_t pprof_reader_bytes_out(const pprof_reader *r)
+{
+	return r->seen_out;
+}
+const char *pprof_reader_error(const pprof_reader *r)
+{
+	return r->err;
+}
 
 void pprof_reader_free(pprof_reader *r)
 {
@@ -686,6 +701,6 @@ void pprof_reader_free(pprof_reader *r)
 		inflateEnd(&r->z);
 	free(r->readbuf);
 	free(r->out);
-	budget_leave(r);   /* gives back what the buffers freed here held */
+	budget_leave(r); /* gives back what the buffers freed here held */
 	free(r);
 }

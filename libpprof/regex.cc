@@ -28,7 +28,9 @@
 
 struct pp_regex {
 	RE2 re;
-	pp_regex(const char *pattern, const RE2::Options &options) : re(pattern, options) {}
+	pp_regex(const char *pattern, const RE2::Options &options) : re(pattern, options)
+	{
+	}
 };
 
 /* Whether pattern uses \C outside \Q...\E: RE2's any byte, which Go's
@@ -76,7 +78,7 @@ extern "C" int pp_regex_compile(const char *pattern, pp_regex **out, char *why, 
 			*out = re;
 			return PP_REGEX_OK;
 		}
-		say(why, why_size, re->re.error().c_str());   /* "pattern too large" too: Go
+		say(why, why_size, re->re.error().c_str()); /* "pattern too large" too: Go
 		                                                 has limits of its own */
 		delete re;
 		return PP_REGEX_SYNTAX;
@@ -107,8 +109,8 @@ extern "C" int pp_regex_match(const pp_regex *re, const char *text, size_t len)
 }
 
 /* pp_regex_search with room for the groups in sub. */
-static int search(const RE2 &re, re2::StringPiece text, size_t from, ptrdiff_t *m,
-                  size_t n_groups, re2::StringPiece *sub)
+static int search(const RE2 &re, re2::StringPiece text, size_t from, ptrdiff_t *m, size_t n_groups,
+                  re2::StringPiece *sub)
 {
 	if (!re.Match(text, from, text.size(), RE2::UNANCHORED, sub, (int)n_groups))
 		return 0;

@@ -40,8 +40,8 @@ int pp_regex_match(const pp_regex *re, const char *text, size_t len);
  * with group i (0: the whole match) at text[m[2i]..m[2i+1]), both -1 when
  * the group took no part, for i < n_groups; 0 when there is none; -1 when
  * out of memory. */
-int pp_regex_search(const pp_regex *re, const char *text, size_t len, size_t from,
-                    ptrdiff_t *m, size_t n_groups);
+int pp_regex_search(const pp_regex *re, const char *text, size_t len, size_t from, ptrdiff_t *m,
+                    size_t n_groups);
 
 #ifdef __cplusplus
 }

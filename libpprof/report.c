@@ -35,7 +35,6 @@
 
 #include "report.h"
 
-
 /* ---- small helpers ---------------------------------------------------- */
 
 /* The length of string i, which may hold NULs. */
@@ -70,7 +69,7 @@ int64_t rp_scale64(int64_t v, double f)
 	double x = (double)v * f;
 
 	if (x >= 9223372036854775807.0 || x < -9223372036854775807.0)
-		return INT64_MIN;   /* what Go gives on amd64 for out-of-range values */
+		return INT64_MIN; /* what Go gives on amd64 for out-of-range values */
 	return (int64_t)x;
 }
 
@@ -243,8 +242,7 @@ uint32_t rp_find_string(const pprof_report *r, const char *s)
 
 /* filepath.Base of a mapping file (len bytes), in brackets: pprof's name for
  * a frame that has only its binary; *label_len is its length. */
-static const char *objfile_label(pprof_report *r, const char *path, size_t len,
-                                 size_t *label_len)
+static const char *objfile_label(pprof_report *r, const char *path, size_t len, size_t *label_len)
 {
 	size_t start;
 	char *label;
@@ -254,7 +252,7 @@ static const char *objfile_label(pprof_report *r, const char *path, size_t len,
 	start = len;
 	while (start > 0 && path[start - 1] != '/')
 		start--;
-	if (start == len && len == 1)   /* "/" */
+	if (start == len && len == 1) /* "/" */
 		start = 0;
 	label = pp_arena_alloc(r->arena, len - start + 3);
 	if (!label)
@@ -353,7 +351,7 @@ bool rp_build_nodes(pprof_report *r)
 	}
 	r->loc_first[pb->n_location] = (uint32_t)pos;
 	return true;
-fail:   /* start again next time: the keys may lack their nodes */
+fail: /* start again next time: the keys may lack their nodes */
 	free(r->loc_first);
 	free(r->line_nodes);
 	r->loc_first = NULL;
@@ -431,7 +429,8 @@ static bool build_stacks(pprof_report *r)
 		uint32_t idx = pp_htab_find(&index, hash, same_locations, &k);
 		if (idx == NONE) {
 			idx = (uint32_t)r->stacks.n;
-			ok = VEC_RESERVE(r->stacks, r->stacks.n + 1) && pp_htab_add(&index, hash, idx);
+			ok = VEC_RESERVE(r->stacks, r->stacks.n + 1) &&
+			     pp_htab_add(&index, hash, idx);
 			if (ok)
 				r->stacks.v[r->stacks.n++] = s;
 		}
@@ -444,7 +443,7 @@ static bool build_stacks(pprof_report *r)
 		r->loc_stamp = malloc((pb->n_location + 1) * sizeof(*r->loc_stamp));
 		ok = r->stack_sum && r->stack_weighed && r->loc_stamp;
 	}
-	if (!ok) {   /* start again next time */
+	if (!ok) { /* start again next time */
 		free(r->sample_stack);
 		free(r->stack_sum);
 		free(r->stack_weighed);

@@ -24,22 +24,22 @@ typedef struct {
 
 /* A node of the call graph and what the current top computation gave it. */
 typedef struct {
-	const char *name;     /* pprof's NodeInfo.Name: "" for nameless frames */
-	const char *objfile;  /* NodeInfo.Objfile: the mapping file, nameless only */
-	int64_t start_line;   /* NodeInfo.StartLine: nameless functions only */
-	const char *label;    /* as pprof prints it */
-	size_t label_len;     /* its bytes (a name may hold NULs) */
-	const char *folded;   /* label fit for collapsed stacks */
+	const char *name;    /* pprof's NodeInfo.Name: "" for nameless frames */
+	const char *objfile; /* NodeInfo.Objfile: the mapping file, nameless only */
+	int64_t start_line;  /* NodeInfo.StartLine: nameless functions only */
+	const char *label;   /* as pprof prints it */
+	size_t label_len;    /* its bytes (a name may hold NULs) */
+	const char *folded;  /* label fit for collapsed stacks */
 	int64_t flat, cum;
-	size_t stamp;         /* 1 + the last sample that added to cum */
+	size_t stamp; /* 1 + the last sample that added to cum */
 	bool kept;
-	unsigned in_edges;    /* bit 0: an inline call edge in, bit 1: another */
+	unsigned in_edges; /* bit 0: an inline call edge in, bit 1: another */
 } rnode;
 
 /* A frame of a sample's stack. */
 typedef struct {
 	uint32_t node;
-	bool inlined;         /* a Line other than its Location's last */
+	bool inlined; /* a Line other than its Location's last */
 } frame;
 
 /* A call edge between nodes (key3 a -> b) while computing inline marks. */
@@ -54,19 +54,19 @@ typedef VEC(redge) redge_vec;
 struct pprof_report {
 	const pprof_profile *p;
 	const pb_profile *pb;
-	pp_arena *arena;          /* node labels */
-	uint32_t *canon;          /* per string: the first index with equal bytes */
-	key3_set node_keys;       /* (name, objfile, start line), canonical */
+	pp_arena *arena;    /* node labels */
+	uint32_t *canon;    /* per string: the first index with equal bytes */
+	key3_set node_keys; /* (name, objfile, start line), canonical */
 	rnode *nodes;
-	uint32_t *loc_first;      /* per location: its first entry in line_nodes */
-	uint32_t *line_nodes;     /* per Line (one for a location without), the node */
-	VEC(frame) frames;        /* the stack of the sample at hand */
+	uint32_t *loc_first;  /* per location: its first entry in line_nodes */
+	uint32_t *line_nodes; /* per Line (one for a location without), the node */
+	VEC(frame) frames;    /* the stack of the sample at hand */
 	/* the samples' distinct stacks (lists of location ids) */
-	uint32_t *sample_stack;   /* per sample: its stack */
-	VEC(const pb_sample *) stacks;   /* per stack: its first sample */
-	int64_t *stack_sum;       /* per stack: its samples' values summed, */
-	bool *stack_weighed;      /* and whether one of them is not zero */
-	size_t *loc_stamp;        /* per location: 1 + the last stack that had it */
+	uint32_t *sample_stack;        /* per sample: its stack */
+	VEC(const pb_sample *) stacks; /* per stack: its first sample */
+	int64_t *stack_sum;            /* per stack: its samples' values summed, */
+	bool *stack_weighed;           /* and whether one of them is not zero */
+	size_t *loc_stamp;             /* per location: 1 + the last stack that had it */
 	/* results */
 	VEC(pprof_label_key) keys;
 	VEC(pprof_top_row) rows;

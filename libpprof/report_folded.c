@@ -158,7 +158,7 @@ static bool fold_labels(pprof_report *r)
 		n->folded = n->label;
 		len = pprof_escape(NULL, 0, n->label, n->label_len);
 		if (len == n->label_len && !memchr(n->label, ';', len))
-			continue;   /* (no NUL either: it would have been escaped) */
+			continue; /* (no NUL either: it would have been escaped) */
 		if (!(s = pp_arena_alloc(r->arena, len + 1)))
 			return false;
 		pprof_escape(s, len + 1, n->label, n->label_len);

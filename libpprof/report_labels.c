@@ -55,8 +55,8 @@ static uint32_t intern_key(pprof_report *r, key3_set *keys, key_state **state, u
 }
 
 /* Counts one label of sample number stamp. */
-static bool count_label(pprof_report *r, key3_set *keys, key3_set *values,
-                        key_state **state, const pb_label *l, size_t stamp)
+static bool count_label(pprof_report *r, key3_set *keys, key3_set *values, key_state **state,
+                        const pb_label *l, size_t stamp)
 {
 	unsigned kind = pp_label_kind(l);
 	key3 v = { r->canon[l->key], (uint64_t)kind, 0 };
@@ -154,15 +154,16 @@ static bool weigh_labels(pprof_report *r, value_set *vs, const pb_sample *s, uin
 	for (j = 0; j < s->n_label; j++) {
 		const pb_label *l = s->label[j];
 		unsigned kind = pp_label_kind(l);
-		key3 k = { (uint64_t)kind, kind == PP_LABEL_STR ? r->canon[l->str] : (uint64_t)l->num,
-		           0 };
+		key3 k = { (uint64_t)kind,
+			   kind == PP_LABEL_STR ? r->canon[l->str] : (uint64_t)l->num, 0 };
 		pprof_label_value *v;
 		bool added;
 		uint32_t idx;
 		if (kind == PP_LABEL_NONE || r->canon[l->key] != key)
 			continue;
 		if ((idx = rp_key3_intern(&vs->set, k, &added)) == NONE ||
-		    !VEC_RESERVE(r->values, vs->set.keys.n) || !VEC_RESERVE(vs->stamps, vs->set.keys.n))
+		    !VEC_RESERVE(r->values, vs->set.keys.n) ||
+		    !VEC_RESERVE(vs->stamps, vs->set.keys.n))
 			return false;
 		v = &r->values.v[idx];
 		if (added) {
@@ -241,7 +242,7 @@ int pprof_report_by_label(pprof_report *r, const char *key, size_t sample_type,
 	r->values.n = 0;
 	if (!weigh_all(r, rp_find_string(r, key), st))
 		return rp_nomem(r);
-	for (i = 0; i < r->values.n && !*b->unit; i++)   /* numbers without a unit */
+	for (i = 0; i < r->values.n && !*b->unit; i++) /* numbers without a unit */
 		if (!r->values.v[i].str)
 			b->unit = guess_unit(key);
 	if (r->values.n)

@@ -12,8 +12,7 @@
 /* ---- top -------------------------------------------------------------- */
 
 /* Whether sample s is one of a -diff_base profile's base samples. */
-static bool is_base_sample(const pprof_report *r, const pb_sample *s, uint32_t key,
-                           uint32_t value)
+static bool is_base_sample(const pprof_report *r, const pb_sample *s, uint32_t key, uint32_t value)
 {
 	size_t j;
 
@@ -61,7 +60,7 @@ static void add_stack_values(pprof_report *r, const pb_sample *s, int64_t w, siz
 			}
 		}
 	}
-	if (s->n_location_id) {   /* the leaf: the first Line of the first location */
+	if (s->n_location_id) { /* the leaf: the first Line of the first location */
 		rnode *leaf = &r->nodes[r->line_nodes[r->loc_first[rp_location_at(r, s, 0)]]];
 		leaf->flat = rp_add64(leaf->flat, w);
 		*flat_sum = rp_add64(*flat_sum, w);
@@ -113,7 +112,7 @@ static int compare_info(const rnode *a, const rnode *b)
 /* Compares |x| and |y| for a decreasing order. */
 int rp_compare_abs_desc(int64_t x, int64_t y)
 {
-	int64_t ax = rp_abs64(x), ay = rp_abs64(y);   /* signed, as Go compares them */
+	int64_t ax = rp_abs64(x), ay = rp_abs64(y); /* signed, as Go compares them */
 
 	return ax > ay ? -1 : ax < ay;
 }
@@ -185,7 +184,7 @@ static bool add_edge(key3_set *edges, redge_vec *data, const frame *from, const 
 		d->inlined = to->inlined;
 	}
 	if (d->stamp == stamp)
-		return true;   /* pprof counts an edge once per sample */
+		return true; /* pprof counts an edge once per sample */
 	d->stamp = stamp;
 	d->weight = rp_add64(d->weight, w);
 	if (!to->inlined)
@@ -204,7 +203,7 @@ typedef struct {
 
 typedef struct {
 	kept_frames *locs;
-	VEC(frame) edges;   /* from, to, from, to, ... */
+	VEC(frame) edges; /* from, to, from, to, ... */
 } kept_set;
 
 /* The kept frames of every location. */
@@ -275,7 +274,8 @@ static bool add_edges(pprof_report *r, size_t st, key3_set *edges, redge_vec *da
 
 	for (i = 0; ok && i < r->stacks.n; i++)
 		if (r->stack_weighed[i])
-			ok = add_stack_edges(r, &k, r->stacks.v[i], r->stack_sum[i], i + 1, edges, data);
+			ok = add_stack_edges(r, &k, r->stacks.v[i], r->stack_sum[i], i + 1, edges,
+			                     data);
 	free(k.locs);
 	VEC_FREE(k.edges);
 	return ok;
@@ -314,8 +314,9 @@ static bool fill_rows(pprof_report *r, rnode **order, size_t n)
 		row->name_len = order[i]->label_len;
 		row->flat = order[i]->flat;
 		row->cum = order[i]->cum;
-		row->inlined = order[i]->in_edges == 1 ? PPROF_INLINED
-		               : order[i]->in_edges == 3 ? PPROF_PARTLY_INLINED : PPROF_CALLED;
+		row->inlined = order[i]->in_edges == 1   ? PPROF_INLINED
+		               : order[i]->in_edges == 3 ? PPROF_PARTLY_INLINED
+		                                         : PPROF_CALLED;
 		r->top.shown = rp_add64(r->top.shown, row->flat);
 	}
 	r->rows.n = n;

@@ -48,7 +48,8 @@ static size_t number_strings(const pprof_profile *p, const char *const *strs, si
 	for (i = 0; i < n; i++) {
 		ids[i] = find_string(p, strs[i]);
 		for (j = 0; j < i && ids[i] < 0; j++)
-			if (ids[j] >= (int64_t)p->pb->n_string_table && strcmp(strs[j], strs[i]) == 0)
+			if (ids[j] >= (int64_t)p->pb->n_string_table &&
+			    strcmp(strs[j], strs[i]) == 0)
 				ids[i] = ids[j];
 		if (ids[i] < 0)
 			ids[i] = next++;
@@ -70,7 +71,7 @@ bool pp_profile_add_strings(pprof_profile *p, const char *const *strs, size_t n,
 		size_t len = strlen(strs[i]);
 		uint8_t *copy;
 		if (ids[i] != (int64_t)(old + k))
-			continue;   /* an old string, or a new one copied already */
+			continue; /* an old string, or a new one copied already */
 		copy = pp_arena_alloc(p->arena, len + 1);
 		if (!copy)
 			return false;

@@ -26,7 +26,7 @@ bool pp_strtab_init(pp_strtab *t)
 	    !pp_grow(&t->pool, &t->pool_cap, 1, 1))
 		return false;
 	t->offsets[0] = t->offsets[1] = 0;
-	t->count = 1;  /* the empty string, index 0, never in the hash set */
+	t->count = 1; /* the empty string, index 0, never in the hash set */
 	return true;
 }
 
@@ -59,8 +59,7 @@ uint32_t pp_strtab_intern(pp_strtab *t, const void *data, size_t size)
 	idx = pp_htab_find(&t->index, hash, str_eq, &key);
 	if (idx != UINT32_MAX)
 		return idx;
-	if (t->count >= UINT32_MAX - 1 ||
-	    !pp_grow(&t->pool, &t->pool_cap, t->pool_len + size, 1) ||
+	if (t->count >= UINT32_MAX - 1 || !pp_grow(&t->pool, &t->pool_cap, t->pool_len + size, 1) ||
 	    !pp_grow(&t->offsets, &t->offsets_cap, t->count + 2, sizeof(*t->offsets)))
 		return UINT32_MAX;
 	idx = (uint32_t)t->count;

@@ -18,7 +18,7 @@ typedef struct {
 typedef struct {
 	pprof_unit units[9];
 	size_t n;
-	pprof_unit fallback;   /* DefaultUnit */
+	pprof_unit fallback; /* DefaultUnit */
 } pprof_unit_type;
 
 static const pprof_unit_type pprof_unit_types[] = {
@@ -28,19 +28,26 @@ static const pprof_unit_type pprof_unit_types[] = {
 	    { "GB", { "gb", "gbyte", "gigabyte" }, 1073741824.0 },
 	    { "TB", { "tb", "tbyte", "terabyte" }, 1099511627776.0 },
 	    { "PB", { "pb", "pbyte", "petabyte" }, 1125899906842624.0 } },
-	  6, { "B", { NULL }, 1 } },
+	  6,
+	  { "B", { NULL }, 1 } },
 	{ { { "ns", { "ns", "nanosecond" }, 1 },
 	    { "us", { "\xce\xbcs", "us", "microsecond" }, 1e3 },
 	    { "ms", { "ms", "millisecond" }, 1e6 },
 	    { "s", { "s", "sec", "second" }, 1e9 },
 	    { "hrs", { "hour", "hr" }, 3.6e12 } },
-	  5, { "s", { NULL }, 1e9 } },
-	{ { { "n*GCU", { "nanogcu" }, 1e-9 }, { "u*GCU", { "microgcu" }, 1e-6 },
-	    { "m*GCU", { "milligcu" }, 1e-3 }, { "GCU", { "gcu" }, 1 },
-	    { "k*GCU", { "kilogcu" }, 1e3 }, { "M*GCU", { "megagcu" }, 1e6 },
-	    { "G*GCU", { "gigagcu" }, 1e9 }, { "T*GCU", { "teragcu" }, 1e12 },
+	  5,
+	  { "s", { NULL }, 1e9 } },
+	{ { { "n*GCU", { "nanogcu" }, 1e-9 },
+	    { "u*GCU", { "microgcu" }, 1e-6 },
+	    { "m*GCU", { "milligcu" }, 1e-3 },
+	    { "GCU", { "gcu" }, 1 },
+	    { "k*GCU", { "kilogcu" }, 1e3 },
+	    { "M*GCU", { "megagcu" }, 1e6 },
+	    { "G*GCU", { "gigagcu" }, 1e9 },
+	    { "T*GCU", { "teragcu" }, 1e12 },
 	    { "P*GCU", { "petagcu" }, 1e15 } },
-	  9, { "GCU", { NULL }, 1 } },
+	  9,
+	  { "GCU", { NULL }, 1 } },
 };
 #define N_UNIT_TYPES (sizeof(pprof_unit_types) / sizeof(*pprof_unit_types))
 
@@ -90,8 +97,7 @@ static const char *convert_unit(const pprof_unit_type *t, int64_t value, const c
 	return name ? name : t->fallback.name;
 }
 
-const char *pprof_unit_scale(int64_t value, const char *unit, const char *to_unit,
-                             double *scaled)
+const char *pprof_unit_scale(int64_t value, const char *unit, const char *to_unit, double *scaled)
 {
 	const char *name;
 	size_t i;
@@ -114,7 +120,8 @@ const char *pprof_unit_scale(int64_t value, const char *unit, const char *to_uni
 
 int pprof_unit_kind(const char *unit, double *factor)
 {
-	static const int kinds[N_UNIT_TYPES] = { PPROF_UNIT_BYTES, PPROF_UNIT_TIME, PPROF_UNIT_GCU };
+	static const int kinds[N_UNIT_TYPES] = { PPROF_UNIT_BYTES, PPROF_UNIT_TIME,
+		                                 PPROF_UNIT_GCU };
 	const pprof_unit *u;
 	size_t i;
 

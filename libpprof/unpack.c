@@ -122,20 +122,14 @@ static bool skip_value(const uint8_t **pp, const uint8_t *end, unsigned wire)
 	size_t len;
 
 	switch (wire) {
-	case WIRE_VARINT:
-		return get_varint(pp, end, &v);
-	case WIRE_64BIT:
-		len = 8;
-		break;
-	case WIRE_32BIT:
-		len = 4;
-		break;
+	case WIRE_VARINT: return get_varint(pp, end, &v);
+	case WIRE_64BIT: len = 8; break;
+	case WIRE_32BIT: len = 4; break;
 	case WIRE_LEN:
 		if (!get_length(pp, end, &len))
 			return false;
 		break;
-	default:
-		return false;
+	default: return false;
 	}
 	if (len > (size_t)(end - *pp))
 		return false;
@@ -218,7 +212,7 @@ static bool append_label(scratch *sc, const uint8_t **pp, const uint8_t *end)
 	*l = (pb_label)PERFTOOLS__PROFILES__LABEL__INIT;
 	{
 		uint64_t *const slot[] = { (uint64_t *)&l->key, (uint64_t *)&l->str,
-		                           (uint64_t *)&l->num, (uint64_t *)&l->num_unit };
+			                   (uint64_t *)&l->num, (uint64_t *)&l->num_unit };
 		if (!get_varint_fields(*pp, *pp + len, slot, 4))
 			return false;
 	}
@@ -263,8 +257,11 @@ static void *take(char **block, const void *src, size_t n, size_t size)
 
 /* Points ptrs[i] at items[i]: protobuf-c's arrays of messages are arrays of
  * pointers. */
-#define POINT_AT(ptrs, items, n) \
-	do { for (size_t i_ = 0; i_ < (n); i_++) (ptrs)[i_] = &(items)[i_]; } while (0)
+#define POINT_AT(ptrs, items, n)                    \
+	do {                                        \
+		for (size_t i_ = 0; i_ < (n); i_++) \
+			(ptrs)[i_] = &(items)[i_];  \
+	} while (0)
 
 /* Decodes one Sample into s, its arrays in one arena block. */
 static bool decode_sample(scratch *sc, const uint8_t *p, size_t len, pb_sample *s)
@@ -308,7 +305,7 @@ static bool append_line(scratch *sc, const uint8_t **pp, const uint8_t *end)
 	*l = (pb_line)PERFTOOLS__PROFILES__LINE__INIT;
 	{
 		uint64_t *const slot[] = { &l->function_id, (uint64_t *)&l->line,
-		                           (uint64_t *)&l->column };
+			                   (uint64_t *)&l->column };
 		if (!get_varint_fields(*pp, *pp + len, slot, 3))
 			return false;
 	}
@@ -355,7 +352,7 @@ static bool decode_location(scratch *sc, const uint8_t *p, size_t len, pb_locati
 static bool decode_function(const uint8_t *p, size_t len, pb_function *f)
 {
 	uint64_t *const slot[] = { &f->id, (uint64_t *)&f->name, (uint64_t *)&f->system_name,
-	                           (uint64_t *)&f->filename, (uint64_t *)&f->start_line };
+		                   (uint64_t *)&f->filename, (uint64_t *)&f->start_line };
 
 	*f = (pb_function)PERFTOOLS__PROFILES__FUNCTION__INIT;
 	return get_varint_fields(p, p + len, slot, 5);
@@ -365,15 +362,15 @@ static bool decode_function(const uint8_t *p, size_t len, pb_function *f)
 
 static bool decoded_here(uint32_t field)
 {
-	return field == PROFILE_SAMPLE || field == PROFILE_LOCATION ||
-	       field == PROFILE_FUNCTION || field == PROFILE_STRING;
+	return field == PROFILE_SAMPLE || field == PROFILE_LOCATION || field == PROFILE_FUNCTION ||
+	       field == PROFILE_STRING;
 }
 
 /* What the first pass finds: how many of each message there are, and the
  * sizes of the strings and of the fields left to protobuf-c. */
 typedef struct {
 	size_t samples, locations, functions, strings;
-	size_t string_bytes;   /* room for them, with a NUL after each */
+	size_t string_bytes; /* room for them, with a NUL after each */
 	size_t rest_bytes;
 } profile_counts;
 
@@ -419,8 +416,8 @@ static bool allocate_arrays(pp_arena *a, const profile_counts *c, pb_profile *pb
 	pb->location = pp_arena_alloc(a, c->locations * sizeof(*pb->location));
 	pb->function = pp_arena_alloc(a, c->functions * sizeof(*pb->function));
 	pb->string_table = pp_arena_alloc(a, c->strings * sizeof(*pb->string_table));
-	if (!samples || !locations || !functions || !pb->sample || !pb->location ||
-	    !pb->function || !pb->string_table)
+	if (!samples || !locations || !functions || !pb->sample || !pb->location || !pb->function ||
+	    !pb->string_table)
 		return false;
 	POINT_AT(pb->sample, samples, c->samples);
 	POINT_AT(pb->location, locations, c->locations);
@@ -449,7 +446,7 @@ static bool decode_field(scratch *sc, pb_profile *pb, const uint8_t **pp, const 
 	unsigned wire = 0;
 	size_t len = 0;
 
-	get_tag(pp, end, &field, &wire);   /* checked by count_fields */
+	get_tag(pp, end, &field, &wire); /* checked by count_fields */
 	if (!decoded_here(field)) {
 		skip_value(pp, end, wire);
 		memcpy(*rest, field_start, (size_t)(*pp - field_start));
@@ -460,15 +457,10 @@ static bool decode_field(scratch *sc, pb_profile *pb, const uint8_t **pp, const 
 	p = *pp;
 	*pp += len;
 	switch (field) {
-	case PROFILE_SAMPLE:
-		return decode_sample(sc, p, len, pb->sample[pb->n_sample++]);
-	case PROFILE_LOCATION:
-		return decode_location(sc, p, len, pb->location[pb->n_location++]);
-	case PROFILE_FUNCTION:
-		return decode_function(p, len, pb->function[pb->n_function++]);
-	default:
-		add_string(&pb->string_table[pb->n_string_table++], text, p, len);
-		return true;
+	case PROFILE_SAMPLE: return decode_sample(sc, p, len, pb->sample[pb->n_sample++]);
+	case PROFILE_LOCATION: return decode_location(sc, p, len, pb->location[pb->n_location++]);
+	case PROFILE_FUNCTION: return decode_function(p, len, pb->function[pb->n_function++]);
+	default: add_string(&pb->string_table[pb->n_string_table++], text, p, len); return true;
 	}
 }
 

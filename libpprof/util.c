@@ -47,8 +47,10 @@ static size_t printable_utf8(const unsigned char *s, size_t n)
 
 	if (s[0] < 0x80)
 		return s[0] >= 0x20 && s[0] != 0x7f;
-	len = s[0] >= 0xc2 && s[0] <= 0xdf ? 2 : s[0] >= 0xe0 && s[0] <= 0xef ? 3
-	      : s[0] >= 0xf0 && s[0] <= 0xf4 ? 4 : 0;
+	len = s[0] >= 0xc2 && s[0] <= 0xdf   ? 2
+	      : s[0] >= 0xe0 && s[0] <= 0xef ? 3
+	      : s[0] >= 0xf0 && s[0] <= 0xf4 ? 4
+	                                     : 0;
 	if (len == 0 || len > n)
 		return 0;
 	for (i = 1; i < len; i++)
@@ -77,7 +79,7 @@ size_t pprof_escape(char *buf, size_t size, const char *s, size_t len)
 		} else {
 			in += n;
 		}
-		if (end == out && out + n <= room) {   /* whole units only, in order */
+		if (end == out && out + n <= room) { /* whole units only, in order */
 			memcpy(buf + out, unit, n);
 			end = out + n;
 		}
@@ -123,7 +125,7 @@ bool pp_grow(void *ptr, size_t *cap, size_t need, size_t elsize)
 	void *grown;
 
 	if (need <= *cap && *items)
-		return true;   /* an array is allocated even for 0 items: no NULL to memcpy */
+		return true; /* an array is allocated even for 0 items: no NULL to memcpy */
 	while (n < need) {
 		if (n > SIZE_MAX / 2 / elsize)
 			return false;

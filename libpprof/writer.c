@@ -25,17 +25,17 @@
 /* One block: its bytes, its deflate output, and what it is primed with. */
 typedef struct {
 	uint8_t *in, *out;
-	size_t in_len, out_len, out_cap;   /* in holds at least BLOCK_SIZE bytes */
-	const uint8_t *dict;   /* the tail of the block before, or NULL */
+	size_t in_len, out_len, out_cap; /* in holds at least BLOCK_SIZE bytes */
+	const uint8_t *dict;             /* the tail of the block before, or NULL */
 	size_t dict_len;
-	bool last;             /* ends the gzip member */
+	bool last; /* ends the gzip member */
 	uint32_t crc;
 	z_stream z;
 	bool z_ready, failed;
 } block;
 
 struct pprof_writer {
-	pp_stage stage;          /* first: drain gets the writer from it */
+	pp_stage stage; /* first: drain gets the writer from it */
 	pprof_sink sink;
 	void *ctx;
 	int level, jobs;
@@ -44,9 +44,9 @@ struct pprof_writer {
 	int filled;              /* blocks of the batch filled so far */
 	uint8_t tail[DICT_SIZE]; /* the end of the last block written */
 	size_t tail_len;
-	uint32_t crc;            /* of the member so far */
+	uint32_t crc; /* of the member so far */
 	uint64_t size;
-	bool failed;             /* a sink or zlib error happened */
+	bool failed; /* a sink or zlib error happened */
 	uint64_t bytes_out;
 	char err[PP_ERRLEN];
 };
@@ -262,7 +262,7 @@ int pprof_writer_set_jobs(pprof_writer *w, int jobs)
 	if (jobs < 1 || jobs > MAX_JOBS)
 		return PPROF_ERR_ARG;
 	if (jobs <= w->jobs)
-		return PPROF_OK;   /* blocks are kept; fewer threads gain nothing here */
+		return PPROF_OK; /* blocks are kept; fewer threads gain nothing here */
 	blocks = realloc(w->blocks, (size_t)jobs * sizeof(*blocks));
 	if (!blocks)
 		return PPROF_ERR_NOMEM;
@@ -271,7 +271,7 @@ int pprof_writer_set_jobs(pprof_writer *w, int jobs)
 		memset(&blocks[i], 0, sizeof(blocks[i]));
 		blocks[i].in = malloc(BLOCK_SIZE);
 		if (!blocks[i].in)
-			return PPROF_ERR_NOMEM;   /* the blocks so far stay usable */
+			return PPROF_ERR_NOMEM; /* the blocks so far stay usable */
 		w->jobs = i + 1;
 	}
 	set_pool(w);
@@ -290,7 +290,7 @@ int pprof_writer_put(pprof_writer *w, const pprof_profile *p)
 	if (w->level != PPROF_UNCOMPRESSED)
 		write_gzip_header(w);
 	if (!pp_encode(p->pb, &w->stage) && !w->failed) {
-		stage_to_block(w, w->filled);   /* the buffer may have moved */
+		stage_to_block(w, w->filled); /* the buffer may have moved */
 		pp_seterr(w->err, "out of memory");
 		return PPROF_ERR_NOMEM;
 	}

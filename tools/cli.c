@@ -18,7 +18,7 @@ static const char *prog_name = "pprof-tools";
 void cli_init(const char *prog)
 {
 	prog_name = prog;
-	opterr = 0;   /* cli_bad_option says it, with the program's name */
+	opterr = 0; /* cli_bad_option says it, with the program's name */
 	signal(SIGPIPE, SIG_IGN);
 }
 
@@ -117,7 +117,7 @@ void cli_help(const char *text)
 void cli_options_init(cli_options *o)
 {
 	o->path = NULL;
-	o->level = 6;   /* what Go's runtime/pprof writes */
+	o->level = 6; /* what Go's runtime/pprof writes */
 	o->force = false;
 	o->max_size = PPROF_DEFAULT_MAX_SIZE;
 	o->jobs = 1;
@@ -141,7 +141,8 @@ uint64_t cli_parse_size(const char *what, const char *arg)
 		    (!end[1] || strcmp(end + 1, "iB") == 0 || strcmp(end + 1, "B") == 0))
 			shift = 10 * i, end += strlen(end);
 	if (*end)
-		cli_usage_error("invalid %s '%s': use a number of bytes with K, M, G or T", what, arg);
+		cli_usage_error("invalid %s '%s': use a number of bytes with K, M, G or T", what,
+		                arg);
 	if (shift && n > (UINT64_MAX >> shift))
 		cli_usage_error("invalid %s '%s': too large", what, arg);
 	return n << shift;

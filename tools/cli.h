@@ -48,43 +48,49 @@ void cli_help(const char *text) __attribute__((noreturn));
 /* ---- output options shared by every program that writes profiles ------- */
 
 typedef struct {
-	const char *path;       /* -o FILE, or NULL for stdout */
-	int level;              /* zlib level, or PPROF_UNCOMPRESSED */
-	bool force;             /* -f: write binary data to a terminal */
-	uint64_t max_size;      /* --max-size */
-	int jobs;               /* threads compressing the output (-j) */
+	const char *path;  /* -o FILE, or NULL for stdout */
+	int level;         /* zlib level, or PPROF_UNCOMPRESSED */
+	bool force;        /* -f: write binary data to a terminal */
+	uint64_t max_size; /* --max-size */
+	int jobs;          /* threads compressing the output (-j) */
 } cli_options;
 
 /* Long options every writing program accepts; include with CLI_OUTPUT_LONGOPTS
  * in a getopt_long table and "o:fv0123456789" in the short options. */
 enum {
-	OPT_LEVEL = 1000, OPT_UNCOMPRESSED, OPT_MAX_SIZE, OPT_HELP, OPT_VERSION,
+	OPT_LEVEL = 1000,
+	OPT_UNCOMPRESSED,
+	OPT_MAX_SIZE,
+	OPT_HELP,
+	OPT_VERSION,
 	OPT_FIRST_TOOL_OPTION = 1100
 };
-#define CLI_OUTPUT_LONGOPTS                                                   \
-	{ "output", required_argument, NULL, 'o' },                           \
-	{ "level", required_argument, NULL, OPT_LEVEL },                      \
-	{ "uncompressed", no_argument, NULL, OPT_UNCOMPRESSED },              \
-	{ "force", no_argument, NULL, 'f' },                                  \
-	{ "max-size", required_argument, NULL, OPT_MAX_SIZE },                \
-	{ "help", no_argument, NULL, OPT_HELP },                              \
-	{ "version", no_argument, NULL, OPT_VERSION }
+#define CLI_OUTPUT_LONGOPTS                                              \
+	{ "output", required_argument, NULL, 'o' },                      \
+		{ "level", required_argument, NULL, OPT_LEVEL },         \
+		{ "uncompressed", no_argument, NULL, OPT_UNCOMPRESSED }, \
+		{ "force", no_argument, NULL, 'f' },                     \
+		{ "max-size", required_argument, NULL, OPT_MAX_SIZE },   \
+		{ "help", no_argument, NULL, OPT_HELP },                 \
+	{                                                                \
+		"version", no_argument, NULL, OPT_VERSION                \
+	}
 /* Their lines in --help, and the lines that end every writing program's
  * --help (with --max-size, which each program places itself). */
-#define CLI_OUTPUT_HELP                                                                 \
+#define CLI_OUTPUT_HELP                                                                   \
 	"  -o, --output FILE      write to FILE (atomically: replaced only on success)\n" \
-	"  -0 .. -9, --level N    zlib compression level (default 6)\n"                    \
-	"      --uncompressed     write raw protobuf (one profile only)\n"                 \
+	"  -0 .. -9, --level N    zlib compression level (default 6)\n"                   \
+	"      --uncompressed     write raw protobuf (one profile only)\n"                \
 	"  -f, --force            write compressed data to a terminal\n"
-#define CLI_MAX_SIZE_HELP                                                      \
+#define CLI_MAX_SIZE_HELP                                                          \
 	"      --max-size BYTES   refuse profiles larger than this uncompressed\n" \
 	"                         (default 2G; suffixes K, M, G)\n"
-#define CLI_HELP_END                                                                \
-	"      --help             show this help\n"                                   \
-	"      --version          show versions\n"                                    \
-	"\n"                                                                         \
+#define CLI_HELP_END                                \
+	"      --help             show this help\n" \
+	"      --version          show versions\n"  \
+	"\n"                                        \
 	"Exit status: 0 success, 1 bad data or I/O error, 2 usage error.\n"
-#define CLI_OUTPUT_SHORTOPTS ":o:f0123456789"   /* ':' first: see cli_bad_option */
+#define CLI_OUTPUT_SHORTOPTS ":o:f0123456789" /* ':' first: see cli_bad_option */
 
 void cli_options_init(cli_options *o);
 /* Handles one of the shared options (getopt_long's result c and optarg);

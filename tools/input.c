@@ -67,7 +67,7 @@ int cli_read_one_input(const char *path, const cli_read_options *ro, bool inflat
 	if (ro->budget)
 		pprof_reader_set_budget(r, ro->budget, order);
 	if (inflate_ahead)
-		pprof_reader_inflate_ahead(r);   /* without a thread, it reads as usual */
+		pprof_reader_inflate_ahead(r); /* without a thread, it reads as usual */
 	while ((rc = pprof_reader_next(r, &p)) == PPROF_OK) {
 		info.index = pprof_reader_count(r);
 		info.compressed = pprof_reader_bytes_in(r) - in;
@@ -75,7 +75,7 @@ int cli_read_one_input(const char *path, const cli_read_options *ro, bool inflat
 		in += info.compressed;
 		out += info.uncompressed;
 		if ((status = fn(ctx, &info, p)) != EXIT_OK)
-			goto done;   /* fn said why */
+			goto done; /* fn said why */
 	}
 	if (rc != PPROF_END) {
 		snprintf(message, CLI_MESSAGE_LEN, "%s: %s", info.name, pprof_reader_error(r));
@@ -95,7 +95,7 @@ done:
  * FIFO, socket, device) by its device and inode, and "-", which reads fd 0
  * from where it is, even when that is a regular file. */
 typedef struct {
-	int kind;   /* 0: a file of its own (a regular file, or not there) */
+	int kind; /* 0: a file of its own (a regular file, or not there) */
 	dev_t dev;
 	ino_t ino;
 } stream_key;
@@ -118,11 +118,11 @@ static stream_key input_stream(const char *path)
 bool cli_inputs_sharing_streams(int argc, char **argv, bool *shared)
 {
 	stream_key *keys = malloc((size_t)argc * sizeof(*keys));
-	int *streams = malloc((size_t)argc * sizeof(*streams));   /* inputs with a key */
+	int *streams = malloc((size_t)argc * sizeof(*streams)); /* inputs with a key */
 	int i, j, n = 0;
 	bool any = false;
 
-	if (!keys || !streams) {   /* then say all do: read in order, as without threads */
+	if (!keys || !streams) { /* then say all do: read in order, as without threads */
 		for (i = 0; shared && i < argc; i++)
 			shared[i] = true;
 		free(keys);
@@ -225,28 +225,28 @@ typedef struct read_ahead read_ahead;
  * ended. */
 typedef struct {
 	read_ahead *ra;
-	int index;   /* of the input in the slot; -1 before the first */
+	int index; /* of the input in the slot; -1 before the first */
 	const char *path;
 	cli_profile_queue queue;
 	bool done;
 	int status;
-	char message[CLI_MESSAGE_LEN];   /* printed by the consumer, in order */
+	char message[CLI_MESSAGE_LEN]; /* printed by the consumer, in order */
 } input_slot;
 
 struct read_ahead {
 	const cli_read_options *ro;
 	char **paths;
-	input_slot *slots;   /* window of them */
+	input_slot *slots; /* window of them */
 	int n;
-	int next;      /* the next input a worker takes */
-	int current;   /* the input being consumed */
-	int window;    /* how far ahead of current workers may go */
-	bool stop;     /* the consumer gave up */
-	bool inflate_ahead;   /* spare threads: readers inflate in their own */
+	int next;           /* the next input a worker takes */
+	int current;        /* the input being consumed */
+	int window;         /* how far ahead of current workers may go */
+	bool stop;          /* the consumer gave up */
+	bool inflate_ahead; /* spare threads: readers inflate in their own */
 	pthread_mutex_t lock;
-	pthread_cond_t produced;   /* for the consumer: an input taken, a profile
+	pthread_cond_t produced; /* for the consumer: an input taken, a profile
 	                              queued, an input done */
-	pthread_cond_t consumed;   /* for the workers: room in the window or a
+	pthread_cond_t consumed; /* for the workers: room in the window or a
 	                              queue, or stop */
 };
 
@@ -319,12 +319,11 @@ static int consume_input(read_ahead *ra, int k, cli_profile_fn fn, void *ctx)
 	pthread_mutex_lock(&ra->lock);
 	ra->current = k;
 	pthread_cond_broadcast(&ra->consumed);
-	while (in->index != k)   /* the slot may still hold input k - window */
+	while (in->index != k) /* the slot may still hold input k - window */
 		pthread_cond_wait(&ra->produced, &ra->lock);
 	pthread_mutex_unlock(&ra->lock);
-	while (status == EXIT_OK &&
-	       cli_queue_take(&in->queue, &ra->lock, &ra->produced, &ra->consumed, &in->done, &info,
-	                      &p))
+	while (status == EXIT_OK && cli_queue_take(&in->queue, &ra->lock, &ra->produced,
+	                                           &ra->consumed, &in->done, &info, &p))
 		status = fn(ctx, &info, p);
 	return status;
 }
@@ -351,8 +350,8 @@ static int consume_all(read_ahead *ra, cli_profile_fn fn, void *ctx, unsigned lo
 	for (k = 0; k < ra->n; k++) {
 		status = consume_input(ra, k, fn, ctx);
 		if (status != EXIT_OK)
-			return status;   /* fn said why */
-		status = slot_of(ra, k)->status;   /* input k + window waits for current */
+			return status;           /* fn said why */
+		status = slot_of(ra, k)->status; /* input k + window waits for current */
 		if (status == EXIT_OK)
 			continue;
 		if (slot_of(ra, k)->message[0])
@@ -397,11 +396,20 @@ static int read_ahead_all(int argc, char **argv, const cli_read_options *ro,
 	/* The input being consumed and one for each worker: with only as many
 	 * as workers, one of them would wait while the consumer merges. */
 	int window = plan->workers + 1, i, status;
-	cli_read_options shared = *ro;   /* with the budget the workers share */
+	cli_read_options shared = *ro; /* with the budget the workers share */
 	pprof_budget *made;
-	read_ahead ra = { &shared, argv, calloc((size_t)window, sizeof(input_slot)), argc, 0, 0,
-	                  window, false, plan->inflate_ahead, PTHREAD_MUTEX_INITIALIZER,
-	                  PTHREAD_COND_INITIALIZER, PTHREAD_COND_INITIALIZER };
+	read_ahead ra = { &shared,
+		          argv,
+		          calloc((size_t)window, sizeof(input_slot)),
+		          argc,
+		          0,
+		          0,
+		          window,
+		          false,
+		          plan->inflate_ahead,
+		          PTHREAD_MUTEX_INITIALIZER,
+		          PTHREAD_COND_INITIALIZER,
+		          PTHREAD_COND_INITIALIZER };
 	pprof_pool *pool;
 
 	shared.budget = cli_read_budget(ro, &made);
@@ -429,8 +437,8 @@ static int read_ahead_all(int argc, char **argv, const cli_read_options *ro,
 
 /* ---- reading the inputs ---------------------------------------------- */
 
-int cli_read_inputs(int argc, char **argv, const cli_read_options *ro, cli_profile_fn fn,
-                    void *ctx, unsigned long *skipped)
+int cli_read_inputs(int argc, char **argv, const cli_read_options *ro, cli_profile_fn fn, void *ctx,
+                    unsigned long *skipped)
 {
 	static char *stdin_only[] = { "-", NULL };
 	char message[CLI_MESSAGE_LEN];
@@ -445,8 +453,8 @@ int cli_read_inputs(int argc, char **argv, const cli_read_options *ro, cli_profi
 	if (plan.reading == CLI_READ_AHEAD)
 		return read_ahead_all(argc, argv, ro, &plan, fn, ctx, skipped);
 	for (i = 0; i < argc; i++) {
-		status = cli_read_one_input(argv[i], ro, false, ro->order + (unsigned long)i, fn, ctx,
-		                            message);
+		status = cli_read_one_input(argv[i], ro, false, ro->order + (unsigned long)i, fn,
+		                            ctx, message);
 		if (status == EXIT_OK)
 			continue;
 		if (message[0])
@@ -484,7 +492,7 @@ cli_jobs_plan cli_plan_jobs(int jobs, int argc, char **argv, bool merging)
 
 	if (jobs <= 1)
 		return plan;
-	if (merging && argc >= 4 * jobs) {   /* several runs a thread (parts.c) */
+	if (merging && argc >= 4 * jobs) { /* several runs a thread (parts.c) */
 		plan.reading = CLI_READ_IN_PARTS;
 		plan.workers = jobs;
 		return plan;

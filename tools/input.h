@@ -14,13 +14,13 @@
 
 /* Where a profile of the inputs came from, and what it took. */
 typedef struct {
-	const char *name;         /* the input's name in messages */
-	unsigned long index;      /* the profile's 1-based position in the input */
-	uint64_t compressed;      /* input bytes read while reading it: exact for
+	const char *name;      /* the input's name in messages */
+	unsigned long index;   /* the profile's 1-based position in the input */
+	uint64_t compressed;   /* input bytes read while reading it: exact for
 	                             an input of one profile; with several gzip
 	                             members in one input, read-ahead may move
 	                             bytes between members (the sum is exact) */
-	uint64_t uncompressed;    /* its size uncompressed */
+	uint64_t uncompressed; /* its size uncompressed */
 } cli_profile_info;
 
 /* Called with each profile of the inputs; returns EXIT_OK to go on, or
@@ -30,14 +30,14 @@ typedef int (*cli_profile_fn)(void *ctx, const cli_profile_info *info, pprof_pro
 /* How cli_read_inputs reads. */
 typedef struct {
 	uint64_t max_size;
-	bool keep_going;     /* warn about a broken input and go on */
-	bool allow_empty;    /* an empty input is no error */
+	bool keep_going;      /* warn about a broken input and go on */
+	bool allow_empty;     /* an empty input is no error */
 	bool broken_is_error; /* with keep_going: read every input, but a broken
 	                         one is reported as an error (pprof-stat --check) */
-	int jobs;            /* -j: threads to use; 0 or 1: none */
-	pprof_budget *budget;   /* shared by the readers of threads; NULL: made as
+	int jobs;             /* -j: threads to use; 0 or 1: none */
+	pprof_budget *budget; /* shared by the readers of threads; NULL: made as
 	                           needed (cli_read_budget) */
-	unsigned long order;    /* the position of the first input among all the
+	unsigned long order;  /* the position of the first input among all the
 	                           readers of budget */
 } cli_read_options;
 
@@ -50,8 +50,8 @@ typedef struct {
  * (cli_plan_jobs); fn still sees the same profiles in the same order, in the
  * calling thread.
  */
-int cli_read_inputs(int argc, char **argv, const cli_read_options *ro, cli_profile_fn fn,
-                    void *ctx, unsigned long *skipped);
+int cli_read_inputs(int argc, char **argv, const cli_read_options *ro, cli_profile_fn fn, void *ctx,
+                    unsigned long *skipped);
 
 /* The name of an input in messages: "(stdin)" for "-". */
 const char *cli_input_name(const char *path);
@@ -64,18 +64,18 @@ int cli_parse_jobs(const char *arg);
 int cli_default_jobs(void);
 
 typedef enum {
-	CLI_READ_IN_ORDER,   /* the calling thread reads every input */
-	CLI_READ_AHEAD,      /* workers read and decode whole inputs ahead */
-	CLI_READ_IN_PARTS    /* workers merge runs of inputs into parts (parts.h) */
+	CLI_READ_IN_ORDER, /* the calling thread reads every input */
+	CLI_READ_AHEAD,    /* workers read and decode whole inputs ahead */
+	CLI_READ_IN_PARTS  /* workers merge runs of inputs into parts (parts.h) */
 } cli_reading;
 
 /* How the threads of -j are used. */
 typedef struct {
 	cli_reading reading;
-	int workers;          /* threads reading (or merging parts) */
-	bool inflate_ahead;   /* more threads than inputs: each reader inflates
+	int workers;        /* threads reading (or merging parts) */
+	bool inflate_ahead; /* more threads than inputs: each reader inflates
 	                         in a thread of its own while its worker decodes */
-	int compressors;      /* threads compressing the output (cli_options.jobs) */
+	int compressors;    /* threads compressing the output (cli_options.jobs) */
 } cli_jobs_plan;
 
 /*

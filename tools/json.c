@@ -34,13 +34,16 @@ static void json_string_n(json *j, const char *s, size_t len)
 
 	PUT(j, "\"");
 	while (p < end) {
-		size_t n = *p < 0x80 ? 1 : *p >= 0xc2 && *p <= 0xdf ? 2 : *p >= 0xe0 && *p <= 0xef ? 3
-		           : *p >= 0xf0 && *p <= 0xf4 ? 4 : 0;
+		size_t n = *p < 0x80                  ? 1
+		           : *p >= 0xc2 && *p <= 0xdf ? 2
+		           : *p >= 0xe0 && *p <= 0xef ? 3
+		           : *p >= 0xf0 && *p <= 0xf4 ? 4
+		                                      : 0;
 		size_t i;
 		bool ok = n > 0 && n <= (size_t)(end - p);
 		for (i = 1; ok && i < n; i++)
 			ok = (p[i] & 0xc0) == 0x80;
-		if (ok && n == 3)   /* no overlong forms, no surrogates */
+		if (ok && n == 3) /* no overlong forms, no surrogates */
 			ok = !(p[0] == 0xe0 && p[1] < 0xa0) && !(p[0] == 0xed && p[1] > 0x9f);
 		if (ok && n == 4)
 			ok = !(p[0] == 0xf0 && p[1] < 0x90) && !(p[0] == 0xf4 && p[1] > 0x8f);
@@ -58,7 +61,7 @@ static void json_string_n(json *j, const char *s, size_t len)
 			PUT(j, "\\n");
 		else if (*p == '\t')
 			PUT(j, "\\t");
-		else if (*p == 0xc2)   /* a C1 control: escaped too, for terminals */
+		else if (*p == 0xc2) /* a C1 control: escaped too, for terminals */
 			PUT(j, "\\u%04x", *++p);
 		else
 			PUT(j, "\\u%04x", *p);

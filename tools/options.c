@@ -25,8 +25,7 @@ static const struct option *exact_long_option(const struct option *longopts, con
 /* The long option getopt_long takes name (len bytes) for: the exact one,
  * else the first it abbreviates (getopt_long refuses an ambiguous one), or
  * NULL when there is none. */
-static const struct option *long_option(const struct option *longopts, const char *name,
-                                        size_t len)
+static const struct option *long_option(const struct option *longopts, const char *name, size_t len)
 {
 	const struct option *o = exact_long_option(longopts, name, len);
 
@@ -55,7 +54,7 @@ static bool cluster_takes_next_word(const char *shortopts, const char *cluster)
 	for (; *cluster; cluster++) {
 		spec = *cluster == ':' ? NULL : strchr(shortopts, *cluster);
 		if (!spec)
-			return false;   /* getopt_long refuses it */
+			return false; /* getopt_long refuses it */
 		if (spec[1] == ':')
 			return spec[2] != ':' && cluster[1] == '\0';
 	}
@@ -105,7 +104,7 @@ void cli_check_pprof_habits(int argc, char **argv, const char *shortopts,
 
 		if (strcmp(w, "--") == 0)
 			return;
-		if (w[0] != '-' || w[1] == '\0') {   /* an operand */
+		if (w[0] != '-' || w[1] == '\0') { /* an operand */
 			if (!permute)
 				return;
 			continue;

@@ -15,11 +15,14 @@
 
 /* A pprof flag that the program has no option for, and what to do instead. */
 typedef struct {
-	const char *flag;     /* pprof's name, without dashes: "proto" */
-	const char *advice;   /* "pprof-merge always writes a profile; drop the flag" */
+	const char *flag;   /* pprof's name, without dashes: "proto" */
+	const char *advice; /* "pprof-merge always writes a profile; drop the flag" */
 } cli_pprof_advice;
 /* An entry of a table of them. */
-#define CLI_ADVICE(flag, advice) { (flag), (advice) }
+#define CLI_ADVICE(flag, advice) \
+	{                        \
+		(flag), (advice) \
+	}
 
 /*
  * Reads the command line as getopt_long(argc, argv, shortopts, longopts)

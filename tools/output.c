@@ -26,13 +26,13 @@ static char temp_path[4096];
 
 struct cli_output {
 	FILE *fp;
-	const char *path;      /* -o FILE, or NULL for stdout: the name in messages */
-	char *target;          /* the file a temporary file is renamed over: FILE,
+	const char *path; /* -o FILE, or NULL for stdout: the name in messages */
+	char *target;     /* the file a temporary file is renamed over: FILE,
 	                          or where its symbolic links lead; NULL if none */
 	pprof_writer *writer;
 	int level, jobs;
-	bool binary;           /* profiles, not a text report */
-	bool failed;           /* a write failed and was reported */
+	bool binary; /* profiles, not a text report */
+	bool failed; /* a write failed and was reported */
 };
 
 /* Removes the temporary file and dies of the signal, as if unhandled. */
@@ -218,7 +218,8 @@ static bool target_usable(const char *path)
 		ok = false;
 	}
 	if (!ok)
-		cli_warn("%s: cannot create a file in %s: %s", path, dir ? dir : ".", strerror(errno));
+		cli_warn("%s: cannot create a file in %s: %s", path, dir ? dir : ".",
+		         strerror(errno));
 	free(target);
 	free(dir);
 	return ok;
@@ -339,7 +340,8 @@ bool cli_output_printf(cli_output *out, const char *fmt, ...)
 	if (n < 0)
 		stop_if_reader_gone(out);
 	if (n < 0 && !out->failed) {
-		cli_warn("%s: write error: %s", out->path ? out->path : "(stdout)", strerror(errno));
+		cli_warn("%s: write error: %s", out->path ? out->path : "(stdout)",
+		         strerror(errno));
 		out->failed = true;
 	}
 	return n >= 0;
@@ -432,10 +434,10 @@ typedef struct {
 	cli_output *out;
 	pprof_writer *writer;
 	const char *out_name;
-	bool raw;                /* --uncompressed: room for one profile only */
-	unsigned long read;      /* profiles read */
+	bool raw;           /* --uncompressed: room for one profile only */
+	unsigned long read; /* profiles read */
 	unsigned long written;
-	bool keep_going;         /* a profile that cannot be written is skipped */
+	bool keep_going; /* a profile that cannot be written is skipped */
 } map_state;
 
 static int map_one(void *ctx, const cli_profile_info *info, pprof_profile *p)
@@ -448,9 +450,11 @@ static int map_one(void *ctx, const cli_profile_info *info, pprof_profile *p)
 	if (!result)
 		return status;
 	if (st->raw && st->written++ > 0) {
-		cli_input_problem(st->keep_going, "%s: profile %lu: --uncompressed writes one "
+		cli_input_problem(st->keep_going,
+		                  "%s: profile %lu: --uncompressed writes one "
 		                  "profile, and this is the second (raw protobufs cannot be "
-		                  "concatenated)", info->name, info->index);
+		                  "concatenated)",
+		                  info->name, info->index);
 		pprof_profile_free(result);
 		return EXIT_DATA;
 	}
@@ -465,8 +469,15 @@ static int map_one(void *ctx, const cli_profile_info *info, pprof_profile *p)
 int cli_map_inputs(int argc, char **argv, const cli_options *o, const cli_read_options *ro,
                    cli_map_fn fn, void *ctx)
 {
-	map_state st = { fn, ctx, NULL, NULL, o->path ? o->path : "(stdout)",
-	                 o->level == PPROF_UNCOMPRESSED, 0, 0, ro->keep_going };
+	map_state st = { fn,
+		         ctx,
+		         NULL,
+		         NULL,
+		         o->path ? o->path : "(stdout)",
+		         o->level == PPROF_UNCOMPRESSED,
+		         0,
+		         0,
+		         ro->keep_going };
 	unsigned long skipped = 0;
 	int status;
 

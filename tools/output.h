@@ -32,8 +32,7 @@ pprof_writer *cli_output_writer(cli_output *out);
 /* Writes text (reports) to the output; false after a message on failure.
  * When the reader of a text report stops reading (a closed pipe: stat |
  * head), the program exits 0 here, quietly. */
-bool cli_output_printf(cli_output *out, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+bool cli_output_printf(cli_output *out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Finishes: closes (checked) and, for -o, renames into place and syncs the
  * directory. Returns the exit status (or exits 0 as cli_output_printf
  * does); frees out. */

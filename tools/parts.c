@@ -52,10 +52,10 @@
 
 /* A run of consecutive inputs and the part merged from it. */
 typedef struct {
-	int first, end;          /* inputs [first, end) */
-	bool by_caller;          /* one input that shares a stream: the caller reads it */
-	pprof_profile *part;     /* NULL when nothing was merged */
-	unsigned long profiles;  /* merged, and bytes read, for the progress */
+	int first, end;         /* inputs [first, end) */
+	bool by_caller;         /* one input that shares a stream: the caller reads it */
+	pprof_profile *part;    /* NULL when nothing was merged */
+	unsigned long profiles; /* merged, and bytes read, for the progress */
 	uint64_t bytes;
 	bool part_ready;         /* part is final: up to the end or to handed_over */
 	int handed_over;         /* the input whose rest comes through the queue; -1 */
@@ -68,12 +68,12 @@ typedef struct {
 typedef struct {
 	const cli_read_options *ro;
 	char **paths;
-	unsigned long *merged;   /* per input: profiles of it in its run's part */
+	unsigned long *merged; /* per input: profiles of it in its run's part */
 	run *runs;
 	int n_runs;
-	int next;      /* the next run a worker takes */
-	int current;   /* the run the caller waits for */
-	int ahead;     /* how many runs past current workers may take */
+	int next;    /* the next run a worker takes */
+	int current; /* the run the caller waits for */
+	int ahead;   /* how many runs past current workers may take */
 	bool stop;
 	pthread_mutex_t lock;
 	pthread_cond_t changed;
@@ -83,7 +83,7 @@ typedef struct {
 typedef struct {
 	parts *parts;
 	run *run;
-	int input;     /* being read */
+	int input; /* being read */
 	pprof_merger *merger;
 } run_merge;
 
@@ -95,8 +95,9 @@ static uint64_t input_sizes(int argc, char **argv, const bool *by_caller, uint64
 	int i;
 
 	for (i = 0; i < argc; i++) {
-		sizes[i] = INPUT_OVERHEAD +
-		           (stat(argv[i], &st) == 0 && S_ISREG(st.st_mode) ? (uint64_t)st.st_size : 0);
+		sizes[i] =
+			INPUT_OVERHEAD +
+			(stat(argv[i], &st) == 0 && S_ISREG(st.st_mode) ? (uint64_t)st.st_size : 0);
 		if (!by_caller[i])
 			total += sizes[i];
 	}
@@ -125,7 +126,7 @@ static int cut_runs(int argc, char **argv, const bool *by_caller, int n_runs, ru
 	run_init(&runs[0], 0);
 	for (i = 0; i < argc; i++) {
 		if (by_caller[i]) {
-			if (i > runs[k].first)   /* ends the run before it */
+			if (i > runs[k].first) /* ends the run before it */
 				runs[k].end = i, run_init(&runs[++k], i);
 			runs[k].end = i + 1;
 			runs[k].by_caller = true;
@@ -152,7 +153,7 @@ static void finish_part(run_merge *rm, int handed_over)
 	run *r = rm->run;
 	pprof_profile *part = NULL;
 
-	if (pprof_merger_count(rm->merger) > 0 &&   /* nothing merged: no part */
+	if (pprof_merger_count(rm->merger) > 0 && /* nothing merged: no part */
 	    pprof_merger_finish_part(rm->merger, &part) != PPROF_OK) {
 		if (handed_over < 0)
 			handed_over = r->end - 1;
@@ -196,7 +197,7 @@ static int merge_into_part(void *ctx, const cli_profile_info *info, pprof_profil
 			pthread_mutex_unlock(&rm->parts->lock);
 			return stop ? EXIT_DATA : EXIT_OK;
 		}
-		finish_part(rm, rm->input);   /* a profile that does not fit: the caller says so */
+		finish_part(rm, rm->input); /* a profile that does not fit: the caller says so */
 	}
 	return enqueue(rm, info, p);
 }
@@ -211,10 +212,10 @@ static void merge_run(parts *pl, run *r, pprof_merger *m)
 
 	for (; rm.input < r->end; rm.input++) {
 		status = cli_read_one_input(pl->paths[rm.input], pl->ro, false,
-		                            pl->ro->order + (unsigned long)rm.input, merge_into_part,
-		                            &rm, message);
+		                            pl->ro->order + (unsigned long)rm.input,
+		                            merge_into_part, &rm, message);
 		if (r->handed_over < 0 && (status != EXIT_OK || message[0]))
-			finish_part(&rm, rm.input);   /* broken or empty: the caller says so */
+			finish_part(&rm, rm.input); /* broken or empty: the caller says so */
 		if (r->handed_over >= 0)
 			break;
 	}
@@ -258,8 +259,8 @@ static void worker(void *arg)
 		run *r = &pl->runs[k];
 		pthread_mutex_unlock(&pl->lock);
 		if (m) {
-			merge_run(pl, r, m);   /* leaves m empty */
-		} else {   /* out of memory: the caller reads the run itself */
+			merge_run(pl, r, m); /* leaves m empty */
+		} else {                     /* out of memory: the caller reads the run itself */
 			pthread_mutex_lock(&pl->lock);
 			r->part_ready = r->done = true;
 			r->handed_over = -2;
@@ -294,7 +295,8 @@ static int report_part(parts *pl, const run *r, pprof_merger *merger, int rc)
 	for (i = r->first; i <= last; i++)
 		for (n = 1; n <= pl->merged[i]; n++) {
 			cli_input_problem(pl->ro->keep_going, "%s: profile %lu: %s",
-			                  cli_input_name(pl->paths[i]), n, pprof_merger_error(merger));
+			                  cli_input_name(pl->paths[i]), n,
+			                  pprof_merger_error(merger));
 			if (!skip)
 				return EXIT_DATA;
 		}
@@ -309,8 +311,8 @@ static int take_handed_over(parts *pl, run *r, const one_by_one *ob)
 	pprof_profile *p;
 	int status = EXIT_OK;
 
-	while (status == EXIT_OK &&
-	       cli_queue_take(&r->queue, &pl->lock, &pl->changed, &pl->changed, &r->done, &info, &p))
+	while (status == EXIT_OK && cli_queue_take(&r->queue, &pl->lock, &pl->changed, &pl->changed,
+	                                           &r->done, &info, &p))
 		status = ob->fn(ob->ctx, &info, p);
 	if (status != EXIT_OK || r->status == EXIT_OK)
 		return status;
@@ -398,17 +400,25 @@ int cli_merge_in_parts(int argc, char **argv, const cli_read_options *ro, int wo
                        pprof_merger *merger, cli_profile_fn fn, void *ctx, unsigned long *skipped)
 {
 	int n_threads = workers, status;
-	one_by_one ob = { *ro, fn, ctx, skipped };   /* with the budget the workers share */
+	one_by_one ob = { *ro, fn, ctx, skipped }; /* with the budget the workers share */
 	pprof_budget *made;
 	size_t max_runs = (size_t)n_threads * RUNS_PER_JOB + 2 * (size_t)argc;
-	parts pl = { &ob.ro, argv, calloc((size_t)argc, sizeof(unsigned long)),
-	            calloc(max_runs, sizeof(run)), 0, 0, 0, n_threads - 1, false,
-	            PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER };
+	parts pl = { &ob.ro,
+		     argv,
+		     calloc((size_t)argc, sizeof(unsigned long)),
+		     calloc(max_runs, sizeof(run)),
+		     0,
+		     0,
+		     0,
+		     n_threads - 1,
+		     false,
+		     PTHREAD_MUTEX_INITIALIZER,
+		     PTHREAD_COND_INITIALIZER };
 	bool *by_caller = calloc((size_t)argc, sizeof(bool));
 	pprof_pool *pool;
 
 	ob.ro.budget = cli_read_budget(ro, &made);
-	ob.ro.jobs = 1;   /* what the caller reads itself, it reads without threads */
+	ob.ro.jobs = 1; /* what the caller reads itself, it reads without threads */
 	if (pl.merged && pl.runs && by_caller && ob.ro.budget) {
 		cli_inputs_sharing_streams(argc, argv, by_caller);
 		pl.n_runs = cut_runs(argc, argv, by_caller, n_threads * RUNS_PER_JOB, pl.runs);
@@ -424,8 +434,8 @@ int cli_merge_in_parts(int argc, char **argv, const cli_read_options *ro, int wo
 	cli_use_one_malloc_arena();
 	pool = pprof_pool_new(n_threads);
 	status = cli_start_workers(pool, n_threads, worker, &pl) > 0
-	         ? add_runs(&pl, merger, &ob)
-	         : cli_read_inputs(argc, argv, &ob.ro, fn, ctx, skipped);   /* no thread */
+	                 ? add_runs(&pl, merger, &ob)
+	                 : cli_read_inputs(argc, argv, &ob.ro, fn, ctx, skipped); /* no thread */
 	stop_workers(&pl, pool);
 	pprof_budget_free(made);
 	free(pl.merged);

@@ -48,16 +48,18 @@ static const char usage_text[] =
 	"      --drop-addresses   remove mappings and addresses\n"
 	"      --scale F          multiply values by F (rounding to nearest)\n"
 	"      --pgo              keep only what 'go build -pgo' reads\n"
-	"Output and input:\n"
-	CLI_OUTPUT_HELP
-	"  -k, --keep-going       skip broken inputs with a warning\n"
-	CLI_MAX_SIZE_HELP
-	CLI_HELP_END;
+	"Output and input:\n" CLI_OUTPUT_HELP
+	"  -k, --keep-going       skip broken inputs with a warning\n" CLI_MAX_SIZE_HELP
+		CLI_HELP_END;
 
 enum {
-	OPT_FILTER = OPT_FIRST_TOOL_OPTION,   /* + PPROF_FILTER_* */
-	OPT_SINCE = OPT_FIRST_TOOL_OPTION + 50, OPT_UNTIL, OPT_SCALE, OPT_DROP_LABELS,
-	OPT_DROP_ADDRESSES, OPT_PGO
+	OPT_FILTER = OPT_FIRST_TOOL_OPTION, /* + PPROF_FILTER_* */
+	OPT_SINCE = OPT_FIRST_TOOL_OPTION + 50,
+	OPT_UNTIL,
+	OPT_SCALE,
+	OPT_DROP_LABELS,
+	OPT_DROP_ADDRESSES,
+	OPT_PGO
 };
 
 static const struct option long_options[] = {
@@ -91,24 +93,31 @@ static const char short_options[] = CLI_OUTPUT_SHORTOPTS "k";
  * pprof's -sample_index picks the value a report shows and leaves the
  * profile's sample types be (-proto writes them all), so it is not
  * --sample-type, which keeps only one. */
-#define NO_REPORT(flag) \
-	CLI_ADVICE(flag, "pprof-filter writes profiles: pipe them into pprof-stat (--top N) for a " \
+#define NO_REPORT(flag)                                                                       \
+	CLI_ADVICE(flag,                                                                      \
+	           "pprof-filter writes profiles: pipe them into pprof-stat (--top N) for a " \
 	           "report")
-#define NO_SAMPLE_INDEX(flag) \
+#define NO_SAMPLE_INDEX(flag)                                                                      \
 	CLI_ADVICE(flag, "pipe the output into pprof-stat --sample-type TYPE to report on a type " \
-	           "(--sample-type here keeps only that one)")
+	                 "(--sample-type here keeps only that one)")
 static const cli_pprof_advice pprof_advice[] = {
 	CLI_ADVICE("proto", "pprof-filter always writes profiles; drop the flag"),
 	CLI_ADVICE("symbolize", "pprof-filter never symbolizes (as with pprof's -symbolize=none); "
-	           "drop the flag"),
-	NO_REPORT("top"), NO_REPORT("text"), NO_REPORT("traces"), NO_REPORT("nodecount"),
+	                        "drop the flag"),
+	NO_REPORT("top"),
+	NO_REPORT("text"),
+	NO_REPORT("traces"),
+	NO_REPORT("nodecount"),
 	CLI_ADVICE("tags", "pprof-filter writes profiles: pipe them into pprof-stat --by KEY"),
-	NO_SAMPLE_INDEX("sample_index"), NO_SAMPLE_INDEX("inuse_space"),
-	NO_SAMPLE_INDEX("inuse_objects"), NO_SAMPLE_INDEX("alloc_space"),
-	NO_SAMPLE_INDEX("alloc_objects"), NO_SAMPLE_INDEX("contentions"),
+	NO_SAMPLE_INDEX("sample_index"),
+	NO_SAMPLE_INDEX("inuse_space"),
+	NO_SAMPLE_INDEX("inuse_objects"),
+	NO_SAMPLE_INDEX("alloc_space"),
+	NO_SAMPLE_INDEX("alloc_objects"),
+	NO_SAMPLE_INDEX("contentions"),
 	NO_SAMPLE_INDEX("total_delay"),
 	CLI_ADVICE("relative_percentages", "pipe the output into pprof-stat, whose percentages are "
-	           "of the filtered profile"),
+	                                   "of the filtered profile"),
 	CLI_ADVICE("base", "subtract a base with pprof-merge --base FILE"),
 	CLI_ADVICE("diff_base", "subtract a base with pprof-merge --diff-base FILE"),
 	CLI_ADVICE("add_comment", "pprof-tag --comment TEXT adds a comment"),
@@ -117,9 +126,9 @@ static const cli_pprof_advice pprof_advice[] = {
 
 /* The option names in messages, by PPROF_FILTER_* option. */
 static const char *const filter_names[PPROF_FILTER_N_OPTIONS] = {
-	"--focus", "--ignore", "--hide", "--show", "--show-from", "--tagfocus",
-	"--tagignore", "--tagshow", "--taghide", "--prune-from", "--rename-function",
-	"--sample-type"
+	"--focus",           "--ignore",     "--hide",    "--show",    "--show-from",
+	"--tagfocus",        "--tagignore",  "--tagshow", "--taghide", "--prune-from",
+	"--rename-function", "--sample-type"
 };
 
 typedef struct {
@@ -128,8 +137,8 @@ typedef struct {
 	pprof_filter *filter;
 	unsigned flags;
 	bool has_since, has_until;
-	int64_t since, until;     /* nanoseconds since 1970 */
-	unsigned long written;    /* profiles written */
+	int64_t since, until;  /* nanoseconds since 1970 */
+	unsigned long written; /* profiles written */
 } filter_options;
 
 /* ---- times ------------------------------------------------------------ */
@@ -202,7 +211,9 @@ static bool parse_rfc3339(const char *s, int64_t *ns)
 	    sec > 60 || (mo == 2 && d == 29 && (y % 4 || (y % 100 == 0 && y % 400))))
 		return false;
 	*ns = ((days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec) -
-	       sign * (oh * 3600 + om * 60)) * 1000000000 + frac;
+	       sign * (oh * 3600 + om * 60)) *
+	              1000000000 +
+	      frac;
 	return true;
 }
 
@@ -232,7 +243,8 @@ static int64_t parse_time(const char *opt, const char *arg)
 
 	if (!parse_unix(arg, &ns) && !parse_rfc3339(arg, &ns))
 		cli_usage_error("invalid %s '%s': use RFC 3339 (2026-11-22T10:00:00Z) or "
-		                "seconds since 1970", opt, arg);
+		                "seconds since 1970",
+		                opt, arg);
 	return ns;
 }
 
@@ -272,8 +284,14 @@ static bool handle_option(filter_options *o, int c, const char *arg)
 		return true;
 	}
 	switch (c) {
-	case OPT_SINCE: o->since = parse_time("--since", arg); o->has_since = true; break;
-	case OPT_UNTIL: o->until = parse_time("--until", arg); o->has_until = true; break;
+	case OPT_SINCE:
+		o->since = parse_time("--since", arg);
+		o->has_since = true;
+		break;
+	case OPT_UNTIL:
+		o->until = parse_time("--until", arg);
+		o->has_until = true;
+		break;
 	case OPT_SCALE: pprof_filter_set_scale(o->filter, parse_scale(arg)); break;
 	case OPT_DROP_LABELS: o->flags |= PPROF_FILTER_DROP_LABELS; break;
 	case OPT_DROP_ADDRESSES: o->flags |= PPROF_FILTER_DROP_ADDRESSES; break;
@@ -292,7 +310,8 @@ static void parse_options(int argc, char **argv, filter_options *o)
 	cli_options_init(&o->out);
 	cli_check_pprof_habits(argc, argv, short_options, long_options, pprof_advice);
 	while ((c = getopt_long(argc, argv, short_options, long_options, NULL)) != -1)
-		if (!cli_options_handle(&o->out, c, optarg, usage_text) && !handle_option(o, c, optarg))
+		if (!cli_options_handle(&o->out, c, optarg, usage_text) &&
+		    !handle_option(o, c, optarg))
 			cli_bad_option(c, argv);
 	if (o->has_since && o->has_until && o->since >= o->until)
 		cli_usage_error("--since must be before --until");
@@ -333,8 +352,8 @@ static void warn_unmatched(const filter_options *o, const char *name, unsigned l
 }
 
 /* cli_map_fn: the profile filtered, or NULL to write nothing for it. */
-static pprof_profile *filter_one(void *ctx, const char *name, unsigned long index,
-                                 pprof_profile *p, int *status)
+static pprof_profile *filter_one(void *ctx, const char *name, unsigned long index, pprof_profile *p,
+                                 int *status)
 {
 	filter_options *o = ctx;
 	int rc;

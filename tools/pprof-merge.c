@@ -21,8 +21,7 @@ static const char usage_text[] =
 	"Merge the profiles of the FILEs (or stdin; - is stdin) into one profile,\n"
 	"as 'go tool pprof -proto' does, and write it gzip'd to stdout.\n"
 	"A gzip'd FILE may hold several profiles, one per gzip member.\n"
-	"\n"
-	CLI_OUTPUT_HELP
+	"\n" CLI_OUTPUT_HELP
 	"      --base FILE        subtract the profiles of FILE (like pprof -base);\n"
 	"                         may be repeated\n"
 	"      --diff-base FILE   subtract them and label them pprof::base=true\n"
@@ -30,18 +29,22 @@ static const char usage_text[] =
 	"      --normalize        first scale the profile so that the total of each\n"
 	"                         sample type is the base's (like pprof -normalize)\n"
 	"  -k, --keep-going       skip broken inputs with a warning\n"
-	"      --allow-empty      an empty input gives an empty profile, not an error\n"
-	CLI_MAX_SIZE_HELP
+	"      --allow-empty      an empty input gives an empty profile, not an error\n" CLI_MAX_SIZE_HELP
 	"  -j, --jobs N           read, decode and compress in N threads (default:\n"
 	"                         the number of CPUs, at most 8); same output for any N\n"
 	"      --progress         show progress on stderr (default: when it is a\n"
 	"                         terminal and reading takes over a second)\n"
-	"      --no-progress      never show progress\n"
-	CLI_HELP_END
+	"      --no-progress      never show progress\n" CLI_HELP_END
 	"pprof's spellings work too: --diff_base FILE (--diff-base FILE).\n";
 
-enum { OPT_BASE = OPT_FIRST_TOOL_OPTION, OPT_DIFF_BASE, OPT_ALLOW_EMPTY, OPT_PROGRESS,
-       OPT_NO_PROGRESS, OPT_NORMALIZE };
+enum {
+	OPT_BASE = OPT_FIRST_TOOL_OPTION,
+	OPT_DIFF_BASE,
+	OPT_ALLOW_EMPTY,
+	OPT_PROGRESS,
+	OPT_NO_PROGRESS,
+	OPT_NORMALIZE
+};
 
 static const struct option long_options[] = {
 	CLI_OUTPUT_LONGOPTS,
@@ -61,21 +64,29 @@ static const char short_options[] = CLI_OUTPUT_SHORTOPTS "kj:";
 /* What to do instead of pprof's flags that pprof-merge has no option for. */
 #define NO_FILTER(flag, ours) \
 	CLI_ADVICE(flag, "pprof-merge does not filter: pipe its output into pprof-filter --" ours)
-#define NO_REPORT(flag) \
+#define NO_REPORT(flag)                                                                     \
 	CLI_ADVICE(flag, "pprof-merge writes a profile: pipe it into pprof-stat (--top N) " \
-	           "for a report")
+	                 "for a report")
 static const cli_pprof_advice pprof_advice[] = {
 	CLI_ADVICE("proto", "pprof-merge always writes a profile; drop the flag"),
 	CLI_ADVICE("symbolize", "pprof-merge never symbolizes (as with pprof's -symbolize=none); "
-	           "drop the flag"),
-	NO_REPORT("top"), NO_REPORT("text"), NO_REPORT("traces"), NO_REPORT("nodecount"),
+	                        "drop the flag"),
+	NO_REPORT("top"),
+	NO_REPORT("text"),
+	NO_REPORT("traces"),
+	NO_REPORT("nodecount"),
 	CLI_ADVICE("tags", "pprof-merge writes a profile: pipe it into pprof-stat --by KEY"),
 	CLI_ADVICE("sample_index", "pprof-merge keeps every sample type: pipe its output into "
-	           "pprof-stat --sample-type TYPE"),
-	NO_FILTER("focus", "focus"), NO_FILTER("ignore", "ignore"), NO_FILTER("hide", "hide"),
-	NO_FILTER("show", "show"), NO_FILTER("show_from", "show-from"),
-	NO_FILTER("prune_from", "prune-from"), NO_FILTER("tagfocus", "tagfocus"),
-	NO_FILTER("tagignore", "tagignore"), NO_FILTER("tagshow", "tagshow"),
+	                           "pprof-stat --sample-type TYPE"),
+	NO_FILTER("focus", "focus"),
+	NO_FILTER("ignore", "ignore"),
+	NO_FILTER("hide", "hide"),
+	NO_FILTER("show", "show"),
+	NO_FILTER("show_from", "show-from"),
+	NO_FILTER("prune_from", "prune-from"),
+	NO_FILTER("tagfocus", "tagfocus"),
+	NO_FILTER("tagignore", "tagignore"),
+	NO_FILTER("tagshow", "tagshow"),
 	NO_FILTER("taghide", "taghide"),
 	CLI_ADVICE("add_comment", "pprof-tag --comment TEXT adds a comment"),
 	CLI_ADVICE(NULL, NULL)
@@ -84,7 +95,7 @@ static const cli_pprof_advice pprof_advice[] = {
 typedef struct {
 	cli_options out;
 	cli_read_options in;
-	char **bases;        /* --base or --diff-base FILEs */
+	char **bases; /* --base or --diff-base FILEs */
 	int n_bases;
 	unsigned base_flags; /* how base profiles are added */
 	bool normalize;      /* --normalize */
@@ -96,7 +107,7 @@ typedef struct {
 	pprof_merger *merger;
 	unsigned flags;
 	bool keep_going;
-	bool hold_first;     /* keep the first profile apart (in held) until a
+	bool hold_first; /* keep the first profile apart (in held) until a
 	                        second one comes: see subtract_normalized */
 	pprof_profile *held;
 } merge_state;
@@ -170,8 +181,8 @@ static int merge_one(void *ctx, const cli_profile_info *info, pprof_profile *p)
 	pprof_profile_free(p);
 	if (rc == PPROF_OK)
 		return EXIT_OK;
-	cli_input_problem(st->keep_going, "%s: profile %lu: %s",
-	                  info->name, info->index, pprof_merger_error(st->merger));
+	cli_input_problem(st->keep_going, "%s: profile %lu: %s", info->name, info->index,
+	                  pprof_merger_error(st->merger));
 	return st->keep_going && rc == PPROF_ERR_MISMATCH ? EXIT_OK : EXIT_DATA;
 }
 
@@ -205,8 +216,7 @@ static bool take_merge(merge_state *st, pprof_profile **out)
 /* Adds a merged profile (of the inputs, or of the bases: what names them)
  * to the merger; false after a message. With --keep-going, bases that do
  * not merge with the profiles are skipped, as they would be one by one. */
-static bool add_merged(merge_state *st, const char *what, const pprof_profile *p,
-                       unsigned flags)
+static bool add_merged(merge_state *st, const char *what, const pprof_profile *p, unsigned flags)
 {
 	int rc = pprof_merger_add(st->merger, p, flags);
 	bool skip = st->keep_going && rc == PPROF_ERR_MISMATCH;
@@ -274,7 +284,7 @@ static int merge_all(merge_options *o, int argc, char **argv, merge_state *st)
 	if (plan.reading == CLI_READ_IN_PARTS) {
 		status = cli_merge_in_parts(argc, argv, &o->in, plan.workers, st->merger, merge_one,
 		                            st, &skipped);
-	} else {   /* cli_read_inputs reads ahead or in order, as the plan says */
+	} else { /* cli_read_inputs reads ahead or in order, as the plan says */
 		st->hold_first = o->normalize && o->n_bases;
 		status = cli_read_inputs(argc, argv, &o->in, merge_one, st, &skipped);
 	}
@@ -305,7 +315,7 @@ int main(int argc, char **argv)
 	if (o.n_bases)
 		cli_refuse_terminal_input(o.n_bases, o.bases);
 	st.keep_going = o.in.keep_going;
-	if (!cli_output_allowed(&o.out, true)) {   /* before reading anything */
+	if (!cli_output_allowed(&o.out, true)) { /* before reading anything */
 		free(o.bases);
 		return EXIT_DATA;
 	}

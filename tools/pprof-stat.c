@@ -51,9 +51,15 @@ static const char usage_text[] =
 	"Exit status: 0 success, 1 bad data or I/O error, 2 usage error.\n";
 
 enum {
-	OPT_TOP = OPT_FIRST_TOOL_OPTION, OPT_CUM, OPT_SAMPLE_TYPE, OPT_BY, OPT_JSON,
-	OPT_FOLDED, OPT_CHECK, OPT_EACH,
-	OPT_PPROF_SAMPLE   /* + the index in pprof_sample_flags */
+	OPT_TOP = OPT_FIRST_TOOL_OPTION,
+	OPT_CUM,
+	OPT_SAMPLE_TYPE,
+	OPT_BY,
+	OPT_JSON,
+	OPT_FOLDED,
+	OPT_CHECK,
+	OPT_EACH,
+	OPT_PPROF_SAMPLE /* + the index in pprof_sample_flags */
 };
 
 /* pprof's flags that stand for -sample_index=TYPE, and their TYPEs. */
@@ -88,29 +94,37 @@ static const struct option long_options[] = {
 };
 
 /* What to do instead of pprof's flags that pprof-stat has no option for. */
-#define NO_FILTER(flag, ours) \
-	CLI_ADVICE(flag, "pprof-stat does not filter: filter with pprof-filter --" ours " and pipe " \
+#define NO_FILTER(flag, ours)                                                                  \
+	CLI_ADVICE(flag,                                                                       \
+	           "pprof-stat does not filter: filter with pprof-filter --" ours " and pipe " \
 	           "its output into pprof-stat")
 static const cli_pprof_advice pprof_advice[] = {
 	CLI_ADVICE("proto", "pprof-stat writes reports; pprof-merge writes the merged profile"),
 	CLI_ADVICE("symbolize", "pprof-stat never symbolizes (as with pprof's -symbolize=none); "
-	           "drop the flag"),
+	                        "drop the flag"),
 	CLI_ADVICE("text", "pprof-stat's report has the table of pprof's -text and -top; "
-	           "--top N for N rows"),
-	CLI_ADVICE("traces", "pprof-stat has no -traces; --folded writes each stack with its value"),
+	                   "--top N for N rows"),
+	CLI_ADVICE("traces",
+	           "pprof-stat has no -traces; --folded writes each stack with its value"),
 	CLI_ADVICE("tags", "--by KEY breaks the total down by the values of label KEY"),
 	CLI_ADVICE("flat", "the table is sorted by flat value unless --cum; drop the flag"),
 	CLI_ADVICE("relative_percentages", "percentages are of the profile pprof-stat reads (after "
-	           "pprof-filter, the filtered one); drop the flag"),
+	                                   "pprof-filter, the filtered one); drop the flag"),
 	CLI_ADVICE("output", "pprof-stat writes to standard output; redirect it"),
-	NO_FILTER("focus", "focus"), NO_FILTER("ignore", "ignore"), NO_FILTER("hide", "hide"),
-	NO_FILTER("show", "show"), NO_FILTER("show_from", "show-from"),
-	NO_FILTER("prune_from", "prune-from"), NO_FILTER("tagfocus", "tagfocus"),
-	NO_FILTER("tagignore", "tagignore"), NO_FILTER("tagshow", "tagshow"),
+	NO_FILTER("focus", "focus"),
+	NO_FILTER("ignore", "ignore"),
+	NO_FILTER("hide", "hide"),
+	NO_FILTER("show", "show"),
+	NO_FILTER("show_from", "show-from"),
+	NO_FILTER("prune_from", "prune-from"),
+	NO_FILTER("tagfocus", "tagfocus"),
+	NO_FILTER("tagignore", "tagignore"),
+	NO_FILTER("tagshow", "tagshow"),
 	NO_FILTER("taghide", "taghide"),
-	CLI_ADVICE("base", "subtract a base with pprof-merge --base FILE, then report on the result"),
+	CLI_ADVICE("base",
+	           "subtract a base with pprof-merge --base FILE, then report on the result"),
 	CLI_ADVICE("diff_base", "subtract a base with pprof-merge --diff-base FILE, then report on "
-	           "the result"),
+	                        "the result"),
 	CLI_ADVICE(NULL, NULL)
 };
 
@@ -167,7 +181,7 @@ static void parse_options(int argc, char **argv, stat_options *o)
 	}
 	if (o->by && (o->mode == MODE_FOLDED || o->mode == MODE_CHECK))
 		cli_usage_error("--by cannot be used with --folded or --check");
-	o->in.keep_going = o->mode == MODE_CHECK;   /* check every input */
+	o->in.keep_going = o->mode == MODE_CHECK; /* check every input */
 	o->in.broken_is_error = true;
 }
 
@@ -178,7 +192,7 @@ typedef struct {
 	const stat_options *o;
 	stat_writer w;
 	pprof_merger *merger;
-	pprof_profile *first;        /* the first profile, until a second comes */
+	pprof_profile *first; /* the first profile, until a second comes */
 	uint64_t compressed, uncompressed;
 } stat_state;
 
@@ -205,8 +219,10 @@ static int merge(stat_state *st, const cli_profile_info *info, pprof_profile *p)
 static int take(void *ctx, const cli_profile_info *info, pprof_profile *p)
 {
 	stat_state *st = ctx;
-	stat_facts f = { info->name, info->index, 1, info->compressed, info->uncompressed, p,
-	                 0, NULL, 0, NULL, NULL };
+	stat_facts f = {
+		info->name, info->index, 1,   info->compressed, info->uncompressed, p, 0, NULL,
+		0,          NULL,        NULL
+	};
 	int status;
 
 	st->compressed += info->compressed;
@@ -221,7 +237,7 @@ static int take(void *ctx, const cli_profile_info *info, pprof_profile *p)
 		return status;
 	}
 	if (!st->first && pprof_merger_count(st->merger) == 0) {
-		st->first = p;   /* reported as it is if no other comes */
+		st->first = p; /* reported as it is if no other comes */
 		return EXIT_OK;
 	}
 	return merge(st, info, p);
@@ -230,8 +246,8 @@ static int take(void *ctx, const cli_profile_info *info, pprof_profile *p)
 /* The report of the merged stream; returns the exit status. */
 static int report_merged(stat_state *st)
 {
-	stat_facts f = { NULL, 0, 1, st->compressed, st->uncompressed, st->first, 0, NULL, 0,
-	                 NULL, NULL };
+	stat_facts f = { NULL, 0,    1,   st->compressed, st->uncompressed, st->first, 0, NULL,
+		         0,    NULL, NULL };
 	pprof_profile *merged = NULL;
 	int status;
 
@@ -273,7 +289,7 @@ int main(int argc, char **argv)
 	}
 	status = cli_read_inputs(argc - optind, argv + optind, &o.in, take, &st, &skipped);
 	if (status == EXIT_OK && skipped)
-		status = EXIT_DATA;   /* --check found a broken input */
+		status = EXIT_DATA; /* --check found a broken input */
 	if (status == EXIT_OK && o.mode != MODE_CHECK && !o.each)
 		status = report_merged(&st);
 	pprof_profile_free(st.first);

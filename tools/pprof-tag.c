@@ -37,17 +37,21 @@ static const char usage_text[] =
 	"      --rename OLD=NEW   rename the labels OLD to NEW (replacing NEW's)\n"
 	"      --keep KEY[,KEY...]\n"
 	"                         remove the labels of all other keys\n"
-	"      --comment TEXT     add a comment to the profile\n"
-	CLI_OUTPUT_HELP
-	"  -k, --keep-going       skip broken inputs with a warning\n"
-	CLI_MAX_SIZE_HELP
-	CLI_HELP_END
+	"      --comment TEXT     add a comment to the profile\n" CLI_OUTPUT_HELP
+	"  -k, --keep-going       skip broken inputs with a warning\n" CLI_MAX_SIZE_HELP
+		CLI_HELP_END
 	"Keys starting with pprof:: are pprof's own: refused, and their labels kept.\n"
 	"pprof's spellings work too: --add_comment TEXT (--comment TEXT).\n";
 
 enum {
-	OPT_SET = OPT_FIRST_TOOL_OPTION, OPT_ADD, OPT_SET_IF_MISSING, OPT_NUM, OPT_DELETE,
-	OPT_RENAME, OPT_KEEP, OPT_COMMENT
+	OPT_SET = OPT_FIRST_TOOL_OPTION,
+	OPT_ADD,
+	OPT_SET_IF_MISSING,
+	OPT_NUM,
+	OPT_DELETE,
+	OPT_RENAME,
+	OPT_KEEP,
+	OPT_COMMENT
 };
 
 static const struct option long_options[] = {
@@ -69,18 +73,24 @@ static const char short_options[] = CLI_OUTPUT_SHORTOPTS "k";
 /* What to do instead of pprof's flags that pprof-tag has no option for. */
 #define NO_FILTER(flag, ours) \
 	CLI_ADVICE(flag, "pprof-tag edits labels and does not filter: use pprof-filter --" ours)
-#define NO_REPORT(flag) \
+#define NO_REPORT(flag)                                                                    \
 	CLI_ADVICE(flag, "pprof-tag writes profiles: pipe them into pprof-stat (--top N) " \
-	           "for a report")
+	                 "for a report")
 static const cli_pprof_advice pprof_advice[] = {
 	CLI_ADVICE("proto", "pprof-tag always writes profiles; drop the flag"),
 	CLI_ADVICE("symbolize", "pprof-tag never symbolizes (as with pprof's -symbolize=none); "
-	           "drop the flag"),
-	NO_REPORT("top"), NO_REPORT("text"), NO_REPORT("traces"), NO_REPORT("nodecount"),
+	                        "drop the flag"),
+	NO_REPORT("top"),
+	NO_REPORT("text"),
+	NO_REPORT("traces"),
+	NO_REPORT("nodecount"),
 	CLI_ADVICE("tags", "pprof-tag writes profiles: pipe them into pprof-stat --by KEY"),
-	NO_FILTER("focus", "focus"), NO_FILTER("ignore", "ignore"),
-	NO_FILTER("tagfocus", "tagfocus"), NO_FILTER("tagignore", "tagignore"),
-	NO_FILTER("tagshow", "tagshow"), NO_FILTER("taghide", "taghide"),
+	NO_FILTER("focus", "focus"),
+	NO_FILTER("ignore", "ignore"),
+	NO_FILTER("tagfocus", "tagfocus"),
+	NO_FILTER("tagignore", "tagignore"),
+	NO_FILTER("tagshow", "tagshow"),
+	NO_FILTER("taghide", "taghide"),
 	CLI_ADVICE(NULL, NULL)
 };
 
@@ -124,8 +134,9 @@ static void split_pair(int c, const char *arg, char **key, const char **value)
 
 	if (!eq)
 		cli_usage_error("--%s '%s': expected %s", option_name(c), arg,
-		                c == OPT_RENAME ? "OLD=NEW" : c == OPT_NUM ? "KEY=NUMBER[UNIT]"
-		                                                            : "KEY=VALUE");
+		                c == OPT_RENAME ? "OLD=NEW"
+		                : c == OPT_NUM  ? "KEY=NUMBER[UNIT]"
+		                                : "KEY=VALUE");
 	*key = copy_string(arg, (size_t)(eq - arg));
 	*value = eq + 1;
 }
@@ -179,7 +190,8 @@ static void add_pair_edit(pprof_label_edits *e, int c, const char *arg)
 		if (!parse_number(value, &num, &unit)) {
 			free(key);
 			cli_usage_error("--num '%s': '%s' is not NUMBER[UNIT] (an integer, then "
-			                "letters: 4096, 150ms, 64kB)", arg, value);
+			                "letters: 4096, 150ms, 64kB)",
+			                arg, value);
 		}
 		rc = pprof_label_edits_num(e, key, num, unit);
 		break;
@@ -250,11 +262,14 @@ static void parse_options(int argc, char **argv, tag_options *o)
 		if (cli_options_handle(&o->out, c, optarg, usage_text))
 			continue;
 		switch (c) {
-		case OPT_SET: case OPT_ADD: case OPT_SET_IF_MISSING: case OPT_NUM: case OPT_RENAME:
-			add_pair_edit(o->edits, c, optarg);
-			break;
+		case OPT_SET:
+		case OPT_ADD:
+		case OPT_SET_IF_MISSING:
+		case OPT_NUM:
+		case OPT_RENAME: add_pair_edit(o->edits, c, optarg); break;
 		case OPT_KEEP: add_keep_edit(o->edits, optarg); break;
-		case OPT_DELETE: case OPT_COMMENT: add_single_edit(o->edits, c, optarg); break;
+		case OPT_DELETE:
+		case OPT_COMMENT: add_single_edit(o->edits, c, optarg); break;
 		case 'k': o->in.keep_going = true; break;
 		default: cli_bad_option(c, argv);
 		}
@@ -268,12 +283,12 @@ static void parse_options(int argc, char **argv, tag_options *o)
 /* What tag_one needs. */
 typedef struct {
 	pprof_label_edits *edits;
-	bool keep_going;       /* a profile that cannot be edited is skipped */
+	bool keep_going; /* a profile that cannot be edited is skipped */
 } tag_state;
 
 /* Edits one profile of the stream (cli_map_fn). */
-static pprof_profile *tag_one(void *ctx, const char *name, unsigned long index,
-                              pprof_profile *p, int *status)
+static pprof_profile *tag_one(void *ctx, const char *name, unsigned long index, pprof_profile *p,
+                              int *status)
 {
 	tag_state *st = ctx;
 	int rc;

@@ -12,14 +12,14 @@
 #include "cli.h"
 #include "progress.h"
 
-#define PROGRESS_DELAY 1.0         /* seconds before anything shows */
-#define PROGRESS_TTY_EVERY 0.25    /* redraw interval on a terminal */
-#define PROGRESS_LOG_EVERY 5.0     /* line interval into a file or pipe */
+#define PROGRESS_DELAY 1.0      /* seconds before anything shows */
+#define PROGRESS_TTY_EVERY 0.25 /* redraw interval on a terminal */
+#define PROGRESS_LOG_EVERY 5.0  /* line interval into a file or pipe */
 
 static struct {
 	bool enabled, forced, tty;
-	bool on_screen;      /* a progress line is drawn and not ended */
-	bool shown;          /* anything was printed */
+	bool on_screen; /* a progress line is drawn and not ended */
+	bool shown;     /* anything was printed */
 	double start, last;
 	unsigned long profiles;
 	uint64_t bytes_in;

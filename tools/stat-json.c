@@ -12,7 +12,8 @@
 /* "sample_types" and "samples". */
 static void json_types(json *j, const pprof_profile *p)
 {
-	size_t i, k, n = pprof_profile_sample_type_count(p), def = pprof_profile_default_sample_type(p);
+	size_t i, k, n = pprof_profile_sample_type_count(p),
+		     def = pprof_profile_default_sample_type(p);
 	const char *unit, *other;
 
 	json_open(j, "sample_types", '[', false);
@@ -28,9 +29,10 @@ static void json_types(json *j, const pprof_profile *p)
 	json_open(j, "samples", '{', false);
 	json_int(j, "count", (int64_t)pprof_profile_sample_count(p));
 	json_open(j, "total", '{', true);
-	for (i = 0; i < n; i++) {   /* a repeated type name keeps its first total */
+	for (i = 0; i < n; i++) { /* a repeated type name keeps its first total */
 		const char *type = pprof_profile_sample_type(p, i, &unit);
-		for (k = 0; k < i && strcmp(pprof_profile_sample_type(p, k, &other), type) != 0; k++)
+		for (k = 0; k < i && strcmp(pprof_profile_sample_type(p, k, &other), type) != 0;
+		     k++)
 			;
 		if (k == i)
 			json_int(j, type, pprof_profile_total(p, i));

@@ -57,7 +57,7 @@ static bool choose_type(const stat_facts *f, const char *spec, size_t *st)
 /* Computes what the report shows; false after a message. */
 static bool gather(stat_facts *f, pprof_report *r, const stat_options *o)
 {
-	bool typed = pprof_profile_sample_type_count(f->p) > 0;   /* else no ranking */
+	bool typed = pprof_profile_sample_type_count(f->p) > 0; /* else no ranking */
 	pprof_top_options to;
 	char msg[256];
 	int rc = PPROF_OK;

@@ -83,7 +83,8 @@ static int64_t smallest_row(const pprof_top *t)
 /* "samples/count, cpu/nanoseconds (default)". */
 static void print_types(stat_writer *w, const pprof_profile *p)
 {
-	size_t i, n = pprof_profile_sample_type_count(p), def = pprof_profile_default_sample_type(p);
+	size_t i, n = pprof_profile_sample_type_count(p),
+		  def = pprof_profile_default_sample_type(p);
 	const char *unit, *type;
 
 	PUT(w, "%s%-14s%s", w->bold, "Sample types:", w->plain);
@@ -190,7 +191,8 @@ static void print_legend(stat_writer *w, const pprof_top *t, const char *unit, c
 	while (*pct == ' ')
 		pct++;
 	PUT(w, "Showing nodes accounting for %s, %s of %s total\n",
-	    stat_pprof_label(a, t->shown, unit, out), pct, stat_pprof_label(c, t->total, unit, out));
+	    stat_pprof_label(a, t->shown, unit, out), pct,
+	    stat_pprof_label(c, t->total, unit, out));
 	if (t->total == 0)
 		return;
 	if (t->dropped)
@@ -212,7 +214,7 @@ static void print_top(stat_writer *w, const stat_facts *f, const stat_options *o
 	int64_t sum = 0;
 	size_t i;
 
-	unit = shown_str(w, unit);   /* values of a unit pprof does not know show it */
+	unit = shown_str(w, unit); /* values of a unit pprof does not know show it */
 	out = t->n_rows ? stat_output_unit(unit, smallest_row(t), t->total) : "minimum";
 	PUT(w, "\n%sTop", w->bold);
 	if (o->top)
@@ -225,9 +227,10 @@ static void print_top(stat_writer *w, const stat_facts *f, const stat_options *o
 		const pprof_top_row *row = &t->rows[i];
 		sum = (int64_t)((uint64_t)sum + (uint64_t)row->flat);
 		PUT(w, "%10s %s %s %10s %s  %s%s\n", stat_pprof_label(a, row->flat, unit, out),
-		    stat_pprof_percent(b, row->flat, t->total), stat_pprof_percent(c, sum, t->total),
-		    stat_pprof_label(d, row->cum, unit, out), stat_pprof_percent(e, row->cum, t->total),
-		    shown(w, row->name, row->name_len), marks[row->inlined]);
+		    stat_pprof_percent(b, row->flat, t->total),
+		    stat_pprof_percent(c, sum, t->total), stat_pprof_label(d, row->cum, unit, out),
+		    stat_pprof_percent(e, row->cum, t->total), shown(w, row->name, row->name_len),
+		    marks[row->inlined]);
 	}
 }
 
@@ -235,7 +238,8 @@ static void print_top(stat_writer *w, const stat_facts *f, const stat_options *o
 static const char *value_text(stat_writer *w, char *buf, const pprof_label_value *v,
                               const char *unit)
 {
-	return v->str ? shown(w, v->str, v->str_len) : stat_pprof_label(buf, v->num, unit, "minimum");
+	return v->str ? shown(w, v->str, v->str_len)
+	              : stat_pprof_label(buf, v->num, unit, "minimum");
 }
 
 /* The breakdown by a label key, like `go tool pprof -tags` for that key. */

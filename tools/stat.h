@@ -28,7 +28,7 @@ typedef struct {
 	bool each;
 	size_t top;
 	bool cum;
-	const char *sample_type;   /* NULL: the default one */
+	const char *sample_type; /* NULL: the default one */
 	const char *by;
 	cli_read_options in;
 } stat_options;
@@ -51,16 +51,16 @@ typedef struct {
 
 /* Everything one report shows. */
 typedef struct {
-	const char *input;           /* --each: the input's name, else NULL */
-	unsigned long index;         /* --each: the profile's position in it */
-	unsigned long profiles;      /* profiles merged into it */
+	const char *input;      /* --each: the input's name, else NULL */
+	unsigned long index;    /* --each: the profile's position in it */
+	unsigned long profiles; /* profiles merged into it */
 	uint64_t compressed, uncompressed;
 	const pprof_profile *p;
-	size_t st;                   /* the sample type reported on */
+	size_t st; /* the sample type reported on */
 	const pprof_label_key *keys;
 	size_t n_keys;
-	const pprof_top *top;        /* NULL with --by or without sample types */
-	const pprof_breakdown *by;   /* with --by */
+	const pprof_top *top;      /* NULL with --by or without sample types */
+	const pprof_breakdown *by; /* with --by */
 } stat_facts;
 
 /* ---- stat-report.c ------------------------------------------------------ */

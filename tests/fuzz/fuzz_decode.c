@@ -23,7 +23,7 @@
 #include "pprof.h"
 #include "libpprof/codec.h"
 
-#define MAX_SIZE (8u << 20)   /* per profile; keeps runs fast and memory low */
+#define MAX_SIZE (8u << 20) /* per profile; keeps runs fast and memory low */
 
 /* A growing buffer that the writer fills. */
 typedef struct {
@@ -66,7 +66,7 @@ static void check_round_trip(const pprof_profile *p, int level)
 		abort();
 	}
 	if (pprof_profile_sample_count(back) > pprof_profile_sample_count(p))
-		abort();   /* a merged profile may only shrink (equal samples sum) */
+		abort(); /* a merged profile may only shrink (equal samples sum) */
 	pprof_profile_free(back);
 	if (pprof_reader_next(r, &back) != PPROF_END)
 		abort();
@@ -153,7 +153,7 @@ static pprof_filter *fuzzed_regex_filter(const unsigned char *data, size_t size)
 	pattern[i] = '\0';
 	rc = pprof_filter_set(f, PPROF_FILTER_FOCUS, pattern);
 	if (rc == PPROF_OK) {
-		memcpy(pattern + i, "=<\\0>", 6);   /* the same regex unless it has an '=' */
+		memcpy(pattern + i, "=<\\0>", 6); /* the same regex unless it has an '=' */
 		rc = pprof_filter_set(f, PPROF_FILTER_RENAME, pattern);
 	}
 	if (rc == PPROF_OK)
@@ -191,7 +191,7 @@ static void edit_and_filter(pprof_profile **pp, pprof_filter *f)
 	int rc;
 
 	if (pprof_label_edits_apply(edits, pp) != PPROF_OK)
-		abort();   /* fails only for want of memory */
+		abort(); /* fails only for want of memory */
 	check_round_trip(*pp, PPROF_UNCOMPRESSED);
 	if (!m || pprof_merger_add(m, *pp, 0) != PPROF_OK ||
 	    pprof_merger_finish(m, &edited) != PPROF_OK)
@@ -201,7 +201,7 @@ static void edit_and_filter(pprof_profile **pp, pprof_filter *f)
 	if (rc == PPROF_OK)
 		check_round_trip(edited, PPROF_UNCOMPRESSED);
 	else if (rc != PPROF_ERR_DATA || pprof_filter_error(f)[0] == '\0')
-		abort();   /* a profile may lack the sample type; nothing else */
+		abort(); /* a profile may lack the sample type; nothing else */
 	pprof_profile_free(edited);
 }
 
@@ -285,7 +285,7 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 		pprof_profile_free(p);
 	}
 	if (rc != PPROF_END && pprof_reader_error(r)[0] == '\0')
-		abort();   /* every error must say what is wrong */
+		abort(); /* every error must say what is wrong */
 	if (pprof_merger_finish(m, &merged) == PPROF_OK) {
 		check_round_trip(merged, 1);
 		edit_and_filter(&merged, f);

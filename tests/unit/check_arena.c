@@ -10,7 +10,10 @@
 #include "testlib.h"
 #include "testlib_internal.h"
 
-static void arena_free_cb(void *a) { pp_arena_free(a); }
+static void arena_free_cb(void *a)
+{
+	pp_arena_free(a);
+}
 
 static pp_arena *arena(void)
 {
@@ -27,7 +30,7 @@ START_TEST(test_allocations_are_aligned_and_apart)
 	size_t i;
 
 	for (i = 0; i < 100; i++) {
-		p[i] = pp_arena_alloc(a, i % 13);   /* sizes 0..12, 0 included */
+		p[i] = pp_arena_alloc(a, i % 13); /* sizes 0..12, 0 included */
 		ck_assert_ptr_nonnull(p[i]);
 		ck_assert_uint_eq((uintptr_t)p[i] % 8, 0);
 		memset(p[i], (int)i, i % 13);
@@ -64,9 +67,9 @@ START_TEST(test_limit_refuses_and_says_so)
 	pp_arena_set_limit(a, 1000);
 	ck_assert_ptr_nonnull(pp_arena_alloc(a, 600));
 	ck_assert(!pp_arena_over_limit(a));
-	ck_assert_ptr_null(pp_arena_alloc(a, 600));   /* 1200 > 1000 */
+	ck_assert_ptr_null(pp_arena_alloc(a, 600)); /* 1200 > 1000 */
 	ck_assert(pp_arena_over_limit(a));
-	ck_assert_ptr_nonnull(pp_arena_alloc(a, 300));   /* 904 still fits */
+	ck_assert_ptr_nonnull(pp_arena_alloc(a, 300)); /* 904 still fits */
 	ck_assert_ptr_null(pp_arena_alloc(a, SIZE_MAX));
 }
 END_TEST
@@ -79,7 +82,7 @@ START_TEST(test_protobuf_allocator_uses_the_arena)
 	pp_arena_set_limit(a, 64);
 	pp_arena_protobuf_allocator(a, &al);
 	ck_assert_ptr_nonnull(al.alloc(al.allocator_data, 64));
-	ck_assert_ptr_null(al.alloc(al.allocator_data, 1));   /* the arena's limit holds */
+	ck_assert_ptr_null(al.alloc(al.allocator_data, 1)); /* the arena's limit holds */
 	ck_assert(pp_arena_over_limit(a));
 }
 END_TEST

@@ -12,8 +12,14 @@
 #include "testlib.h"
 #include "testlib_internal.h"
 
-static void profile_free_cb(void *p) { pprof_profile_free(p); }
-static void arena_free_cb(void *a) { pp_arena_free(a); }
+static void profile_free_cb(void *p)
+{
+	pprof_profile_free(p);
+}
+static void arena_free_cb(void *a)
+{
+	pp_arena_free(a);
+}
 
 /* Decodes len bytes; *code and the error text in *msg. */
 static pprof_profile *decode(const void *data, size_t len, int *code, const char **msg)
@@ -86,7 +92,7 @@ END_TEST
 
 START_TEST(test_empty_and_malformed_input)
 {
-	static const uint8_t cut[] = { 0x12, 0x05, 0x01 };   /* a sample of 5 bytes, 1 there */
+	static const uint8_t cut[] = { 0x12, 0x05, 0x01 }; /* a sample of 5 bytes, 1 there */
 	int code = PPROF_OK;
 	const char *msg;
 
@@ -118,7 +124,8 @@ START_TEST(test_text_input_is_quoted)
 {
 	char long_line[120];
 
-	ck_assert_str_eq(decode_err("<html>\r\n<body>"), "not a profile: input is text: \"<html>\"");
+	ck_assert_str_eq(decode_err("<html>\r\n<body>"),
+	                 "not a profile: input is text: \"<html>\"");
 	ck_assert_str_eq(decode_err(" \n\t<say \"hi\"\tthere\n"),
 	                 "not a profile: input is text: \"<say \\\"hi\\\"\\tthere\"");
 	ck_assert_str_eq(decode_err("<caf\xc3\xa9>"),

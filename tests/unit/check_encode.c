@@ -35,7 +35,11 @@ static bool drain_fails(pp_stage *s)
 	return false;
 }
 
-static void stage_free_cb(void *k) { free(((sink *)k)->stage.buf); free(k); }
+static void stage_free_cb(void *k)
+{
+	free(((sink *)k)->stage.buf);
+	free(k);
+}
 
 /* A sink with room for cap bytes. */
 static sink *new_sink(size_t cap, bool (*drain)(pp_stage *))

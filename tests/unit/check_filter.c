@@ -14,9 +14,14 @@
 
 #include "testlib.h"
 
-
-static void filter_free_cb(void *f) { pprof_filter_free(f); }
-static void profile_free_cb(void *p) { pprof_profile_free(p); }
+static void filter_free_cb(void *f)
+{
+	pprof_filter_free(f);
+}
+static void profile_free_cb(void *p)
+{
+	pprof_profile_free(p);
+}
 
 static pprof_filter *filter(void)
 {
@@ -30,7 +35,8 @@ static void set_ok(pprof_filter *f, int option, const char *arg)
 {
 	int rc = pprof_filter_set(f, option, arg);
 
-	ck_assert_msg(rc == PPROF_OK, "set %d '%s': %d (%s)", option, arg, rc, pprof_filter_error(f));
+	ck_assert_msg(rc == PPROF_OK, "set %d '%s': %d (%s)", option, arg, rc,
+	              pprof_filter_error(f));
 }
 
 /* The error text of a set that must fail with PPROF_ERR_ARG. */
@@ -201,8 +207,9 @@ START_TEST(test_sample_without_locations_dropped_by_name_filters)
 	PbProfile *p = pb_inl();
 
 	pb_sample(p, NOLOCS, VALS(16, 160));
-	ck_assert_str_eq(render_stacks(apply(filter(), p)),
-	                 "work;main = 1,10\nhelper;work;main = 2,20\nidle;main = 4,40\n = 16,160\n");
+	ck_assert_str_eq(
+		render_stacks(apply(filter(), p)),
+		"work;main = 1,10\nhelper;work;main = 2,20\nidle;main = 4,40\n = 16,160\n");
 	ck_assert_str_eq(stacks_with(p, PPROF_FILTER_IGNORE, "nothing"),
 	                 "work;main = 1,10\nhelper;work;main = 2,20\nidle;main = 4,40\n");
 }
@@ -214,7 +221,8 @@ START_TEST(test_show_from_cuts_above_the_rootmost_match)
 {
 	ck_assert_str_eq(stacks_with(pb_inl(), PPROF_FILTER_SHOW_FROM, "work"),
 	                 "work = 1,10\nhelper;work = 2,20\n");
-	ck_assert_str_eq(stacks_with(pb_inl(), PPROF_FILTER_SHOW_FROM, "helper"), "helper = 2,20\n");
+	ck_assert_str_eq(stacks_with(pb_inl(), PPROF_FILTER_SHOW_FROM, "helper"),
+	                 "helper = 2,20\n");
 	ck_assert_str_eq(stacks_with(pb_inl(), PPROF_FILTER_SHOW_FROM, "libidle"), "idle = 4,40\n");
 	ck_assert_str_eq(stacks_with(pb_inl(), PPROF_FILTER_SHOW_FROM, "main"),
 	                 "work;main = 1,10\nhelper;work;main = 2,20\nidle;main = 4,40\n");
@@ -248,12 +256,14 @@ START_TEST(test_prune_from_simplifies_names)
 	pb_sample(p, LOCS(6, 3, 1), VALS(2, 2));
 	pb_sample(p, LOCS(6, 4, 1), VALS(4, 4));
 	pb_sample(p, LOCS(6, 5, 1), VALS(8, 8));
-	ck_assert_str_eq(stacks_with(p, PPROF_FILTER_PRUNE_FROM,
-	                             "^(ns::Foo::bar|\\(anonymous namespace\\)::f|Cls::operator\\(\\)|dotted)$"),
-	                 "ns::Foo::bar(int) const;main = 1,1\n"
-	                 "(anonymous namespace)::f(int);main = 2,2\n"
-	                 "Cls::operator()(long);main = 4,4\n"
-	                 ".dotted;main = 8,8\n");
+	ck_assert_str_eq(
+		stacks_with(
+			p, PPROF_FILTER_PRUNE_FROM,
+			"^(ns::Foo::bar|\\(anonymous namespace\\)::f|Cls::operator\\(\\)|dotted)$"),
+		"ns::Foo::bar(int) const;main = 1,1\n"
+		"(anonymous namespace)::f(int);main = 2,2\n"
+		"Cls::operator()(long);main = 4,4\n"
+		".dotted;main = 8,8\n");
 }
 END_TEST
 
@@ -340,7 +350,7 @@ START_TEST(test_tagshow_taghide)
 	set_ok(f, PPROF_FILTER_TAG_HIDE, "^e");
 	u = apply(f, pb_labeled());
 	ck_assert_str_eq(render_samples(u), "1 {worker=w1} = 1,0\n1 {worker=w2} = 2,0\n"
-	                 "1 = 25,0\n");   /* samples left without labels merge */
+	                                    "1 = 25,0\n"); /* samples left without labels merge */
 	ck_assert_uint_eq(pprof_filter_unmatched_count(f), 0);
 }
 END_TEST
@@ -401,7 +411,7 @@ START_TEST(test_sample_type)
 	ck_assert_str_eq(S(u, u->sample_type[0]->type), "space");
 	ck_assert_str_eq(S(u, u->default_sample_type), "space");
 	set_ok(f, PPROF_FILTER_SAMPLE_TYPE, "+0");
-	ck_assert_str_eq(render_samples(apply(f, p)), "1 = 1\n");   /* all-zero: gone */
+	ck_assert_str_eq(render_samples(apply(f, p)), "1 = 1\n"); /* all-zero: gone */
 	set_ok(f, PPROF_FILTER_SAMPLE_TYPE, "x");
 	ck_assert_str_eq(apply_err(f, p, PPROF_ERR_DATA),
 	                 "no sample type 'x'; there are 2: objects space");
@@ -434,7 +444,8 @@ START_TEST(test_scale_rounds_to_nearest)
 	ck_assert_str_eq(render_stacks(apply(f, pb_small(3, 1))),
 	                 "work;main = -2,-15\nidle;main = -1,-5\n");
 	ck_assert_int_eq(pprof_filter_set_scale(f, 0.1), PPROF_OK);
-	ck_assert_str_eq(render_stacks(apply(f, pb_small(3, 1))), "work;main = 0,3\nidle;main = 0,1\n");
+	ck_assert_str_eq(render_stacks(apply(f, pb_small(3, 1))),
+	                 "work;main = 0,3\nidle;main = 0,1\n");
 	ck_assert_int_eq(pprof_filter_set_scale(f, 0.01), PPROF_OK);
 	ck_assert_str_eq(render_stacks(apply(f, pb_small(3, 1))), "");
 	ck_assert_int_eq(pprof_filter_set_scale(f, 4.0), PPROF_OK);
@@ -458,7 +469,7 @@ START_TEST(test_drop_labels_and_addresses)
 	pprof_filter_set_flags(f, PPROF_FILTER_DROP_ADDRESSES);
 	u = apply(f, pb_inl());
 	ck_assert_str_eq(render_locations(u), "1 m0 0x0 [1:20]\n2 m0 0x0 [2:10]\n"
-	                 "3 m0 0x0 [3:30,1:21]\n4 m0 0x0 [4:40]\n");
+	                                      "3 m0 0x0 [3:30,1:21]\n4 m0 0x0 [4:40]\n");
 }
 END_TEST
 
@@ -495,7 +506,7 @@ START_TEST(test_failed_set_keeps_the_option)
 	set_err(f, PPROF_FILTER_FOCUS, "(");
 	set_ok(f, PPROF_FILTER_TAG_FOCUS, "endpoint=/a");
 	set_err(f, PPROF_FILTER_TAG_FOCUS, "2kb:1kb");
-	ck_assert_str_eq(render_stacks(apply(f, pb_inl())), "");   /* both still on */
+	ck_assert_str_eq(render_stacks(apply(f, pb_inl())), ""); /* both still on */
 	set_ok(f, PPROF_FILTER_TAG_FOCUS, "");
 	ck_assert_str_eq(render_stacks(apply(f, pb_inl())),
 	                 "work;main = 1,10\nhelper;work;main = 2,20\n");
@@ -507,12 +518,12 @@ END_TEST
 
 START_TEST(test_unmatched_in_pprofs_order)
 {
-	static const int options[] = {
-		PPROF_FILTER_PRUNE_FROM, PPROF_FILTER_TAG_HIDE, PPROF_FILTER_TAG_SHOW,
-		PPROF_FILTER_TAG_IGNORE, PPROF_FILTER_TAG_FOCUS, PPROF_FILTER_SHOW_FROM,
-		PPROF_FILTER_SHOW, PPROF_FILTER_HIDE, PPROF_FILTER_IGNORE, PPROF_FILTER_FOCUS,
-		PPROF_FILTER_RENAME
-	};
+	static const int options[] = { PPROF_FILTER_PRUNE_FROM, PPROF_FILTER_TAG_HIDE,
+		                       PPROF_FILTER_TAG_SHOW,   PPROF_FILTER_TAG_IGNORE,
+		                       PPROF_FILTER_TAG_FOCUS,  PPROF_FILTER_SHOW_FROM,
+		                       PPROF_FILTER_SHOW,       PPROF_FILTER_HIDE,
+		                       PPROF_FILTER_IGNORE,     PPROF_FILTER_FOCUS,
+		                       PPROF_FILTER_RENAME };
 	pprof_filter *f = filter();
 	const char *arg;
 	int option;
@@ -560,9 +571,11 @@ START_TEST(test_filter_a_merged_profile)
 	set_ok(f, PPROF_FILTER_TAG_HIDE, "end");
 	set_ok(f, PPROF_FILTER_HIDE, "work");
 	u = apply_pp(f, merged);
-	ck_assert_str_eq(render_stacks(u), "main {worker=w1} = 25,0\nmain {worker=w2} = 2,0\n"
-	                 "main {bytes=2048:bytes} = 3,0\nmain {request=100,size=5:kb} = 4,0\n"
-	                 "main {lat=10:ms} = 5,0\nmain {mixed=5:ms} = 6,0\nmain {mixed=2:s} = 7,0\n");
+	ck_assert_str_eq(
+		render_stacks(u),
+		"main {worker=w1} = 25,0\nmain {worker=w2} = 2,0\n"
+		"main {bytes=2048:bytes} = 3,0\nmain {request=100,size=5:kb} = 4,0\n"
+		"main {lat=10:ms} = 5,0\nmain {mixed=5:ms} = 6,0\nmain {mixed=2:s} = 7,0\n");
 }
 END_TEST
 

@@ -18,7 +18,10 @@ static bool key_eq(const void *ctx, uint32_t idx)
 	return keys[idx] == *(const uint64_t *)ctx;
 }
 
-static void htab_free_cb(void *t) { pp_htab_free(t); }
+static void htab_free_cb(void *t)
+{
+	pp_htab_free(t);
+}
 
 START_TEST(test_finds_every_item_after_growth)
 {
@@ -69,8 +72,8 @@ START_TEST(test_hash_bytes_depends_on_every_byte_and_length)
 	const char a[] = "abcdefghijk", b[] = "abcdefghijK";
 
 	ck_assert_uint_eq(pp_hash_bytes(1, a, 11), pp_hash_bytes(1, a, 11));
-	ck_assert_uint_ne(pp_hash_bytes(1, a, 11), pp_hash_bytes(1, b, 11));   /* tail byte */
-	ck_assert_uint_ne(pp_hash_bytes(1, a, 11), pp_hash_bytes(2, a, 11));   /* seed */
+	ck_assert_uint_ne(pp_hash_bytes(1, a, 11), pp_hash_bytes(1, b, 11)); /* tail byte */
+	ck_assert_uint_ne(pp_hash_bytes(1, a, 11), pp_hash_bytes(2, a, 11)); /* seed */
 	/* "a" and "a\0" differ only in length. */
 	ck_assert_uint_ne(pp_hash_bytes(1, "a", 1), pp_hash_bytes(1, "a\0", 2));
 }

@@ -12,9 +12,14 @@
 
 #include "testlib.h"
 
-
-static void edits_free_cb(void *e) { pprof_label_edits_free(e); }
-static void profile_free_cb(void *p) { pprof_profile_free(p); }
+static void edits_free_cb(void *e)
+{
+	pprof_label_edits_free(e);
+}
+static void profile_free_cb(void *p)
+{
+	pprof_profile_free(p);
+}
 
 static pprof_label_edits *edits(void)
 {
@@ -25,10 +30,11 @@ static pprof_label_edits *edits(void)
 }
 
 /* Asserts that an edit was accepted. */
-#define OK(call) do { \
-	int rc_ = (call); \
-	ck_assert_msg(rc_ == PPROF_OK, "%s: %d", #call, rc_); \
-} while (0)
+#define OK(call)                                                      \
+	do {                                                          \
+		int rc_ = (call);                                     \
+		ck_assert_msg(rc_ == PPROF_OK, "%s: %d", #call, rc_); \
+	} while (0)
 
 /* The profile p gives after the edits, written and read back. */
 static PbProfile *apply(pprof_label_edits *e, pprof_profile *p)
@@ -66,7 +72,7 @@ static PbProfile *four(void)
 	PbProfile *p = pb_small(1, 1);
 	PbSample *s1 = p->sample[0], *s2, *s3, *s4;
 
-	p->sample[1]->location_id[0] = 2;   /* main;work too */
+	p->sample[1]->location_id[0] = 2; /* main;work too */
 	s2 = p->sample[1];
 	s3 = pb_sample(p, LOCS(2, 1), VALS(1, 10));
 	s4 = pb_sample(p, LOCS(2, 1), VALS(1, 10));
@@ -85,14 +91,13 @@ START_TEST(test_set_replaces_string_values)
 	pprof_label_edits *e = edits();
 	PbProfile *p = four();
 
-	pb_label(p, p->sample[0], "host", "a2");   /* host=[a a2] */
+	pb_label(p, p->sample[0], "host", "a2"); /* host=[a a2] */
 	OK(pprof_label_edits_set(e, "host", "web-1"));
 	/* Every sample has host=web-1 alone; numeric labels stay. The samples
 	 * without bytes became equal and were merged (pprof's SetLabel). */
-	ck_assert_str_eq(tagged(e, p),
-	                 "1,2 {host=web-1,bytes=64:bytes} = 1,10\n"
-	                 "1,2 {host=web-1} = 2,20\n"
-	                 "1,2 {host=web-1,bytes=8} = 1,10\n");
+	ck_assert_str_eq(tagged(e, p), "1,2 {host=web-1,bytes=64:bytes} = 1,10\n"
+	                               "1,2 {host=web-1} = 2,20\n"
+	                               "1,2 {host=web-1,bytes=8} = 1,10\n");
 }
 END_TEST
 
@@ -101,11 +106,10 @@ START_TEST(test_set_keeps_numeric_of_same_key)
 	pprof_label_edits *e = edits();
 
 	OK(pprof_label_edits_set(e, "bytes", "big"));
-	ck_assert_str_eq(tagged(e, four()),
-	                 "1,2 {bytes=big,host=a,bytes=64:bytes} = 1,10\n"
-	                 "1,2 {bytes=big,host=b} = 1,10\n"
-	                 "1,2 {bytes=big} = 1,10\n"
-	                 "1,2 {bytes=big,bytes=8} = 1,10\n");
+	ck_assert_str_eq(tagged(e, four()), "1,2 {bytes=big,host=a,bytes=64:bytes} = 1,10\n"
+	                                    "1,2 {bytes=big,host=b} = 1,10\n"
+	                                    "1,2 {bytes=big} = 1,10\n"
+	                                    "1,2 {bytes=big,bytes=8} = 1,10\n");
 }
 END_TEST
 
@@ -115,10 +119,9 @@ START_TEST(test_add_appends_unless_present)
 
 	OK(pprof_label_edits_add(e, "host", "b"));
 	OK(pprof_label_edits_add(e, "host", "c"));
-	ck_assert_str_eq(tagged(e, four()),
-	                 "1,2 {host=a,host=b,host=c,bytes=64:bytes} = 1,10\n"
-	                 "1,2 {host=b,host=c} = 2,20\n"
-	                 "1,2 {host=b,host=c,bytes=8} = 1,10\n");
+	ck_assert_str_eq(tagged(e, four()), "1,2 {host=a,host=b,host=c,bytes=64:bytes} = 1,10\n"
+	                                    "1,2 {host=b,host=c} = 2,20\n"
+	                                    "1,2 {host=b,host=c,bytes=8} = 1,10\n");
 }
 END_TEST
 
@@ -129,11 +132,10 @@ START_TEST(test_set_if_missing)
 	/* host: only the samples without one; bytes: a numeric label counts. */
 	OK(pprof_label_edits_set_if_missing(e, "host", "none"));
 	OK(pprof_label_edits_set_if_missing(e, "bytes", "none"));
-	ck_assert_str_eq(tagged(e, four()),
-	                 "1,2 {host=a,bytes=64:bytes} = 1,10\n"
-	                 "1,2 {bytes=none,host=b} = 1,10\n"
-	                 "1,2 {bytes=none,host=none} = 1,10\n"
-	                 "1,2 {host=none,bytes=8} = 1,10\n");
+	ck_assert_str_eq(tagged(e, four()), "1,2 {host=a,bytes=64:bytes} = 1,10\n"
+	                                    "1,2 {bytes=none,host=b} = 1,10\n"
+	                                    "1,2 {bytes=none,host=none} = 1,10\n"
+	                                    "1,2 {host=none,bytes=8} = 1,10\n");
 }
 END_TEST
 
@@ -173,10 +175,9 @@ START_TEST(test_delete_string_and_numeric)
 	pb_label(p, p->sample[3], "bytes", "str");
 	OK(pprof_label_edits_delete(e, "bytes"));
 	OK(pprof_label_edits_delete(e, "absent"));
-	ck_assert_str_eq(tagged(e, p),
-	                 "1,2 {host=a} = 1,10\n"
-	                 "1,2 {host=b} = 1,10\n"
-	                 "1,2 = 2,20\n");
+	ck_assert_str_eq(tagged(e, p), "1,2 {host=a} = 1,10\n"
+	                               "1,2 {host=b} = 1,10\n"
+	                               "1,2 = 2,20\n");
 }
 END_TEST
 
@@ -192,11 +193,10 @@ START_TEST(test_rename_per_kind)
 	/* Sample 1: its numeric bytes become size; the string size=1 is of the
 	 * other kind and stays. Sample 2 has no bytes: its size stays. Sample 4:
 	 * bytes=8 becomes size=8. */
-	ck_assert_str_eq(tagged(e, p),
-	                 "1,2 {host=a,size=1,size=64:bytes} = 1,10\n"
-	                 "1,2 {host=b,size=9:bytes} = 1,10\n"
-	                 "1,2 = 1,10\n"
-	                 "1,2 {size=8} = 1,10\n");
+	ck_assert_str_eq(tagged(e, p), "1,2 {host=a,size=1,size=64:bytes} = 1,10\n"
+	                               "1,2 {host=b,size=9:bytes} = 1,10\n"
+	                               "1,2 = 1,10\n"
+	                               "1,2 {size=8} = 1,10\n");
 }
 END_TEST
 
@@ -212,9 +212,8 @@ START_TEST(test_rename_replaces_same_kind)
 	pb_label(p, p->sample[1], "new", "z");
 	OK(pprof_label_edits_rename(e, "old", "new"));
 	OK(pprof_label_edits_rename(e, "same", "same"));
-	ck_assert_str_eq(tagged(e, p),
-	                 "1,2 {new=x,new=y,new=5} = 1,10\n"
-	                 "3,2 {new=z} = 2,20\n");
+	ck_assert_str_eq(tagged(e, p), "1,2 {new=x,new=y,new=5} = 1,10\n"
+	                               "3,2 {new=z} = 2,20\n");
 }
 END_TEST
 
@@ -226,10 +225,9 @@ START_TEST(test_keep)
 	pb_label(p, p->sample[0], "other", "o");
 	pb_numlabel(p, p->sample[1], "n", 1, NULL);
 	OK(pprof_label_edits_keep(e, (const char *[]){ "bytes", "nothing" }, 2));
-	ck_assert_str_eq(tagged(e, p),
-	                 "1,2 {bytes=64:bytes} = 1,10\n"
-	                 "1,2 = 2,20\n"
-	                 "1,2 {bytes=8} = 1,10\n");
+	ck_assert_str_eq(tagged(e, p), "1,2 {bytes=64:bytes} = 1,10\n"
+	                               "1,2 = 2,20\n"
+	                               "1,2 {bytes=8} = 1,10\n");
 }
 END_TEST
 
@@ -278,16 +276,16 @@ START_TEST(test_equal_samples_merged_in_first_seen_order)
 	pb_loc(p, 1, 1, 10);
 	pb_loc(p, 2, 2, 20);
 	for (i = 0; i < 4; i++) {
-		PbSample *s = pb_sample(p, LOCS(2, 1), VALS((int64_t)i + 1, 100 * ((int64_t)i + 1)));
+		PbSample *s =
+			pb_sample(p, LOCS(2, 1), VALS((int64_t)i + 1, 100 * ((int64_t)i + 1)));
 		pb_label(p, s, "worker", workers[i]);
 		pb_label(p, s, "host", i == 1 ? "b" : "a");
 	}
 	pb_sample(p, LOCS(1), VALS(7, 70));
 	OK(pprof_label_edits_delete(e, "worker"));
-	ck_assert_str_eq(tagged(e, p),
-	                 "1,2 {host=a} = 8,800\n"
-	                 "1,2 {host=b} = 2,200\n"
-	                 "2 = 7,70\n");
+	ck_assert_str_eq(tagged(e, p), "1,2 {host=a} = 8,800\n"
+	                               "1,2 {host=b} = 2,200\n"
+	                               "2 = 7,70\n");
 }
 END_TEST
 
@@ -313,7 +311,7 @@ START_TEST(test_refused_arguments)
 	ck_assert_str_eq(pprof_label_edits_error(e), "empty key");
 	ck_assert_int_eq(pprof_label_edits_set(e, "pprof::base", "false"), PPROF_ERR_ARG);
 	ck_assert_str_eq(pprof_label_edits_error(e), "key 'pprof::base' is reserved: keys "
-	                 "starting with pprof:: are pprof's own");
+	                                             "starting with pprof:: are pprof's own");
 	ck_assert_int_eq(pprof_label_edits_add(e, "pprof::x", "v"), PPROF_ERR_ARG);
 	ck_assert_int_eq(pprof_label_edits_set_if_missing(e, "pprof::", "v"), PPROF_ERR_ARG);
 	ck_assert_int_eq(pprof_label_edits_num(e, "pprof::n", 1, NULL), PPROF_ERR_ARG);
@@ -327,13 +325,13 @@ START_TEST(test_refused_arguments)
 	                 PPROF_ERR_ARG);
 	ck_assert_int_eq(pprof_label_edits_set(e, "k", ""), PPROF_ERR_ARG);
 	ck_assert_str_eq(pprof_label_edits_error(e), "empty value for key 'k': pprof reads a "
-	                 "label with an empty value as no label");
+	                                             "label with an empty value as no label");
 	ck_assert_int_eq(pprof_label_edits_add(e, "k", ""), PPROF_ERR_ARG);
 	ck_assert_int_eq(pprof_label_edits_set_if_missing(e, "k", ""), PPROF_ERR_ARG);
 	ck_assert_int_eq(pprof_label_edits_num(e, "k", 0, NULL), PPROF_ERR_ARG);
 	ck_assert_int_eq(pprof_label_edits_num(e, "k", 0, ""), PPROF_ERR_ARG);
 	ck_assert_str_eq(pprof_label_edits_error(e), "numeric label 'k' of 0 needs a unit: "
-	                 "pprof reads 0 without a unit as no label");
+	                                             "pprof reads 0 without a unit as no label");
 	ck_assert_int_eq(pprof_label_edits_comment(e, ""), PPROF_ERR_ARG);
 	ck_assert_str_eq(pprof_label_edits_error(e), "empty comment");
 	/* Nothing refused was added; pprof:: inside a key is no prefix. */
@@ -348,8 +346,7 @@ END_TEST
 /* Appends s to the string table even if it is there already. */
 static int64_t dup_str(PbProfile *p, const char *s)
 {
-	ProtobufCBinaryData *t = realloc(p->string_table,
-	                                 (p->n_string_table + 1) * sizeof(*t));
+	ProtobufCBinaryData *t = realloc(p->string_table, (p->n_string_table + 1) * sizeof(*t));
 
 	ck_assert_ptr_nonnull(t);
 	t[p->n_string_table].len = strlen(s);

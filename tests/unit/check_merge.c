@@ -12,8 +12,14 @@
 
 #include "testlib.h"
 
-static void merger_free_cb(void *m) { pprof_merger_free(m); }
-static void profile_free_cb(void *p) { pprof_profile_free(p); }
+static void merger_free_cb(void *m)
+{
+	pprof_merger_free(m);
+}
+static void profile_free_cb(void *p)
+{
+	pprof_profile_free(p);
+}
 
 static pprof_merger *merger(void)
 {
@@ -55,8 +61,7 @@ static bool buf_eq(const buf *a, const buf *b)
 
 static void assert_same_bytes(const buf *a, const buf *b)
 {
-	ck_assert_msg(buf_eq(a, b),
-	              "outputs differ (%zu and %zu bytes)", a->len, b->len);
+	ck_assert_msg(buf_eq(a, b), "outputs differ (%zu and %zu bytes)", a->len, b->len);
 }
 
 /* ---- compatibility ---------------------------------------------------- */
@@ -69,7 +74,8 @@ START_TEST(test_incompatible_sample_types)
 	other_type->sample_type[1]->type = pb_str(other_type, "wall");
 	add_ok(m, load(pb_small(1, 2)), 0);
 	ck_assert_int_eq(pprof_merger_add(m, load(other_type), 0), PPROF_ERR_MISMATCH);
-	ck_assert_str_eq(pprof_merger_error(m), "incompatible sample types "
+	ck_assert_str_eq(pprof_merger_error(m),
+	                 "incompatible sample types "
 	                 "[samples/count,cpu/nanoseconds] and [samples/count,wall/nanoseconds]");
 
 	/* Fewer sample types. */
@@ -151,8 +157,8 @@ static pprof_profile *with_header(int64_t duration, int64_t period, int64_t time
 
 START_TEST(test_header_duration_summed_period_max)
 {
-	pprof_profile *out = MERGE(with_header(10, 5, 0), with_header(20, 7, 0),
-	                           with_header(5, 6, 0));
+	pprof_profile *out =
+		MERGE(with_header(10, 5, 0), with_header(20, 7, 0), with_header(5, 6, 0));
 
 	ck_assert_int_eq(pprof_profile_duration_nanos(out), 35);
 	ck_assert_int_eq(pprof_profile_period(out), 7);
@@ -173,14 +179,15 @@ END_TEST
 
 START_TEST(test_header_time_earliest_nonzero)
 {
-	ck_assert_int_eq(pprof_profile_time_nanos(MERGE(with_header(0, 1, 0),
-	                                                with_header(0, 1, 300),
-	                                                with_header(0, 1, 200),
-	                                                with_header(0, 1, 0))), 200);
-	ck_assert_int_eq(pprof_profile_time_nanos(MERGE(with_header(0, 1, 200),
-	                                                with_header(0, 1, 300))), 200);
-	ck_assert_int_eq(pprof_profile_time_nanos(MERGE(with_header(0, 1, 0),
-	                                                with_header(0, 1, 0))), 0);
+	ck_assert_int_eq(
+		pprof_profile_time_nanos(MERGE(with_header(0, 1, 0), with_header(0, 1, 300),
+	                                       with_header(0, 1, 200), with_header(0, 1, 0))),
+		200);
+	ck_assert_int_eq(
+		pprof_profile_time_nanos(MERGE(with_header(0, 1, 200), with_header(0, 1, 300))),
+		200);
+	ck_assert_int_eq(
+		pprof_profile_time_nanos(MERGE(with_header(0, 1, 0), with_header(0, 1, 0))), 0);
 }
 END_TEST
 
@@ -204,8 +211,8 @@ START_TEST(test_header_comments_union_in_order)
 }
 END_TEST
 
-static pprof_profile *with_strings(const char *default_type, const char *doc_url,
-                                   const char *drop, const char *keep)
+static pprof_profile *with_strings(const char *default_type, const char *doc_url, const char *drop,
+                                   const char *keep)
 {
 	PbProfile *p = pb_small(1, 1);
 
@@ -233,7 +240,7 @@ START_TEST(test_header_frames_from_first)
 	PbProfile *u = dump(MERGE(with_strings(NULL, NULL, NULL, "keep1"),
 	                          with_strings(NULL, NULL, "drop2", "keep2")));
 
-	ck_assert_str_eq(S(u, u->drop_frames), "");   /* the first's, though empty */
+	ck_assert_str_eq(S(u, u->drop_frames), ""); /* the first's, though empty */
 	ck_assert_str_eq(S(u, u->keep_frames), "keep1");
 	ck_assert_uint_eq(u->n_sample_type, 2);
 	ck_assert_str_eq(S(u, u->sample_type[1]->type), "cpu");
@@ -263,12 +270,11 @@ START_TEST(test_function_key)
 		pb_sample(b, LOCS(10 + i), VALS(1, 10));
 	}
 	u = dump(MERGE(load(a), load(b)));
-	ck_assert_str_eq(render_functions(u),
-	                 "1 f/f_sys/f.go/10\n"
-	                 "2 g/f_sys/f.go/10\n"
-	                 "3 f/g_sys/f.go/10\n"
-	                 "4 f/f_sys/g.go/10\n"
-	                 "5 f/f_sys/f.go/11\n");
+	ck_assert_str_eq(render_functions(u), "1 f/f_sys/f.go/10\n"
+	                                      "2 g/f_sys/f.go/10\n"
+	                                      "3 f/g_sys/f.go/10\n"
+	                                      "4 f/f_sys/g.go/10\n"
+	                                      "5 f/f_sys/f.go/11\n");
 	ck_assert_str_eq(render_samples(u), "1 = 2,20\n2 = 1,10\n3 = 1,10\n4 = 1,10\n5 = 1,10\n");
 }
 END_TEST
@@ -298,9 +304,8 @@ START_TEST(test_mapping_size_rounded_to_4k)
 	                          load(mapped(0x400000, 0x400001, 0, "/bin/app", NULL, 0x400100)),
 	                          load(mapped(0x400000, 0x401001, 0, "/bin/app", NULL, 0x400100))));
 
-	ck_assert_str_eq(render_mappings(u),
-	                 "1 0x400000-0x401000+0 /bin/app \n"
-	                 "2 0x400000-0x401001+0 /bin/app \n");
+	ck_assert_str_eq(render_mappings(u), "1 0x400000-0x401000+0 /bin/app \n"
+	                                     "2 0x400000-0x401001+0 /bin/app \n");
 	ck_assert_str_eq(render_locations(u), "1 m1 0x400100 [1:10]\n2 m2 0x400100 [1:10]\n");
 	ck_assert_str_eq(render_samples(u), "1 = 3,30\n2 = 1,10\n");
 }
@@ -308,9 +313,9 @@ END_TEST
 
 START_TEST(test_mapping_file_offset_in_key)
 {
-	PbProfile *u = dump(MERGE(load(mapped(0x400000, 0x401000, 0, "/bin/app", NULL, 0x400100)),
-	                          load(mapped(0x400000, 0x401000, 0x1000, "/bin/app", NULL,
-	                                      0x400100))));
+	PbProfile *u =
+		dump(MERGE(load(mapped(0x400000, 0x401000, 0, "/bin/app", NULL, 0x400100)),
+	                   load(mapped(0x400000, 0x401000, 0x1000, "/bin/app", NULL, 0x400100))));
 
 	ck_assert_uint_eq(u->n_mapping, 2);
 	ck_assert_uint_eq(u->n_sample, 2);
@@ -325,9 +330,8 @@ START_TEST(test_mapping_build_id_preferred_over_file)
 	                          load(mapped(0x500000, 0x501000, 0, "/other", "b1", 0x500100)),
 	                          load(mapped(0x400000, 0x401000, 0, "/a", "b2", 0x400100))));
 
-	ck_assert_str_eq(render_mappings(u),
-	                 "1 0x400000-0x401000+0 /a b1\n"
-	                 "2 0x400000-0x401000+0 /a b2\n");
+	ck_assert_str_eq(render_mappings(u), "1 0x400000-0x401000+0 /a b1\n"
+	                                     "2 0x400000-0x401000+0 /a b2\n");
 	ck_assert_str_eq(render_samples(u), "1 = 2,20\n2 = 1,10\n");
 }
 END_TEST
@@ -340,9 +344,8 @@ START_TEST(test_mapping_without_file_or_build_id_shared)
 	                          load(mapped(0x5000, 0x6000, 0, NULL, NULL, 0x5010)),
 	                          load(mapped(0x1000, 0x2000, 0, "named", NULL, 0x1010))));
 
-	ck_assert_str_eq(render_mappings(u),
-	                 "1 0x1000-0x2000+0  \n"
-	                 "2 0x1000-0x2000+0 named \n");
+	ck_assert_str_eq(render_mappings(u), "1 0x1000-0x2000+0  \n"
+	                                     "2 0x1000-0x2000+0 named \n");
 	ck_assert_str_eq(render_locations(u), "1 m1 0x1010 [1:10]\n2 m2 0x1010 [1:10]\n");
 	ck_assert_str_eq(render_samples(u), "1 = 2,20\n2 = 1,10\n");
 }
@@ -368,9 +371,8 @@ START_TEST(test_first_mapping_stays_first)
 	pb_sample(b, LOCS(1), VALS(1, 10));
 
 	PbProfile *u = dump(MERGE(load(a), load(b)));
-	ck_assert_str_eq(render_mappings(u),
-	                 "1 0x400000-0x500000+0 /bin/app \n"
-	                 "2 0x7f0000-0x7f1000+0 libc.so \n");
+	ck_assert_str_eq(render_mappings(u), "1 0x400000-0x500000+0 /bin/app \n"
+	                                     "2 0x7f0000-0x7f1000+0 libc.so \n");
 	ck_assert_str_eq(render_locations(u), "1 m2 0x7f0010 [1:1]\n");
 	ck_assert_str_eq(render_samples(u), "1 = 2,20\n");
 }
@@ -389,9 +391,8 @@ START_TEST(test_first_mapping_from_first_profile_with_mappings)
 	pb_sample(b, LOCS(1), VALS(1, 10));
 
 	PbProfile *u = dump(MERGE(load(pb_small(1, 1)), load(b)));
-	ck_assert_str_eq(render_mappings(u),
-	                 "1 0x400000-0x500000+0 /bin/app \n"
-	                 "2 0x7f0000-0x7f1000+0 libc.so \n");
+	ck_assert_str_eq(render_mappings(u), "1 0x400000-0x500000+0 /bin/app \n"
+	                                     "2 0x7f0000-0x7f1000+0 libc.so \n");
 }
 END_TEST
 
@@ -432,31 +433,30 @@ START_TEST(test_location_key_lines_and_folded)
 	pb_mapping(b, 1, 0x400000, 0x500000, 0, "/bin/app", NULL);
 	pb_fn(b, 1, "main");
 	pb_fn(b, 2, "inlined");
-	pb_line(pb_location(b, 1, 1, 0x401000), 1, 10);       /* the same as a's */
-	pb_line(pb_location(b, 2, 1, 0x401000), 1, 11);       /* other line */
-	pb_line(pb_location(b, 3, 1, 0x401000), 2, 10);       /* other function */
-	l = pb_location(b, 4, 1, 0x401000);                   /* an inlined frame more */
+	pb_line(pb_location(b, 1, 1, 0x401000), 1, 10); /* the same as a's */
+	pb_line(pb_location(b, 2, 1, 0x401000), 1, 11); /* other line */
+	pb_line(pb_location(b, 3, 1, 0x401000), 2, 10); /* other function */
+	l = pb_location(b, 4, 1, 0x401000);             /* an inlined frame more */
 	pb_line(l, 2, 5);
 	pb_line(l, 1, 10);
-	l = pb_location(b, 5, 1, 0x401000);                   /* other column */
+	l = pb_location(b, 5, 1, 0x401000); /* other column */
 	pb_line(l, 1, 10);
 	l->line[0]->column = 3;
 	pb_line(pb_location(b, 6, 1, 0x401000), 1, 10)->is_folded = 1;
-	pb_line(pb_location(b, 7, 1, 0x401004), 1, 10);       /* other address */
+	pb_line(pb_location(b, 7, 1, 0x401004), 1, 10); /* other address */
 	for (i = 1; i <= 7; i++)
 		pb_sample(b, LOCS(i), VALS(1, 10));
 
 	PbProfile *u = dump(MERGE(load(a), load(b)));
-	ck_assert_str_eq(render_locations(u),
-	                 "1 m1 0x401000 [1:10]\n"
-	                 "2 m1 0x401000 [1:11]\n"
-	                 "3 m1 0x401000 [2:10]\n"
-	                 "4 m1 0x401000 [2:5,1:10]\n"
-	                 "5 m1 0x401000 [1:10:3]\n"
-	                 "6 m1 0x401000 [1:10] folded\n"
-	                 "7 m1 0x401004 [1:10]\n");
+	ck_assert_str_eq(render_locations(u), "1 m1 0x401000 [1:10]\n"
+	                                      "2 m1 0x401000 [1:11]\n"
+	                                      "3 m1 0x401000 [2:10]\n"
+	                                      "4 m1 0x401000 [2:5,1:10]\n"
+	                                      "5 m1 0x401000 [1:10:3]\n"
+	                                      "6 m1 0x401000 [1:10] folded\n"
+	                                      "7 m1 0x401004 [1:10]\n");
 	ck_assert_str_eq(render_samples(u), "1 = 2,20\n2 = 1,10\n3 = 1,10\n4 = 1,10\n"
-	                 "5 = 1,10\n6 = 1,10\n7 = 1,10\n");
+	                                    "5 = 1,10\n6 = 1,10\n7 = 1,10\n");
 }
 END_TEST
 
@@ -509,12 +509,12 @@ START_TEST(test_sample_labels_distinguish)
 	for (i = 0; i < 7; i++)
 		ps[i] = one_sample();
 	pb_label(ps[0], ps[0]->sample[0], "k", "v");
-	pb_label(ps[1], ps[1]->sample[0], "k", "w");                /* other value */
+	pb_label(ps[1], ps[1]->sample[0], "k", "w"); /* other value */
 	/* ps[2]: no labels */
 	pb_numlabel(ps[3], ps[3]->sample[0], "n", 5, "bytes");
-	pb_numlabel(ps[4], ps[4]->sample[0], "n", 5, "kilobytes");  /* other unit */
-	pb_numlabel(ps[5], ps[5]->sample[0], "n", 6, "bytes");      /* other number */
-	pb_numlabel(ps[6], ps[6]->sample[0], "n", 5, NULL);         /* no unit */
+	pb_numlabel(ps[4], ps[4]->sample[0], "n", 5, "kilobytes"); /* other unit */
+	pb_numlabel(ps[5], ps[5]->sample[0], "n", 6, "bytes");     /* other number */
+	pb_numlabel(ps[6], ps[6]->sample[0], "n", 5, NULL);        /* no unit */
 	for (i = 0; i < 7; i++)
 		loaded[i] = load(ps[i]);
 	ck_assert_str_eq(render_samples(dump(merge(7, loaded, NULL))),
@@ -534,8 +534,7 @@ START_TEST(test_sample_stack_order_matters)
 
 	b->sample[0]->location_id[0] = 1;
 	b->sample[0]->location_id[1] = 2;
-	ck_assert_str_eq(render_samples(dump(MERGE(load(a), load(b)))),
-	                 "1,2 = 1,10\n2,1 = 1,10\n");
+	ck_assert_str_eq(render_samples(dump(MERGE(load(a), load(b)))), "1,2 = 1,10\n2,1 = 1,10\n");
 }
 END_TEST
 
@@ -563,9 +562,8 @@ START_TEST(test_sample_repeated_key_keeps_value_order)
 	pb_label(a, a->sample[0], "k", "a");
 	pb_label(b, b->sample[0], "k", "a");
 	pb_label(b, b->sample[0], "k", "b");
-	ck_assert_str_eq(render_samples(dump(MERGE(load(a), load(b)))),
-	                 "1,2 {j=x,k=b,k=a} = 1,10\n"
-	                 "1,2 {k=a,k=b} = 1,10\n");
+	ck_assert_str_eq(render_samples(dump(MERGE(load(a), load(b)))), "1,2 {j=x,k=b,k=a} = 1,10\n"
+	                                                                "1,2 {k=a,k=b} = 1,10\n");
 }
 END_TEST
 
@@ -603,8 +601,8 @@ START_TEST(test_subtract_cancels_and_compacts)
 {
 	/* a - b: the work stack cancels out; what only it used goes, and the
 	 * ids left are dense from 1. */
-	pprof_profile *out = merge_with(load(pb_small(3, 4)), load(pb_small(3, 1)),
-	                                PPROF_MERGE_SUBTRACT);
+	pprof_profile *out =
+		merge_with(load(pb_small(3, 4)), load(pb_small(3, 1)), PPROF_MERGE_SUBTRACT);
 	PbProfile *u = dump(out);
 
 	ck_assert_str_eq(render_samples(u), "1,2 = 3,30\n");
@@ -616,8 +614,8 @@ END_TEST
 
 START_TEST(test_subtract_goes_negative)
 {
-	PbProfile *u = dump(merge_with(load(pb_small(3, 4)), load(pb_small(5, 4)),
-	                               PPROF_MERGE_SUBTRACT));
+	PbProfile *u =
+		dump(merge_with(load(pb_small(3, 4)), load(pb_small(5, 4)), PPROF_MERGE_SUBTRACT));
 
 	ck_assert_str_eq(render_stacks(u), "work;main = -2,-20\n");
 }
@@ -641,14 +639,13 @@ START_TEST(test_mark_base_labels_samples)
 	PbProfile *b = pb_small(1, 1);
 	PbProfile *u;
 
-	pb_label(b, b->sample[1], "pprof::base", "false");   /* replaced */
+	pb_label(b, b->sample[1], "pprof::base", "false"); /* replaced */
 	pb_label(b, b->sample[1], "zone", "eu");
 	u = dump(merge_with(load(pb_small(2, 2)), load(b), PPROF_MERGE_MARK_BASE));
-	ck_assert_str_eq(render_stacks(u),
-	                 "work;main = 2,20\n"
-	                 "idle;main = 2,20\n"
-	                 "work;main {pprof::base=true} = 1,10\n"
-	                 "idle;main {pprof::base=true,zone=eu} = 1,10\n");
+	ck_assert_str_eq(render_stacks(u), "work;main = 2,20\n"
+	                                   "idle;main = 2,20\n"
+	                                   "work;main {pprof::base=true} = 1,10\n"
+	                                   "idle;main {pprof::base=true,zone=eu} = 1,10\n");
 }
 END_TEST
 
@@ -658,11 +655,10 @@ START_TEST(test_diff_base_subtract_and_mark)
 	                               PPROF_MERGE_SUBTRACT | PPROF_MERGE_MARK_BASE));
 
 	/* Marked, base samples do not cancel the others. */
-	ck_assert_str_eq(render_stacks(u),
-	                 "work;main = 2,20\n"
-	                 "idle;main = 2,20\n"
-	                 "work;main {pprof::base=true} = -2,-20\n"
-	                 "idle;main {pprof::base=true} = -1,-10\n");
+	ck_assert_str_eq(render_stacks(u), "work;main = 2,20\n"
+	                                   "idle;main = 2,20\n"
+	                                   "work;main {pprof::base=true} = -2,-20\n"
+	                                   "idle;main {pprof::base=true} = -1,-10\n");
 }
 END_TEST
 
@@ -684,14 +680,12 @@ START_TEST(test_ids_dense_in_first_seen_order)
 	pb_sample(a, LOCS(100), VALS(2, 20));
 
 	PbProfile *u = dump(MERGE(load(a)));
-	ck_assert_str_eq(render_mappings(u),
-	                 "1 0x400000-0x500000+0 /bin/app \n"
-	                 "2 0x7f0000-0x7f1000+0 lib.so \n");
+	ck_assert_str_eq(render_mappings(u), "1 0x400000-0x500000+0 /bin/app \n"
+	                                     "2 0x7f0000-0x7f1000+0 lib.so \n");
 	ck_assert_str_eq(render_functions(u), "1 b///0\n2 a///0\n3 c///0\n");
-	ck_assert_str_eq(render_locations(u),
-	                 "1 m1 0x400200 [1:2]\n"
-	                 "2 m2 0x7f0300 [2:1]\n"
-	                 "3 m1 0x400100 [3:3]\n");
+	ck_assert_str_eq(render_locations(u), "1 m1 0x400200 [1:2]\n"
+	                                      "2 m2 0x7f0300 [2:1]\n"
+	                                      "3 m1 0x400100 [3:3]\n");
 	ck_assert_str_eq(render_samples(u), "1,2 = 1,10\n3 = 2,20\n");
 }
 END_TEST
@@ -701,7 +695,7 @@ START_TEST(test_unreferenced_objects_not_written)
 	PbProfile *a = pb_small(1, 1);
 	pprof_profile *out;
 
-	pb_mapping(a, 1, 0x400000, 0x500000, 0, "/bin/app", NULL);   /* first: kept */
+	pb_mapping(a, 1, 0x400000, 0x500000, 0, "/bin/app", NULL); /* first: kept */
 	pb_mapping(a, 2, 0x600000, 0x601000, 0, "unused.so", NULL);
 	pb_fn(a, 4, "unused_fn");
 	pb_fn(a, 5, "only_in_unused_location");
@@ -866,14 +860,13 @@ START_TEST(test_associative)
 	ck_assert_str_eq(render_stacks(ul), render_stacks(uf));
 	ck_assert_str_eq(render_samples(ul), render_samples(uf));
 	ck_assert_str_eq(render_locations(ul), render_locations(uf));
-	ck_assert_str_eq(render_stacks(uf),
-	                 "work;main {endpoint=/a} = 4,20\n"
-	                 "a;work;main = 0,1\n"
-	                 "main {bytes=0:bytes} = 10,100\n"
-	                 "work;main {endpoint=/b} = 2,10\n"
-	                 "b;work;main = 1,101\n"
-	                 "main {bytes=1024:bytes} = 5,50\n"
-	                 "c;work;main = 2,201\n");
+	ck_assert_str_eq(render_stacks(uf), "work;main {endpoint=/a} = 4,20\n"
+	                                    "a;work;main = 0,1\n"
+	                                    "main {bytes=0:bytes} = 10,100\n"
+	                                    "work;main {endpoint=/b} = 2,10\n"
+	                                    "b;work;main = 1,101\n"
+	                                    "main {bytes=1024:bytes} = 5,50\n"
+	                                    "c;work;main = 2,201\n");
 }
 END_TEST
 
@@ -902,10 +895,11 @@ START_TEST(test_parts_in_order_same_as_one_merge)
 	pprof_profile *all[] = { a, a, b, c, a };
 	const unsigned flags[] = { 0, PPROF_MERGE_SUBTRACT, 0, PPROF_MERGE_SUBTRACT, 0 };
 	buf *one = write_profile(merge(5, all, flags), PPROF_UNCOMPRESSED);
-	pprof_profile *part1 = merge_part(2, all, flags), *part2 = merge_part(3, all + 2, flags + 2);
+	pprof_profile *part1 = merge_part(2, all, flags),
+		      *part2 = merge_part(3, all + 2, flags + 2);
 	pprof_merger *m = merger();
 
-	ck_assert_uint_gt(pprof_profile_sample_count(part1), 0);   /* all zero, kept */
+	ck_assert_uint_gt(pprof_profile_sample_count(part1), 0); /* all zero, kept */
 	add_ok(m, part1, PPROF_MERGE_PART);
 	add_ok(m, part2, PPROF_MERGE_PART);
 	assert_same_bytes(write_profile(finish_ok(m), PPROF_UNCOMPRESSED), one);

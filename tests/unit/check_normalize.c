@@ -75,7 +75,7 @@ START_TEST(test_mismatch_leaves_p_unchanged)
 	ck_assert_int_eq(pprof_normalize_apply(load(other), &p), PPROF_ERR_MISMATCH);
 	ck_assert_ptr_eq(p, before);
 	ck_assert_str_eq(render_samples(dump(p)), "2,1 = 1,10\n3,1 = 3,30\n");
-	other = pb_new();   /* one sample type of the two */
+	other = pb_new(); /* one sample type of the two */
 	pb_sample_type(other, "samples", "count");
 	pb_period_type(other, "cpu", "nanoseconds");
 	ck_assert_int_eq(pprof_normalize_apply(load(other), &p), PPROF_ERR_MISMATCH);

@@ -12,9 +12,14 @@
 #include "testlib.h"
 #include "testlib_internal.h"
 
-
-static void filter_free_cb(void *f) { pprof_filter_free(f); }
-static void profile_free_cb(void *p) { pprof_profile_free(p); }
+static void filter_free_cb(void *f)
+{
+	pprof_filter_free(f);
+}
+static void profile_free_cb(void *p)
+{
+	pprof_profile_free(p);
+}
 
 /* A filter that reduces for PGO. */
 static pprof_filter *pgo_filter(void)
@@ -65,7 +70,6 @@ static const char *apply_err(pprof_filter *f, const PbProfile *pb, int code)
 	ck_assert_mem_eq(a->data, b->data, b->len);
 	return pprof_filter_error(f);
 }
-
 
 /*
  * Functions 1 f (start 10, file x.go, system name f_sys), 2 g (start 20),
@@ -132,7 +136,7 @@ START_TEST(test_pgo_leaf_and_caller_apart)
 	pb_sample(p, LOCS(6, 7), VALS(0, 3, 1));
 	pb_sample(p, LOCS(3, 2), VALS(0, 1, 1));
 	ck_assert_str_eq(pgo(p), "1 m0 0x1 []\n2 m0 0x0 []\n3 m0 0x0 [1:0]\n4 m0 0x0 [2:12]\n"
-	                 "|1,2 = 3\n3,4 = 1\n");
+	                         "|1,2 = 3\n3,4 = 1\n");
 }
 END_TEST
 
@@ -169,7 +173,7 @@ START_TEST(test_pgo_leaf_copies_shared)
 	pb_sample(p, LOCS(2, 3), VALS(0, 2, 1));
 	pb_sample(p, LOCS(8, 3), VALS(0, 4, 1));
 	ck_assert_str_eq(pgo(p), "1 m0 0x0 [1:0]\n2 m0 0x0 [2:12]\n3 m0 0x0 [2:0]\n"
-	                 "4 m0 0x0 [1:25]\n|1,2 = 1\n3,4 = 6\n");
+	                         "4 m0 0x0 [1:25]\n|1,2 = 1\n3,4 = 6\n");
 }
 END_TEST
 
@@ -191,7 +195,8 @@ START_TEST(test_pgo_refuses)
 	PbProfile *p = pb_new(), *old = pb_small(1, 1);
 
 	pb_sample_type(p, "alloc", "bytes");
-	ck_assert_str_eq(apply_err(f, p, PPROF_ERR_DATA), "no sample type samples/count or "
+	ck_assert_str_eq(apply_err(f, p, PPROF_ERR_DATA),
+	                 "no sample type samples/count or "
 	                 "cpu/nanoseconds, which is what go build -pgo reads");
 	ck_assert_prefix(apply_err(f, old, PPROF_ERR_DATA), "no function has a start line");
 	/* Samples without weight have no edges either: Go refuses them too. */
@@ -208,7 +213,8 @@ START_TEST(test_pgo_refuses)
 	ck_assert_int_eq(pprof_filter_set(f, PPROF_FILTER_TAG_HIDE, "."), PPROF_OK);
 	ck_assert_int_eq(pprof_filter_set_scale(f, 2), PPROF_OK);
 	pprof_filter_set_flags(f, PPROF_FILTER_DROP_ADDRESSES | PPROF_FILTER_PGO);
-	ck_assert_prefix(apply_err(f, pb_small(1, 2), PPROF_ERR_DATA), "no function has a start line");
+	ck_assert_prefix(apply_err(f, pb_small(1, 2), PPROF_ERR_DATA),
+	                 "no function has a start line");
 	/* Refused after a sample type was kept (issue 15): nothing changed. */
 	p = pb_new();
 	pb_sample_type(p, "samples", "count");
@@ -219,7 +225,6 @@ START_TEST(test_pgo_refuses)
 	ck_assert_str_eq(pgo(pb_pgo()), "|");
 }
 END_TEST
-
 
 START_TEST(test_pgo_reduce_takes_the_first_type_go_reads)
 {

@@ -39,7 +39,7 @@ START_TEST(test_pool_runs_every_task)
 	ck_assert_int_eq(c.ran, 1000);
 	for (i = 0; i < 10; i++)
 		ck_assert_int_eq(pprof_pool_run(pool, count_task, &c), PPROF_OK);
-	pprof_pool_free(pool);   /* waits for them */
+	pprof_pool_free(pool); /* waits for them */
 	ck_assert_int_eq(c.ran, 1010);
 }
 END_TEST

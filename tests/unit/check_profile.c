@@ -73,8 +73,8 @@ START_TEST(test_string_table_empty)
 {
 	PbProfile *p = pb_new();
 
-	p->n_string_table = 0;   /* entry 0 owns no memory */
-	p->period = 1;           /* something to encode: zero bytes is another error */
+	p->n_string_table = 0; /* entry 0 owns no memory */
+	p->period = 1;         /* something to encode: zero bytes is another error */
 	assert_invalid(p, "string table is empty");
 }
 END_TEST
@@ -102,7 +102,7 @@ START_TEST(test_string_index_sample_type)
 {
 	PbProfile *p = full_profile();
 
-	p->sample_type[1]->type = NSTR(p);   /* one past the end */
+	p->sample_type[1]->type = NSTR(p); /* one past the end */
 	assert_bad_string(p, "sample type 2", NSTR(p));
 	p = full_profile();
 	p->sample_type[0]->unit = 99;
@@ -319,7 +319,7 @@ START_TEST(test_line_missing_function)
 {
 	PbProfile *p = full_profile();
 
-	pb_line(p->location[1], 9, 1);   /* its second line */
+	pb_line(p->location[1], 9, 1); /* its second line */
 	assert_invalid(p, "location 2: line 2: function id 9 does not exist");
 }
 END_TEST
@@ -451,10 +451,9 @@ START_TEST(test_sparse_ids_work)
 	u = dump(MERGE(p));
 	ck_assert_str_eq(render_stacks(u), "leaf;work;main = 1,100\nwork;main = 2,200\n");
 	ck_assert_str_eq(render_samples(u), "1,2,3 = 1,100\n2,3 = 2,200\n");
-	ck_assert_str_eq(render_mappings(u),
-	                 "1 0x400000-0x500000+0 /bin/app \n"
-	                 "2 0x800000-0x801000+0 vdso \n"
-	                 "3 0x700000-0x710000+0 lib.so \n");
+	ck_assert_str_eq(render_mappings(u), "1 0x400000-0x500000+0 /bin/app \n"
+	                                     "2 0x800000-0x801000+0 vdso \n"
+	                                     "3 0x700000-0x710000+0 lib.so \n");
 }
 END_TEST
 
@@ -545,7 +544,10 @@ START_TEST(test_total_wraps)
 }
 END_TEST
 
-static void profile_free_cb(void *p) { pprof_profile_free(p); }
+static void profile_free_cb(void *p)
+{
+	pprof_profile_free(p);
+}
 
 START_TEST(test_empty_profile)
 {
@@ -560,7 +562,7 @@ START_TEST(test_empty_profile)
 	ck_assert_int_eq(pprof_profile_total(p, 0), 0);
 	/* It is a valid profile: written and read back. */
 	load_buf(write_profile(p, 6));
-	pprof_profile_free(NULL);   /* does nothing */
+	pprof_profile_free(NULL); /* does nothing */
 }
 END_TEST
 

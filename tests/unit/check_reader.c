@@ -15,8 +15,14 @@
 
 #include "testlib.h"
 
-static void reader_free_cb(void *r) { pprof_reader_free(r); }
-static void profile_free_cb(void *p) { pprof_profile_free(p); }
+static void reader_free_cb(void *r)
+{
+	pprof_reader_free(r);
+}
+static void profile_free_cb(void *p)
+{
+	pprof_profile_free(p);
+}
 
 static pprof_reader *reader_buf(const buf *b)
 {
@@ -48,7 +54,7 @@ static pprof_profile *next_ok(pprof_reader *r)
 /* The next call of r fails with code; returns the error text. */
 static const char *next_fails(pprof_reader *r, int code)
 {
-	pprof_profile *p = (pprof_profile *)&p;   /* must be reset to NULL */
+	pprof_profile *p = (pprof_profile *)&p; /* must be reset to NULL */
 	int rc = pprof_reader_next(r, &p);
 
 	ck_assert_msg(rc == code, "reader_next gave %d, not %d (%s)", rc, code,
@@ -128,7 +134,7 @@ static int pipe_fd(const buf *b, size_t chunk)
 	ck_assert_ptr_nonnull(pp);
 	pp->fd = -1;
 	pp->pid = -1;
-	defer(pp, piped_end);   /* before fork: the child leaks nothing */
+	defer(pp, piped_end); /* before fork: the child leaks nothing */
 	ck_assert_int_eq(pipe(fds), 0);
 	pp->pid = fork();
 	ck_assert_int_ge(pp->pid, 0);
@@ -172,7 +178,7 @@ START_TEST(test_three_members_three_profiles)
 		ck_assert_uint_eq(pprof_reader_count(r), (unsigned long)i + 1);
 	}
 	assert_end(r);
-	assert_end(r);   /* and stays at the end */
+	assert_end(r); /* and stays at the end */
 	ck_assert_uint_eq(pprof_reader_count(r), 3);
 	ck_assert_uint_eq(pprof_reader_bytes_in(r), stream->len);
 	ck_assert_uint_eq(pprof_reader_bytes_out(r), raw[0]->len + raw[1]->len + raw[2]->len);
@@ -290,7 +296,7 @@ START_TEST(test_fd_read_error)
 	const char *msg;
 
 	ck_assert_ptr_nonnull(fd);
-	*fd = open("/", O_RDONLY);   /* read(2) on a directory fails: EISDIR */
+	*fd = open("/", O_RDONLY); /* read(2) on a directory fails: EISDIR */
 	ck_assert_int_ge(*fd, 0);
 	defer(fd, close_fd);
 	msg = next_fails(reader_fd(*fd), PPROF_ERR_IO);
@@ -336,7 +342,7 @@ START_TEST(test_corrupt_gzip_crc)
 	buf *member = pb_gz(nth_profile(1));
 	const char *msg;
 
-	member->data[member->len - 8] ^= 0x55;   /* first byte of the CRC-32 */
+	member->data[member->len - 8] ^= 0x55; /* first byte of the CRC-32 */
 	ck_assert_int_eq(read_all(member, &msg), PPROF_ERR_DATA);
 	ck_assert_prefix(msg, "profile 1: corrupt gzip data");
 }
@@ -347,7 +353,7 @@ START_TEST(test_corrupt_gzip_deflate_data)
 	buf *member = pb_gz(nth_profile(1));
 	const char *msg;
 
-	member->data[10] = 0xff;   /* first deflate block: type 3, invalid */
+	member->data[10] = 0xff; /* first deflate block: type 3, invalid */
 	ck_assert_int_eq(read_all(member, &msg), PPROF_ERR_DATA);
 	ck_assert_prefix(msg, "profile 1: corrupt gzip data");
 }
@@ -358,7 +364,7 @@ START_TEST(test_corrupt_gzip_header)
 	buf *member = pb_gz(nth_profile(1));
 	const char *msg;
 
-	member->data[2] = 9;   /* compression method other than deflate */
+	member->data[2] = 9; /* compression method other than deflate */
 	ck_assert_int_eq(read_all(member, &msg), PPROF_ERR_DATA);
 	ck_assert_prefix(msg, "profile 1: corrupt gzip data");
 }
@@ -383,7 +389,7 @@ START_TEST(test_trailing_single_byte)
 	buf *garbage = buf_new();
 	pprof_reader *r;
 
-	buf_add(garbage, "\x1f", 1);   /* half a gzip magic */
+	buf_add(garbage, "\x1f", 1); /* half a gzip magic */
 	r = reader_buf(BUF_JOIN(pb_gz(nth_profile(1)), garbage));
 	next_ok(r);
 	ck_assert_prefix(next_fails(r, PPROF_ERR_DATA), "profile 2: ");
@@ -393,8 +399,8 @@ END_TEST
 START_TEST(test_third_member_broken_protobuf)
 {
 	buf *bad = gz("\xff\xff\xff\xff", 4, 6);
-	pprof_reader *r = reader_buf(BUF_JOIN(pb_gz(nth_profile(1)), pb_gz(nth_profile(2)), bad,
-	                                      pb_gz(nth_profile(4))));
+	pprof_reader *r = reader_buf(
+		BUF_JOIN(pb_gz(nth_profile(1)), pb_gz(nth_profile(2)), bad, pb_gz(nth_profile(4))));
 
 	next_ok(r);
 	next_ok(r);
@@ -438,7 +444,7 @@ END_TEST
 START_TEST(test_decompression_bomb)
 {
 	const uint64_t limit = 1 << 20;
-	buf *bomb = gz_zeros((uint64_t)64 << 20, 9);   /* 64 MiB of zeros, ~64 KiB */
+	buf *bomb = gz_zeros((uint64_t)64 << 20, 9); /* 64 MiB of zeros, ~64 KiB */
 	pprof_reader *r = reader_buf(bomb);
 	const char *msg;
 
@@ -460,13 +466,15 @@ START_TEST(test_memory_bomb_of_empty_samples)
 	char want[200];
 	size_t i;
 
-	buf_add(raw, "\x32\x00", 2);   /* the string table: "" */
+	buf_add(raw, "\x32\x00", 2); /* the string table: "" */
 	for (i = 0; i < n; i++)
 		buf_add(raw, "\x12\x00", 2);
 	r = reader_buf(raw);
 	/* The documented allowance: 16 MiB plus 32 times the encoded size. */
-	snprintf(want, sizeof(want), "profile 1: decoded, it would take more than %zu bytes "
-	         "(32 times its size): not a plausible profile", (size_t)(16u << 20) + 32 * raw->len);
+	snprintf(want, sizeof(want),
+	         "profile 1: decoded, it would take more than %zu bytes "
+	         "(32 times its size): not a plausible profile",
+	         (size_t)(16u << 20) + 32 * raw->len);
 	ck_assert_str_eq(next_fails(r, PPROF_ERR_LIMIT), want);
 }
 END_TEST
@@ -492,7 +500,7 @@ START_TEST(test_limit_stops_reading_early_plain)
 	char line[1024];
 	size_t i;
 
-	memset(line, '.', sizeof(line));   /* no gzip magic: one plain profile */
+	memset(line, '.', sizeof(line)); /* no gzip magic: one plain profile */
 	for (i = 0; i < 16 * 1024; i++)
 		buf_add(big, line, sizeof(line));
 	r = reader_fd(temp_fd(big));
@@ -629,7 +637,7 @@ START_TEST(test_ahead_decode_error_names_position)
 	ck_assert_str_eq(next_fails(r, PPROF_ERR_DATA),
 	                 "profile 3: not a valid profile.proto message (malformed protobuf)");
 	ck_assert_uint_eq(pprof_reader_count(r), 2);
-	assert_end(r);   /* done after an error, though the fourth was read */
+	assert_end(r); /* done after an error, though the fourth was read */
 }
 END_TEST
 

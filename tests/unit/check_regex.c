@@ -12,7 +12,10 @@
 #include "testlib.h"
 #include "libpprof/regex.h"
 
-static void regex_free_cb(void *re) { pp_regex_free(re); }
+static void regex_free_cb(void *re)
+{
+	pp_regex_free(re);
+}
 
 static pp_regex *compile(const char *pattern)
 {
@@ -44,12 +47,12 @@ static int match(const char *pattern, const char *text)
 
 START_TEST(test_refuses_what_go_refuses)
 {
-	refusal("(a)\\1");        /* backreference */
-	refusal("(?=a)b");        /* lookahead */
-	refusal("(?<!a)b");       /* lookbehind */
-	refusal("a++");           /* possessive */
-	refusal("a\\Z");          /* Go has only \z */
-	refusal("a{1001}");       /* counts up to 1000 */
+	refusal("(a)\\1");  /* backreference */
+	refusal("(?=a)b");  /* lookahead */
+	refusal("(?<!a)b"); /* lookbehind */
+	refusal("a++");     /* possessive */
+	refusal("a\\Z");    /* Go has only \z */
+	refusal("a{1001}"); /* counts up to 1000 */
 	refusal("(");
 	refusal("[z-a]");
 }
@@ -63,14 +66,16 @@ START_TEST(test_refuses_any_byte_escape)
 	ck_assert_int_eq(match("\\Q\\C\\E", "a\\Cb"), 1);
 	ck_assert_int_eq(match("\\\\C", "x\\C"), 1);
 	ck_assert_int_eq(match("\\\\C", "xC"), 0);
-	ck_assert_int_eq(match("\\Qa\\C", "a\\C"), 1);   /* \Q to the end */
+	ck_assert_int_eq(match("\\Qa\\C", "a\\C"), 1); /* \Q to the end */
 }
 END_TEST
 
 START_TEST(test_go_syntax_accepted)
 {
 	ck_assert_int_eq(match("(?i)MAIN\\.", "runtime.main.func1"), 1);
-	ck_assert_int_eq(match("\\pL+\\d", "\xc3\xa9t\xc3\xa9" "7"), 1);   /* UTF-8 letters */
+	ck_assert_int_eq(match("\\pL+\\d", "\xc3\xa9t\xc3\xa9"
+	                                   "7"),
+	                 1); /* UTF-8 letters */
 	ck_assert_int_eq(match("(?P<n>x)[[:digit:]]", "x1"), 1);
 	ck_assert_int_eq(match("a{1000}", "a"), 0);
 	ck_assert_int_eq(pp_regex_groups(compile("(a)(?:b)(?P<c>c)")), 2);
@@ -84,7 +89,7 @@ START_TEST(test_match_is_unanchored_and_sees_nuls)
 	ck_assert_int_eq(match("work", "pkg.worker"), 1);
 	ck_assert_int_eq(match("^work", "pkg.worker"), 0);
 	ck_assert_int_eq(match("main$", "main.x"), 0);
-	ck_assert_int_eq(match(".", "\n"), 0);   /* no (?s): . is not a newline */
+	ck_assert_int_eq(match(".", "\n"), 0); /* no (?s): . is not a newline */
 	ck_assert_int_eq(pp_regex_match(re, "xa\0b", 4), 1);
 	ck_assert_int_eq(pp_regex_match(re, "xa\0b", 3), 0);
 	ck_assert_int_eq(match("^$", ""), 1);

@@ -12,7 +12,10 @@
 
 #include "testlib.h"
 
-static void report_free_cb(void *r) { pprof_report_free(r); }
+static void report_free_cb(void *r)
+{
+	pprof_report_free(r);
+}
 
 static pprof_report *report(const PbProfile *pb)
 {
@@ -116,7 +119,7 @@ START_TEST(test_sample_type_lookup)
 	pb_sample_type(p, "alloc_space", "bytes");
 	pb_sample_type(p, "space", "bytes");
 	pb_sample_type(p, "objects", "count");
-	ck_assert_uint_eq(pprof_profile_default_sample_type(load(p)), 3);   /* the last */
+	ck_assert_uint_eq(pprof_profile_default_sample_type(load(p)), 3); /* the last */
 	p->default_sample_type = pb_str(p, "alloc_space");
 	ck_assert_uint_eq(pprof_profile_default_sample_type(load(p)), 1);
 	ck_assert_int_eq(pprof_profile_find_sample_type(load(p), "2", &i), PPROF_OK);

@@ -11,7 +11,10 @@
 #include "testlib.h"
 #include "testlib_internal.h"
 
-static void strtab_free_cb(void *t) { pp_strtab_free(t); }
+static void strtab_free_cb(void *t)
+{
+	pp_strtab_free(t);
+}
 
 static pp_strtab *strtab(void)
 {
@@ -19,7 +22,7 @@ static pp_strtab *strtab(void)
 
 	ck_assert_ptr_nonnull(t);
 	ck_assert(pp_strtab_init(t));
-	defer(t, free);   /* runs after the table is freed: deferred first */
+	defer(t, free); /* runs after the table is freed: deferred first */
 	return defer(t, strtab_free_cb);
 }
 
@@ -44,7 +47,7 @@ START_TEST(test_distinct_strings_get_indices_in_order)
 
 	ck_assert_uint_eq(pp_strtab_intern(t, "main", 4), 1);
 	ck_assert_uint_eq(pp_strtab_intern(t, "a\0b", 3), 2);
-	ck_assert_uint_eq(pp_strtab_intern(t, "a", 1), 3);   /* a prefix is another string */
+	ck_assert_uint_eq(pp_strtab_intern(t, "a", 1), 3); /* a prefix is another string */
 	ck_assert_uint_eq(pp_strtab_intern(t, "main", 4), 1);
 	ck_assert_uint_eq(pp_strtab_find(t, "a\0b", 3), 2);
 	ck_assert_uint_eq(pp_strtab_find(t, "mai", 3), UINT32_MAX);

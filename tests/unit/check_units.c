@@ -39,7 +39,7 @@ START_TEST(test_explicit_target_units)
 {
 	assert_scale(3 << 20, "bytes", "kb", 3072, "kB");
 	assert_scale(1, "seconds", "ms", 1000, "ms");
-	assert_scale(90, "minutes_unknown", "ms", 90, "ms");   /* not a unit pprof knows */
+	assert_scale(90, "minutes_unknown", "ms", 90, "ms"); /* not a unit pprof knows */
 	/* A target of another family falls back to the family's default unit. */
 	assert_scale(1, "seconds", "MB", 1, "s");
 	assert_scale(2048, "bytes", "ns", 2048, "B");

@@ -65,7 +65,8 @@ static bool same_as_protobuf_c(const char *what, const uint8_t *data, size_t siz
 	took = fast != NULL;
 	if (fast) {
 		bytes x, y;
-		ck_assert_msg(ref != NULL, "%s: taken by pp_unpack_fast, refused by protobuf-c", what);
+		ck_assert_msg(ref != NULL, "%s: taken by pp_unpack_fast, refused by protobuf-c",
+		              what);
 		check_terminated(fast);
 		x = pack(fast);
 		y = pack(ref);
@@ -131,9 +132,10 @@ static bytes read_fixture(const char *name)
 START_TEST(test_real_profiles)
 {
 	static const char *const names[] = {
-		"cpu-1.pb.gz", "cpu-2.pb.gz", "cpu-3.pb.gz", "cpu-4.pb.gz", "cpu-5.pb.gz",
-		"cpu-6.pb.gz", "go119-cpu.pb.gz", "goroutine.pb.gz", "heap-1.pb.gz",
-		"heap-2.pb.gz", "synth-small-1.pb.gz", "synth-small-2.pb.gz", "synth-100k.pb.gz",
+		"cpu-1.pb.gz",      "cpu-2.pb.gz",  "cpu-3.pb.gz",         "cpu-4.pb.gz",
+		"cpu-5.pb.gz",      "cpu-6.pb.gz",  "go119-cpu.pb.gz",     "goroutine.pb.gz",
+		"heap-1.pb.gz",     "heap-2.pb.gz", "synth-small-1.pb.gz", "synth-small-2.pb.gz",
+		"synth-100k.pb.gz",
 	};
 	size_t i;
 
@@ -330,9 +332,9 @@ END_TEST
 START_TEST(test_varints)
 {
 	static const uint8_t ten_bytes[] = { 0x08, 0x80, 0x80, 0x80, 0x80, 0x80,
-	                                     0x80, 0x80, 0x80, 0x80, 0x7f };
-	static const uint8_t eleven_bytes[] = { 0x08, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80,
-	                                        0x80, 0x80, 0x80, 0x80, 0x01 };
+		                             0x80, 0x80, 0x80, 0x80, 0x7f };
+	static const uint8_t eleven_bytes[] = { 0x08, 0x80, 0x80, 0x80, 0x80, 0x80,
+		                                0x80, 0x80, 0x80, 0x80, 0x80, 0x01 };
 	msg s = { .n = 0 };
 
 	/* Ten bytes: bits past the 64th are dropped, as protobuf-c does. */
@@ -359,23 +361,23 @@ START_TEST(test_left_to_protobuf_c)
 {
 	msg s = { .n = 0 }, p = { .n = 0 }, loc = { .n = 0 };
 
-	put_field(&s, 7, 1);   /* unknown field in a sample: protobuf-c keeps it */
+	put_field(&s, 7, 1); /* unknown field in a sample: protobuf-c keeps it */
 	ck_assert(!sample_taken("an unknown field in a sample", &s));
 	s.n = 0;
-	put_tag(&s, 1, 1);     /* a location id as a fixed64 */
+	put_tag(&s, 1, 1); /* a location id as a fixed64 */
 	for (int i = 0; i < 8; i++)
 		put_byte(&s, 0);
 	ck_assert(!sample_taken("a fixed64 location id", &s));
 
-	put_field(&p, 2, 1);   /* a sample as a varint */
+	put_field(&p, 2, 1); /* a sample as a varint */
 	ck_assert(!same_as_protobuf_c("a sample as a varint", p.b, p.n));
 	p.n = 0;
-	put_tag(&loc, 5, 2);   /* is_folded length-delimited */
+	put_tag(&loc, 5, 2); /* is_folded length-delimited */
 	put_varint(&loc, 0);
 	put_message(&p, 4, &loc);
 	ck_assert(!same_as_protobuf_c("is_folded length-delimited", p.b, p.n));
 	p.n = 0;
-	put_tag(&p, 2, 2);     /* a sample longer than the profile */
+	put_tag(&p, 2, 2); /* a sample longer than the profile */
 	put_varint(&p, 5);
 	put_byte(&p, 0x08);
 	ck_assert(!same_as_protobuf_c("a truncated sample", p.b, p.n));
@@ -415,9 +417,13 @@ START_TEST(test_bools)
 {
 	static const uint8_t overlong_zero[] = { 0x80, 0x00 };
 	static const uint8_t past_64_bits[] = { 0x80, 0x80, 0x80, 0x80, 0x80,
-	                                        0x80, 0x80, 0x80, 0x80, 0x7e };
-	const struct { const uint8_t *b; size_t n; } cases[] = {
-		{ overlong_zero, sizeof(overlong_zero) }, { past_64_bits, sizeof(past_64_bits) },
+		                                0x80, 0x80, 0x80, 0x80, 0x7e };
+	const struct {
+		const uint8_t *b;
+		size_t n;
+	} cases[] = {
+		{ overlong_zero, sizeof(overlong_zero) },
+		{ past_64_bits, sizeof(past_64_bits) },
 	};
 	size_t i, j;
 

@@ -26,7 +26,7 @@ START_TEST(test_escape_keeps_printable_utf8)
 	size_t n;
 
 	ck_assert_str_eq(esc("a b\xce\xbcs\xe2\x82\xac", 9, 64, &n), "a b\xce\xbcs\xe2\x82\xac");
-	ck_assert_uint_eq(n, 9);   /* len exactly when nothing needed escaping */
+	ck_assert_uint_eq(n, 9); /* len exactly when nothing needed escaping */
 }
 END_TEST
 
@@ -42,7 +42,7 @@ START_TEST(test_escape_hexes_controls_and_bad_bytes)
 	ck_assert_str_eq(esc("x\x80y", 3, 64, &n), "x\\x80y");
 	ck_assert_str_eq(esc("\xc0\xaf", 2, 64, &n), "\\xc0\\xaf");
 	ck_assert_str_eq(esc("\xed\xa0\x80", 3, 64, &n), "\\xed\\xa0\\x80");
-	ck_assert_str_eq(esc("\xe2\x82", 2, 64, &n), "\\xe2\\x82");   /* cut short */
+	ck_assert_str_eq(esc("\xe2\x82", 2, 64, &n), "\\xe2\\x82"); /* cut short */
 	ck_assert_uint_eq(n, 8);
 }
 END_TEST
@@ -84,7 +84,7 @@ START_TEST(test_append_stops_at_the_end_of_the_buffer)
 	pp_append_escaped(b, sizeof(b), &used, "\n\n", 2);
 	ck_assert_str_eq(b, "12-\\x0a");
 	ck_assert_uint_eq(used, 11);
-	pp_append(b, sizeof(b), &used, "x");   /* past the end: a no-op */
+	pp_append(b, sizeof(b), &used, "x"); /* past the end: a no-op */
 	ck_assert_str_eq(b, "12-\\x0a");
 	ck_assert_uint_eq(used, 11);
 	used = 7;
@@ -104,10 +104,10 @@ START_TEST(test_grow_doubles_and_keeps_items)
 		v.v[v.n++] = (int)i;
 	}
 	ck_assert_uint_ge(v.cap, 1000);
-	ck_assert_uint_eq(v.cap & (v.cap - 1), 0);   /* 16 doubled: a power of two */
+	ck_assert_uint_eq(v.cap & (v.cap - 1), 0); /* 16 doubled: a power of two */
 	for (i = 0; i < 1000; i++)
 		ck_assert_int_eq(v.v[i], (int)i);
-	ck_assert(!pp_grow(&v.v, &v.cap, SIZE_MAX / 2, sizeof(int)));   /* overflow refused */
+	ck_assert(!pp_grow(&v.v, &v.cap, SIZE_MAX / 2, sizeof(int))); /* overflow refused */
 	ck_assert_int_eq(v.v[999], 999);
 	VEC_FREE(v);
 	ck_assert_ptr_null(v.v);

@@ -17,9 +17,18 @@
 
 #include "testlib.h"
 
-static void writer_free_cb(void *w) { pprof_writer_free(w); }
-static void reader_free_cb(void *r) { pprof_reader_free(r); }
-static void profile_free_cb(void *p) { pprof_profile_free(p); }
+static void writer_free_cb(void *w)
+{
+	pprof_writer_free(w);
+}
+static void reader_free_cb(void *r)
+{
+	pprof_reader_free(r);
+}
+static void profile_free_cb(void *p)
+{
+	pprof_profile_free(p);
+}
 
 static void assert_same_bytes(const buf *a, const buf *b)
 {
@@ -51,7 +60,7 @@ static PbProfile *rich_profile(void)
 	l->line[0]->column = 7;
 	pb_line(pb_location(p, 2, 1, 0x400010), 1, 13);
 	pb_line(pb_location(p, 5000, 2, 0x7f0000000100), 300, 0)->is_folded = 1;
-	pb_location(p, 6, 0, 0xdead);   /* no lines */
+	pb_location(p, 6, 0, 0xdead); /* no lines */
 	s = pb_sample(p, LOCS(5000, 1, 2), VALS(3, 30000000));
 	pb_label(p, s, "endpoint", "/api/search");
 	pb_numlabel(p, s, "bytes", -4096, "bytes");
@@ -132,7 +141,8 @@ START_TEST(test_raw_large_profile)
 	ck_assert_uint_gt(raw->len, 1 << 20);
 	assert_same_bytes(write_profile(loaded, PPROF_UNCOMPRESSED), raw);
 	/* gzip'd, it reads back to the same profile. */
-	assert_same_bytes(write_profile(load_buf(write_profile(loaded, 1)), PPROF_UNCOMPRESSED), raw);
+	assert_same_bytes(write_profile(load_buf(write_profile(loaded, 1)), PPROF_UNCOMPRESSED),
+	                  raw);
 }
 END_TEST
 
@@ -188,7 +198,7 @@ START_TEST(test_gzip_is_one_member_of_the_raw_bytes)
 	ck_assert_uint_ge(gzipped->len, 18);
 	ck_assert_uint_eq(gzipped->data[0], 0x1f);
 	ck_assert_uint_eq(gzipped->data[1], 0x8b);
-	ck_assert_uint_eq(gzipped->data[3], 0);   /* no flags: no name, no comment */
+	ck_assert_uint_eq(gzipped->data[3], 0); /* no flags: no name, no comment */
 	ck_assert_msg(memcmp(gzipped->data + 4, "\0\0\0\0", 4) == 0, "mtime is not 0");
 	assert_same_bytes(gunzip_one(gzipped), raw);
 	/* And the reader reads it back to an equal profile. */
@@ -211,8 +221,8 @@ START_TEST(test_every_level_reads_back)
 		if (gzipped->len < best)
 			best = gzipped->len;
 	}
-	ck_assert_uint_gt(stored, raw->len);      /* level 0 stores */
-	ck_assert_uint_lt(best, raw->len / 2);    /* the others compress */
+	ck_assert_uint_gt(stored, raw->len);   /* level 0 stores */
+	ck_assert_uint_lt(best, raw->len / 2); /* the others compress */
 }
 END_TEST
 
@@ -268,7 +278,7 @@ START_TEST(test_jobs_give_the_same_bytes)
 	ck_assert_int_eq(pprof_writer_set_jobs(wn, 3), PPROF_OK);
 	ck_assert_int_eq(pprof_writer_put(w1, p), PPROF_OK);
 	ck_assert_int_eq(pprof_writer_put(wn, p), PPROF_OK);
-	ck_assert_uint_gt(raw->len, 1u << 20);   /* over four blocks: two batches of 3 */
+	ck_assert_uint_gt(raw->len, 1u << 20); /* over four blocks: two batches of 3 */
 	assert_same_bytes(many, one);
 	assert_same_bytes(gunzip_one(one), raw);
 	ck_assert_int_eq(pprof_writer_set_jobs(wn, 0), PPROF_ERR_ARG);
@@ -346,7 +356,7 @@ static void check_failing_sink(int level, int ok_calls, const pprof_profile *p)
 	snprintf(want, sizeof(want), "write error: %s", strerror(ENOSPC));
 	ck_assert_int_eq(pprof_writer_put(w, p), PPROF_ERR_IO);
 	ck_assert_str_eq(pprof_writer_error(w), want);
-	ck_assert_uint_eq(pprof_writer_bytes_out(w), f.out->len);   /* what got through */
+	ck_assert_uint_eq(pprof_writer_bytes_out(w), f.out->len); /* what got through */
 	/* The writer stays failed. */
 	ck_assert_int_eq(pprof_writer_put(w, p), PPROF_ERR_IO);
 	ck_assert_str_eq(pprof_writer_error(w), want);
@@ -456,9 +466,11 @@ START_TEST(test_fixture_round_trip)
 	/* With itself: the same samples, every value doubled. */
 	doubled = MERGE(in[0], in[0]);
 	ck_assert_uint_eq(pprof_profile_sample_count(doubled), pprof_profile_sample_count(back));
-	ck_assert_uint_eq(pprof_profile_location_count(doubled), pprof_profile_location_count(back));
+	ck_assert_uint_eq(pprof_profile_location_count(doubled),
+	                  pprof_profile_location_count(back));
 	for (i = 0; i < 2; i++)
-		ck_assert_int_eq(pprof_profile_total(doubled, i), 2 * pprof_profile_total(in[0], i));
+		ck_assert_int_eq(pprof_profile_total(doubled, i),
+		                 2 * pprof_profile_total(in[0], i));
 
 	/* Two runs of the same program: totals add up; the binary's mapping (at
 	 * the same address) and [vdso] (elsewhere) are shared, so no two
@@ -468,16 +480,18 @@ START_TEST(test_fixture_round_trip)
 	for (i = 0; i < 2; i++)
 		ck_assert_int_eq(pprof_profile_total(back, i),
 		                 pprof_profile_total(in[0], i) + pprof_profile_total(in2[0], i));
-	ck_assert_int_eq(pprof_profile_duration_nanos(back), pprof_profile_duration_nanos(in[0]) +
-	                 pprof_profile_duration_nanos(in2[0]));
-	ck_assert_uint_le(pprof_profile_sample_count(back), pprof_profile_sample_count(in[0]) +
-	                  pprof_profile_sample_count(in2[0]));
+	ck_assert_int_eq(pprof_profile_duration_nanos(back),
+	                 pprof_profile_duration_nanos(in[0]) +
+	                         pprof_profile_duration_nanos(in2[0]));
+	ck_assert_uint_le(pprof_profile_sample_count(back),
+	                  pprof_profile_sample_count(in[0]) + pprof_profile_sample_count(in2[0]));
 	u = dump(back);
 	ck_assert_uint_ge(u->n_mapping, 1);
 	ck_assert_contains(S(u, u->mapping[0]->filename), "pprofgen-a");
 	for (i = 0; i < u->n_mapping; i++)
 		for (j = i + 1; j < u->n_mapping; j++)
-			ck_assert_str_ne(S(u, u->mapping[i]->filename), S(u, u->mapping[j]->filename));
+			ck_assert_str_ne(S(u, u->mapping[i]->filename),
+			                 S(u, u->mapping[j]->filename));
 }
 END_TEST
 

@@ -182,9 +182,10 @@ static void pb_free(void *p)
 }
 
 /* Appends one item to a protobuf-c repeated field (array and count). */
-#define PUSH(arr, n, item) do { \
+#define PUSH(arr, n, item)                                           \
+	do {                                                         \
 		(arr) = xrealloc((arr), ((n) + 1) * sizeof(*(arr))); \
-		(arr)[(n)++] = (item); \
+		(arr)[(n)++] = (item);                               \
 	} while (0)
 
 PbProfile *pb_new(void)
@@ -253,8 +254,8 @@ void pb_comment(PbProfile *p, const char *text)
 	PUSH(p->comment, p->n_comment, i);
 }
 
-PbMapping *pb_mapping(PbProfile *p, uint64_t id, uint64_t start, uint64_t limit,
-                      uint64_t offset, const char *file, const char *build_id)
+PbMapping *pb_mapping(PbProfile *p, uint64_t id, uint64_t start, uint64_t limit, uint64_t offset,
+                      const char *file, const char *build_id)
 {
 	PbMapping *m = xcalloc(1, sizeof(*m));
 
@@ -270,8 +271,8 @@ PbMapping *pb_mapping(PbProfile *p, uint64_t id, uint64_t start, uint64_t limit,
 	return m;
 }
 
-PbFunction *pb_function(PbProfile *p, uint64_t id, const char *name,
-                        const char *system_name, const char *file, int64_t start_line)
+PbFunction *pb_function(PbProfile *p, uint64_t id, const char *name, const char *system_name,
+                        const char *file, int64_t start_line)
 {
 	PbFunction *f = xcalloc(1, sizeof(*f));
 
@@ -321,8 +322,8 @@ PbLocation *pb_loc(PbProfile *p, uint64_t id, uint64_t function_id, int64_t line
 	return l;
 }
 
-PbSample *pb_sample(PbProfile *p, const uint64_t *locs, size_t nlocs,
-                    const int64_t *values, size_t nvalues)
+PbSample *pb_sample(PbProfile *p, const uint64_t *locs, size_t nlocs, const int64_t *values,
+                    size_t nvalues)
 {
 	PbSample *s = xcalloc(1, sizeof(*s));
 	size_t i;
@@ -399,10 +400,22 @@ PbProfile *pb_small(int64_t v1, int64_t v2)
 
 /* ---- libpprof --------------------------------------------------------- */
 
-static void profile_free(void *p) { pprof_profile_free(p); }
-static void reader_free(void *r) { pprof_reader_free(r); }
-static void merger_free(void *m) { pprof_merger_free(m); }
-static void writer_free(void *w) { pprof_writer_free(w); }
+static void profile_free(void *p)
+{
+	pprof_profile_free(p);
+}
+static void reader_free(void *r)
+{
+	pprof_reader_free(r);
+}
+static void merger_free(void *m)
+{
+	pprof_merger_free(m);
+}
+static void writer_free(void *w)
+{
+	pprof_writer_free(w);
+}
 
 pprof_profile *load_buf(const buf *b)
 {
@@ -501,8 +514,8 @@ const char *S(const PbProfile *u, int64_t i)
 {
 	char *s;
 
-	ck_assert_msg(i >= 0 && (uint64_t)i < u->n_string_table, "string index %" PRId64
-	              " out of range", i);
+	ck_assert_msg(i >= 0 && (uint64_t)i < u->n_string_table,
+	              "string index %" PRId64 " out of range", i);
 	s = xcalloc(u->string_table[i].len + 1, 1);
 	if (u->string_table[i].len)
 		memcpy(s, u->string_table[i].data, u->string_table[i].len);
@@ -534,7 +547,7 @@ static void tprintf(text *t, const char *fmt, ...)
 	n = vsnprintf(tmp, sizeof(tmp), fmt, ap);
 	va_end(ap);
 	ck_assert_int_lt(n, (int)sizeof(tmp));
-	t->b->len--;   /* over the NUL */
+	t->b->len--; /* over the NUL */
 	buf_add(t->b, tmp, (size_t)n + 1);
 }
 

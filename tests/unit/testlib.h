@@ -67,8 +67,8 @@ buf *buf_new(void);
 void buf_add(buf *b, const void *data, size_t len);
 /* A new buffer holding the concatenation of n buffers. */
 buf *buf_join(size_t n, buf *const *parts);
-#define BUF_JOIN(...) buf_join(sizeof((buf *[]){ __VA_ARGS__ }) / sizeof(buf *), \
-                               (buf *[]){ __VA_ARGS__ })
+#define BUF_JOIN(...) \
+	buf_join(sizeof((buf *[]){ __VA_ARGS__ }) / sizeof(buf *), (buf *[]){ __VA_ARGS__ })
 /* A new buffer with the first len bytes of b. */
 buf *buf_prefix(const buf *b, size_t len);
 /* One gzip member of data at zlib level (0..9). */
@@ -89,11 +89,11 @@ void pb_sample_type(PbProfile *p, const char *type, const char *unit);
 void pb_period_type(PbProfile *p, const char *type, const char *unit);
 void pb_comment(PbProfile *p, const char *text);
 /* file and build_id may be NULL (index 0, ""). */
-PbMapping *pb_mapping(PbProfile *p, uint64_t id, uint64_t start, uint64_t limit,
-                      uint64_t offset, const char *file, const char *build_id);
+PbMapping *pb_mapping(PbProfile *p, uint64_t id, uint64_t start, uint64_t limit, uint64_t offset,
+                      const char *file, const char *build_id);
 /* NULL strings are index 0 (""). */
-PbFunction *pb_function(PbProfile *p, uint64_t id, const char *name,
-                        const char *system_name, const char *file, int64_t start_line);
+PbFunction *pb_function(PbProfile *p, uint64_t id, const char *name, const char *system_name,
+                        const char *file, int64_t start_line);
 /* A function with only a name. */
 PbFunction *pb_fn(PbProfile *p, uint64_t id, const char *name);
 PbLocation *pb_location(PbProfile *p, uint64_t id, uint64_t mapping_id, uint64_t address);
@@ -101,12 +101,13 @@ PbLocation *pb_location(PbProfile *p, uint64_t id, uint64_t mapping_id, uint64_t
 PbLocation *pb_line(PbLocation *l, uint64_t function_id, int64_t line);
 /* A location without mapping or address, with one line. */
 PbLocation *pb_loc(PbProfile *p, uint64_t id, uint64_t function_id, int64_t line);
-PbSample *pb_sample(PbProfile *p, const uint64_t *locs, size_t nlocs,
-                    const int64_t *values, size_t nvalues);
-#define LOCS(...) (const uint64_t[]){ __VA_ARGS__ }, \
-	sizeof((const uint64_t[]){ __VA_ARGS__ }) / sizeof(uint64_t)
-#define VALS(...) (const int64_t[]){ __VA_ARGS__ }, \
-	sizeof((const int64_t[]){ __VA_ARGS__ }) / sizeof(int64_t)
+PbSample *pb_sample(PbProfile *p, const uint64_t *locs, size_t nlocs, const int64_t *values,
+                    size_t nvalues);
+#define LOCS(...)                          \
+	(const uint64_t[]){ __VA_ARGS__ }, \
+		sizeof((const uint64_t[]){ __VA_ARGS__ }) / sizeof(uint64_t)
+#define VALS(...) \
+	(const int64_t[]){ __VA_ARGS__ }, sizeof((const int64_t[]){ __VA_ARGS__ }) / sizeof(int64_t)
 #define NOLOCS NULL, 0
 void pb_label(PbProfile *p, PbSample *s, const char *key, const char *str);
 void pb_numlabel(PbProfile *p, PbSample *s, const char *key, int64_t num, const char *unit);
@@ -135,8 +136,9 @@ int load_err(const PbProfile *p, const char **msg);
 
 /* Merges n profiles, with flags[i] for the i-th (flags may be NULL). */
 pprof_profile *merge(size_t n, pprof_profile *const *ps, const unsigned *flags);
-#define MERGE(...) merge(sizeof((pprof_profile *[]){ __VA_ARGS__ }) / sizeof(pprof_profile *), \
-                         (pprof_profile *[]){ __VA_ARGS__ }, NULL)
+#define MERGE(...)                                                                  \
+	merge(sizeof((pprof_profile *[]){ __VA_ARGS__ }) / sizeof(pprof_profile *), \
+	      (pprof_profile *[]){ __VA_ARGS__ }, NULL)
 
 /* The writer's output for p at level (0..9 or PPROF_UNCOMPRESSED). */
 buf *write_profile(const pprof_profile *p, int level);
@@ -163,10 +165,11 @@ const char *render_stacks(const PbProfile *u);
 const char *render_comments(const PbProfile *u);
 
 /* Assert that s starts with prefix / contains needle, printing both if not. */
-#define ck_assert_prefix(s, prefix) \
+#define ck_assert_prefix(s, prefix)                                \
 	ck_assert_msg(strncmp((s), (prefix), strlen(prefix)) == 0, \
 	              "\"%s\" does not start with \"%s\"", (s), (prefix))
-#define ck_assert_contains(s, needle) \
-	ck_assert_msg(strstr((s), (needle)) != NULL, "\"%s\" does not contain \"%s\"", (s), (needle))
+#define ck_assert_contains(s, needle)                                                       \
+	ck_assert_msg(strstr((s), (needle)) != NULL, "\"%s\" does not contain \"%s\"", (s), \
+	              (needle))
 
 #endif /* TESTLIB_H */

@@ -169,7 +169,7 @@ raw_folded() {
 		/^[A-Z]/ { section = ""; next }
 		section == "samples" && /^ *-?[0-9]+( +-?[0-9]+)*:/ {
 			split($0, part, ":"); split(part[1], v, " ")
-			n++; value[n] = v[col]; ids[n] = part[2]; next
+			value[part[2]] += v[col]; next   # (summed per stack of ids first)
 		}
 		section == "locations" && /^ *[0-9]+: / {
 			id = $1 + 0; line = $0; sub(/^ *[0-9]+: [^ ]+ (M=[0-9]+ )?/, "", line)
@@ -179,13 +179,13 @@ raw_folded() {
 			line = $0; sub(/^ +/, "", line); frames[id] = frames[id] "\n" name_of(line); next
 		}
 		END {
-			for (s = 1; s <= n; s++) {
-				m = split(ids[s], loc, " "); stack = ""
+			for (ids in value) {
+				m = split(ids, loc, " "); stack = ""
 				for (j = 1; j <= m; j++) {
 					k = split(frames[loc[j]], name, "\n")
 					for (x = 1; x <= k; x++) stack = (stack == "") ? name[x] : name[x] ";" stack
 				}
-				sum[stack] += value[s]
+				sum[stack] += value[ids]
 			}
 			for (stack in sum) if (sum[stack] != 0) printf "%s %.0f\n", stack, sum[stack]
 		}' | LC_ALL=C sort

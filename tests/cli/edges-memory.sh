@@ -48,7 +48,7 @@ if [ -n "${PPROF_VALGRIND:-}" ] || [ -n "${SAN_CFLAGS:-}" ] || [ ! -x /usr/bin/t
 	pass 'skipped: memory is not measured under valgrind or sanitizers, or without /usr/bin/time'
 	finish
 fi
-limit_mib=64
+limit_mib=32   # (small, for time: what is checked is relative to it)
 # Zeros that inflate to more than the limit (refused after inflating it) and
 # to just under it (inflated whole, then refused as not a profile).
 head -c $(((limit_mib + 36) << 20)) /dev/zero | gzip -1 > over.gz

@@ -12,10 +12,6 @@
 #include "testlib.h"
 #include "testlib_internal.h"
 
-static void profile_free_cb(void *p)
-{
-	pprof_profile_free(p);
-}
 static void arena_free_cb(void *a)
 {
 	pp_arena_free(a);

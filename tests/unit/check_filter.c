@@ -14,15 +14,6 @@
 
 #include "testlib.h"
 
-static void filter_free_cb(void *f)
-{
-	pprof_filter_free(f);
-}
-static void profile_free_cb(void *p)
-{
-	pprof_profile_free(p);
-}
-
 static pprof_filter *filter(void)
 {
 	pprof_filter *f = pprof_filter_new();
@@ -44,19 +35,6 @@ static const char *set_err(pprof_filter *f, int option, const char *arg)
 {
 	ck_assert_int_eq(pprof_filter_set(f, option, arg), PPROF_ERR_ARG);
 	return pprof_filter_error(f);
-}
-
-/* p as a profile of its own, not deferred: pprof_filter_apply frees it. */
-static pprof_profile *fresh(const PbProfile *p)
-{
-	buf *b = pb_bytes(p);
-	pprof_reader *r = pprof_reader_new_buffer(b->data, b->len);
-	pprof_profile *out = NULL;
-
-	ck_assert_ptr_nonnull(r);
-	ck_assert_int_eq(pprof_reader_next(r, &out), PPROF_OK);
-	pprof_reader_free(r);
-	return out;
 }
 
 /* p filtered by f, as written and unpacked. */
@@ -81,21 +59,6 @@ static const char *stacks_with(const PbProfile *p, int option, const char *arg)
 
 	set_ok(f, option, arg);
 	return render_stacks(apply(f, p));
-}
-
-/* The error text of an apply that must fail with code, leaving the
- * profile as it was: the same pointer, encoding to the same bytes. */
-static const char *apply_err(pprof_filter *f, const PbProfile *pb, int code)
-{
-	pprof_profile *p = defer(fresh(pb), profile_free_cb), *before = p;
-	buf *b = write_profile(p, PPROF_UNCOMPRESSED), *a;
-
-	ck_assert_int_eq(pprof_filter_apply(f, &p), code);
-	ck_assert_ptr_eq(p, before);
-	a = write_profile(p, PPROF_UNCOMPRESSED);
-	ck_assert_uint_eq(a->len, b->len);
-	ck_assert_mem_eq(a->data, b->data, b->len);
-	return pprof_filter_error(f);
 }
 
 /*

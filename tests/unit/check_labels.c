@@ -16,11 +16,6 @@ static void edits_free_cb(void *e)
 {
 	pprof_label_edits_free(e);
 }
-static void profile_free_cb(void *p)
-{
-	pprof_profile_free(p);
-}
-
 static pprof_label_edits *edits(void)
 {
 	pprof_label_edits *e = pprof_label_edits_new();

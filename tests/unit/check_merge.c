@@ -16,11 +16,6 @@ static void merger_free_cb(void *m)
 {
 	pprof_merger_free(m);
 }
-static void profile_free_cb(void *p)
-{
-	pprof_profile_free(p);
-}
-
 static pprof_merger *merger(void)
 {
 	pprof_merger *m = pprof_merger_new();

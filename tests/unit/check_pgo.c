@@ -12,15 +12,6 @@
 #include "testlib.h"
 #include "testlib_internal.h"
 
-static void filter_free_cb(void *f)
-{
-	pprof_filter_free(f);
-}
-static void profile_free_cb(void *p)
-{
-	pprof_profile_free(p);
-}
-
 /* A filter that reduces for PGO. */
 static pprof_filter *pgo_filter(void)
 {
@@ -29,20 +20,6 @@ static pprof_filter *pgo_filter(void)
 	ck_assert_ptr_nonnull(f);
 	pprof_filter_set_flags(f, PPROF_FILTER_PGO);
 	return defer(f, filter_free_cb);
-}
-
-/* p read back as a profile of its own, not deferred: pprof_filter_apply
- * frees it. */
-static pprof_profile *fresh(const PbProfile *p)
-{
-	buf *b = pb_bytes(p);
-	pprof_reader *r = pprof_reader_new_buffer(b->data, b->len);
-	pprof_profile *out = NULL;
-
-	ck_assert_ptr_nonnull(r);
-	ck_assert_int_eq(pprof_reader_next(r, &out), PPROF_OK);
-	pprof_reader_free(r);
-	return out;
 }
 
 /* p filtered by f, as written and unpacked. */
@@ -54,21 +31,6 @@ static PbProfile *apply(pprof_filter *f, const PbProfile *pb)
 	defer(p, profile_free_cb);
 	ck_assert_msg(rc == PPROF_OK, "apply: %d (%s)", rc, pprof_filter_error(f));
 	return dump(p);
-}
-
-/* The error text of an apply that must fail with code, leaving the
- * profile as it was: the same pointer, encoding to the same bytes. */
-static const char *apply_err(pprof_filter *f, const PbProfile *pb, int code)
-{
-	pprof_profile *p = defer(fresh(pb), profile_free_cb), *before = p;
-	buf *b = write_profile(p, PPROF_UNCOMPRESSED), *a;
-
-	ck_assert_int_eq(pprof_filter_apply(f, &p), code);
-	ck_assert_ptr_eq(p, before);
-	a = write_profile(p, PPROF_UNCOMPRESSED);
-	ck_assert_uint_eq(a->len, b->len);
-	ck_assert_mem_eq(a->data, b->data, b->len);
-	return pprof_filter_error(f);
 }
 
 /*

@@ -544,11 +544,6 @@ START_TEST(test_total_wraps)
 }
 END_TEST
 
-static void profile_free_cb(void *p)
-{
-	pprof_profile_free(p);
-}
-
 START_TEST(test_empty_profile)
 {
 	pprof_profile *p = defer(pprof_profile_new_empty(), profile_free_cb);

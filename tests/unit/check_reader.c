@@ -19,11 +19,6 @@ static void reader_free_cb(void *r)
 {
 	pprof_reader_free(r);
 }
-static void profile_free_cb(void *p)
-{
-	pprof_profile_free(p);
-}
-
 static pprof_reader *reader_buf(const buf *b)
 {
 	pprof_reader *r = pprof_reader_new_buffer(b->data, b->len);

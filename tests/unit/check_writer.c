@@ -25,11 +25,6 @@ static void reader_free_cb(void *r)
 {
 	pprof_reader_free(r);
 }
-static void profile_free_cb(void *p)
-{
-	pprof_profile_free(p);
-}
-
 static void assert_same_bytes(const buf *a, const buf *b)
 {
 	size_t i;

@@ -700,3 +700,40 @@ const char *render_comments(const PbProfile *u)
 		tprintf(&t, "%s%s", i ? "," : "", S(u, u->comment[i]));
 	return text_str(&t);
 }
+
+/* ---- filters ---------------------------------------------------------- */
+
+void filter_free_cb(void *f)
+{
+	pprof_filter_free(f);
+}
+
+void profile_free_cb(void *p)
+{
+	pprof_profile_free(p);
+}
+
+pprof_profile *fresh(const PbProfile *p)
+{
+	buf *b = pb_bytes(p);
+	pprof_reader *r = pprof_reader_new_buffer(b->data, b->len);
+	pprof_profile *out = NULL;
+
+	ck_assert_ptr_nonnull(r);
+	ck_assert_int_eq(pprof_reader_next(r, &out), PPROF_OK);
+	pprof_reader_free(r);
+	return out;
+}
+
+const char *apply_err(pprof_filter *f, const PbProfile *pb, int code)
+{
+	pprof_profile *p = defer(fresh(pb), profile_free_cb), *before = p;
+	buf *b = write_profile(p, PPROF_UNCOMPRESSED), *a;
+
+	ck_assert_int_eq(pprof_filter_apply(f, &p), code);
+	ck_assert_ptr_eq(p, before);
+	a = write_profile(p, PPROF_UNCOMPRESSED);
+	ck_assert_uint_eq(a->len, b->len);
+	ck_assert_mem_eq(a->data, b->data, b->len);
+	return pprof_filter_error(f);
+}

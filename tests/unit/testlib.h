@@ -145,6 +145,18 @@ buf *write_profile(const pprof_profile *p, int level);
 /* p written uncompressed and unpacked again with protobuf-c. */
 PbProfile *dump(const pprof_profile *p);
 
+/* ---- filters ---------------------------------------------------------- */
+
+/* defer() callbacks for a filter and a profile. */
+void filter_free_cb(void *f);
+void profile_free_cb(void *p);
+/* p read back as a profile of its own, not deferred: pprof_filter_apply
+ * frees it. */
+pprof_profile *fresh(const PbProfile *p);
+/* The error text of an apply of f to pb that must fail with code, leaving
+ * the profile as it was: the same pointer, encoding to the same bytes. */
+const char *apply_err(pprof_filter *f, const PbProfile *pb, int code);
+
 /* ---- rendering a profile as text -------------------------------------- */
 
 /* String i of u as a C string. */

@@ -33,6 +33,7 @@ Suite *strtab_suite(void);
 Suite *util_suite(void);
 Suite *units_suite(void);
 Suite *profile_suite(void);
+Suite *sampletype_suite(void);
 Suite *decode_suite(void);
 Suite *encode_suite(void);
 Suite *reader_suite(void);

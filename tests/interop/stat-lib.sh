@@ -22,7 +22,7 @@
 #                    unit so that pprof prints exact values, and with ';' in
 #                    names written ':' as pprof-stat documents.
 # Normalisation: none besides that ';'. Both tools break ties of the tables
-# by name, so the row order is compared too. Of synth-100k.pb.gz pprof reads
+# by name, so the row order is compared too. Of synth-25k.pb.gz pprof reads
 # its own copy without labels, which none of these reports shows (see there).
 . "$top_srcdir/tests/lib.sh"
 

@@ -11,5 +11,6 @@ bin=${TMPDIR:-/tmp}/pprofsynth.$$
 trap 'rm -f "$bin"' EXIT
 "$GO" build -o "$bin" .
 "$bin" -v -seed 1 -o ../synth-100k.pb.gz
+"$bin" -v -seed 3 -samples 25000 -o ../synth-25k.pb.gz
 "$bin" -v -small -seed 1 -o ../synth-small-1.pb.gz
 "$bin" -v -small -seed 2 -o ../synth-small-2.pb.gz

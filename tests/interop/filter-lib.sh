@@ -41,10 +41,33 @@ reports() {
 	sum_traces < "$tag.traces.all" > "$tag.traces"
 }
 
-# compare_reports NAME WHAT: the reports of NAME.ours and NAME.theirs match.
+# reports_by_type FILE TAG INDEX...: for each sample type INDEX, TAG.INDEX.top
+# and TAG.INDEX.traces (as reports writes them with -sample_index=INDEX),
+# all from one run of pprof: its interactive mode switches the sample type
+# and the unit between reports. Only the first top begins with the header
+# pprof writes when it starts; ours and theirs are made alike.
+reports_by_type() {
+	local file=$1 tag=$2 index cmds=()
+	shift 2
+	for index; do
+		cmds+=("sample_index=$index" unit=minimum "top:$tag.$index.top" unit=ns
+			"traces:$tag.$index.traces.all")
+	done
+	go_pprof_batch -sample_index="$1" "${top[@]:1}" "$file" -- "${cmds[@]}"
+	for index; do   # (a setting pprof refused would leave the last type on)
+		grep -q -m 1 "^Type: $index\$" "$tag.$index.traces.all" ||
+			{ echo "reports_by_type: no $index report of $file" >&2; exit 99; }
+		sum_traces < "$tag.$index.traces.all" > "$tag.$index.traces"
+	done
+}
+
+# compare_reports NAME WHAT [INDEX]: the reports of NAME.ours and NAME.theirs
+# (of NAME.ours.INDEX and NAME.theirs.INDEX) match.
 compare_reports() {
-	check_same "$2 -top: ours vs pprof's" "$1.theirs.top" "$1.ours.top"
-	check_same "$2 -traces: ours vs pprof's" "$1.theirs.traces" "$1.ours.traces"
+	local ours=$1.ours theirs=$1.theirs
+	[ $# -lt 3 ] || { ours=$ours.$3 theirs=$theirs.$3; }
+	check_same "$2 -top: ours vs pprof's" "$theirs.top" "$ours.top"
+	check_same "$2 -traces: ours vs pprof's" "$theirs.traces" "$ours.traces"
 }
 
 # warned FILE: the options a run warned about matching nothing, sorted, in
@@ -76,10 +99,11 @@ same() {
 	shift
 	expect_exit_into "$name.ours.pb.gz" "$name.ours.err" 0 pf "${ours[@]}" "$file"
 	expect_exit_into "$name.theirs.pb.gz" "$name.theirs.err" 0 pprof -proto "$@" "$file"
-	for index in $(sample_types "$file"); do
-		reports "$name.ours.pb.gz" "$name.ours" -sample_index="$index"
-		reports "$name.theirs.pb.gz" "$name.theirs" -sample_index="$index"
-		compare_reports "$name" "${ours[*]} ($index)"
+	local types=($(sample_types "$file"))
+	reports_by_type "$name.ours.pb.gz" "$name.ours" "${types[@]}"
+	reports_by_type "$name.theirs.pb.gz" "$name.theirs" "${types[@]}"
+	for index in "${types[@]}"; do
+		compare_reports "$name" "${ours[*]} ($index)" "$index"
 	done
 	check_eq "${ours[*]}: the same warnings" "$(warned "$name.theirs.err")" \
 		"$(warned "$name.ours.err")"

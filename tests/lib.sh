@@ -137,9 +137,22 @@ check_eq() {
 	fi
 }
 
+# same_small_files A B: 0 when the files hold the same bytes, decided in the
+# shell for files of at most 64 KiB without a NUL byte (the reports most
+# checks compare: a process costs some 4 ms here, as much as the report);
+# 1 otherwise, when cmp must tell.
+same_small_files() {
+	local a b
+	[ -f "$1" ] && [ -f "$2" ] || return 1
+	# (read ends with 1 at the end of the file; 0 at a NUL or after 64 KiB)
+	! IFS= read -r -d '' -n 65536 a < "$1" && ! IFS= read -r -d '' -n 65536 b < "$2" &&
+		[[ "$a" == "$b" ]]
+}
+
 # check_same WHAT EXPECTED_FILE ACTUAL_FILE: the files are equal byte for byte.
 # Text files show a diff, binary ones what cmp says.
 check_same() {
+	same_small_files "$2" "$3" && { pass "$1"; return 0; }
 	cmp -s "$2" "$3" && { pass "$1"; return 0; }
 	if grep -qI . "$2" 2>/dev/null && grep -qI . "$3" 2>/dev/null; then
 		fail "$1" "expected $2, got $3:" "$(diff -u "$2" "$3" | head -40)"

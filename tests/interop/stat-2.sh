@@ -29,6 +29,8 @@ t 'a large synthetic profile (nodes dropped, numeric labels with units)'
 synth=$data/synth-25k.pb.gz
 pprof -proto -taghide='.*' "$synth" > synth-nolabels.pb.gz 2>/dev/null || exit 99
 pprof_copy[$synth]=synth-nolabels.pb.gz
+top_commands synth cpu
+go_pprof_batch -sample_index=cpu synth-nolabels.pb.gz -- "${cmds[@]}"
 compare_tops synth cpu "$synth"
 expect_exit 0 ps --json "$synth"
 check_eq 'totals: ours vs pprof -raw' "$(raw_totals synth-nolabels.pb.gz)" \
@@ -48,11 +50,14 @@ if [ -n "$odd" ]; then
 		check_eq 'totals: ours vs pprof -raw' "$(raw_totals "$odd")" \
 			"$(jq -r '[.sample_types[] | "\(.type)/\(.unit)=\(.total)"] | join(" ")' "$out")"
 	fi
+	cp "$out" odd.json
+	index=0
 	for type in samples alloc; do
+		pprof_reports odd "$type" "$index" "$(jq -r ".sample_types[$index].unit" odd.json)" "$odd"
 		compare_tops odd "$type" "$odd"
+		compare_folded odd "$index" "$odd"
+		index=$((index + 1))
 	done
-	compare_folded odd 0 count "$odd"
-	compare_folded odd 1 bytes "$odd"
 fi
 
 finish

@@ -191,47 +191,77 @@ raw_folded() {
 		}' | LC_ALL=C sort
 }
 
-# compare_tops NAME TYPE FILE...: the top tables agree for sample type TYPE.
-# pprof makes the six tables in one run (go_pprof_batch): -top -nodecount=N
-# is its command topN, and -top alone, which shows every node, is
+# top_commands NAME TYPE: sets cmds to go_pprof_batch's commands for the six
+# top tables compare_tops reads, in NAME.TYPE.N.SORT.pprof: -top -nodecount=N
+# is the command topN, and -top alone, which shows every node, is
 # top1000000000 (a plain top shows 10 in that mode).
-compare_tops() {
-	local name=$1 type=$2 n sort tag cmd cmds=()
-	shift 2
-	pprof_sees "$@"
+top_commands() {
+	local n cmd
+	cmds=()
 	for n in 10 30 0; do
 		cmd=top$n
 		[ "$n" != 0 ] || cmd=top1000000000
-		cmds+=("$cmd:$name.$type.$n.flat.pprof" "$cmd -cum:$name.$type.$n.cum.pprof")
+		cmds+=("$cmd:$1.$2.$n.flat.pprof" "$cmd -cum:$1.$2.$n.cum.pprof")
 	done
+}
+
+# pprof_reports NAME TYPE INDEX UNIT FILE...: pprof's reports on the inputs
+# for sample type TYPE (at INDEX, of UNIT), all from one run of pprof: the
+# top tables of top_commands, the -traces compare_folded reads (in the unit
+# exact_unit picks) in NAME.INDEX.traces, and the -tags compare_by reads in
+# NAME.INDEX.tags.
+pprof_reports() {
+	local name=$1 type=$2 index=$3 unit cmds
+	unit=$(exact_unit "$4")
+	shift 4
+	top_commands "$name" "$type"
+	[ -z "$unit" ] || cmds+=("${unit#-}")
+	cmds+=("traces:$name.$index.traces" unit=minimum "tags:$name.$index.tags")
+	pprof_sees "$@"
 	go_pprof_batch -sample_index="$type" "${seen[@]}" -- "${cmds[@]}"
+}
+
+# compare_tops NAME TYPE FILE...: the top tables agree for sample type TYPE
+# (pprof's from pprof_reports).
+compare_tops() {
+	local name=$1 type=$2 n sort tag files=()
+	shift 2
 	for n in 10 30 0; do
 		for sort in flat cum; do
 			local ours=()
 			tag=$name.$type.$n.$sort
 			[ "$sort" = cum ] && ours+=(--cum)
-			ps --top "$n" "${ours[@]}" --sample-type "$type" "$@" | legend_and_table > "$tag.ours"
-			legend_and_table < "$tag.pprof" > "$tag.theirs"
+			ps --top "$n" "${ours[@]}" --sample-type "$type" "$@" > "$tag.ours.all"
+			files+=("$tag.ours.all" "$tag.pprof")
+		done
+	done
+	# (each file's lines from pprof's legend on, in TAG.ours and TAG.theirs)
+	awk 'FNR == 1 { out = FILENAME; sub(/[.](ours[.]all|pprof)$/, "", out)
+	                out = out (FILENAME ~ /pprof$/ ? ".theirs" : ".ours"); printf "" > out; on = 0 }
+	     /^Showing nodes accounting for/ { on = 1 }
+	     on { print > out }' "${files[@]}" || exit 99
+	for n in 10 30 0; do
+		for sort in flat cum; do
+			tag=$name.$type.$n.$sort
 			check 'pprof printed a table' test -s "$tag.theirs"
 			check_same "top $n by $sort $type: ours vs pprof's" "$tag.theirs" "$tag.ours"
 		done
 	done
 }
 
-# compare_folded NAME INDEX UNIT FILE...: collapsed stacks agree.
+# compare_folded NAME INDEX FILE...: collapsed stacks agree (pprof's from the
+# -traces of pprof_reports).
 compare_folded() {
-	local name=$1 index=$2 unit=$3
-	shift 3
+	local name=$1 index=$2
+	shift 2
 	ps --folded --sample-type "$index" "$@" > "$name.$index.folded.ours"
-	pprof_sees "$@"
-	# shellcheck disable=SC2046  # the -unit option, or none
-	pprof -traces -sample_index="$index" $(exact_unit "$unit") "${seen[@]}" 2>/dev/null |
-		traces_folded > "$name.$index.folded.theirs"
+	traces_folded < "$name.$index.traces" > "$name.$index.folded.theirs"
 	check_same "folded stacks of sample type $index: ours vs pprof -traces" \
 		"$name.$index.folded.theirs" "$name.$index.folded.ours"
 }
 
-# compare_by NAME INDEX KEY FILE...: the breakdown by KEY agrees.
+# compare_by NAME INDEX KEY FILE...: the breakdown by KEY agrees (pprof's
+# rows from the -tags of pprof_reports).
 compare_by() {
 	local name=$1 index=$2 key=$3 json tag=$1.$2.$3
 	shift 3
@@ -246,7 +276,7 @@ compare_by() {
 		"$tag.weights.theirs" "$tag.weights.ours"
 	if [ "$(jq -r '.labels[] | select(.key == "'"$key"'") | .numbers' "$tag.json")" = 0 ]; then
 		ps --by "$key" --sample-type "$index" "$@" | our_by_rows > "$tag.rows.ours"
-		pprof -tags -sample_index="$index" "$@" 2>/dev/null | tags_block "$key" > "$tag.rows.theirs"
+		tags_block "$key" < "$name.$index.tags" > "$tag.rows.theirs"
 		check_same "--by $key, sample type $index: rows vs pprof -tags" \
 			"$tag.rows.theirs" "$tag.rows.ours"
 		check_eq "number of values of $key vs pprof -tags" "$(wc -l < "$tag.rows.theirs")" \
@@ -264,8 +294,9 @@ compare() {
 		"$(jq -r '[.sample_types[] | "\(.type)/\(.unit)=\(.total)"] | join(" ")' "$name.json")"
 	for type in $(sample_types "$@"); do
 		unit=$(jq -r ".sample_types[$index].unit" "$name.json")
+		pprof_reports "$name" "$type" "$index" "$unit" "$@"
 		compare_tops "$name" "$type" "$@"
-		compare_folded "$name" "$index" "$unit" "$@"
+		compare_folded "$name" "$index" "$@"
 		for key in $(jq -r '.labels[].key' "$name.json"); do
 			compare_by "$name" "$index" "$key" "$@"
 		done

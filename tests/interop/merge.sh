@@ -73,48 +73,32 @@ theirs() {
 	cp "$out" "$name.theirs.pb.gz"
 }
 
-# sort_ties: pprof -tags prints the values of a key by decreasing absolute
-# weight, and values whose weights are equal in absolute value but not in sign
-# (1.0 and -1.0, in merges with bases) compare as neither less nor greater, so
-# sort.Sort leaves them in map order, which changes from run to run (seen:
-# five orders in six runs on one file). This sorts each run of lines with the
-# same absolute weight, and changes nothing else.
+# sort_ties FILE...: pprof -tags prints the values of a key by decreasing
+# absolute weight, and values whose weights are equal in absolute value but
+# not in sign (1.0 and -1.0, in merges with bases) compare as neither less
+# nor greater, so sort.Sort leaves them in map order, which changes from run
+# to run (seen: five orders in six runs on one file). This sorts each run of
+# lines with the same absolute weight, and changes nothing else: each
+# TAG-REPORT file into TAG.REPORT, in one process.
 sort_ties() {
 	awk '
-		function flush() { if (n > 1) sort_lines(); for (i = 1; i <= n; i++) print line[i]; n = 0 }
+		function flush() { if (n > 1) sort_lines(); for (i = 1; i <= n; i++) print line[i] > out; n = 0 }
 		function sort_lines(  i, j, x) {
 			for (i = 2; i <= n; i++) { x = line[i]; for (j = i - 1; j >= 1 && line[j] > x; j--) line[j + 1] = line[j]; line[j + 1] = x }
 		}
+		function output(file,  report) {
+			report = file; sub(/.*-/, "", report); sub(/-[a-z]+$/, "", file)
+			return file "." report
+		}
+		BEGIN { for (i = 1; i < ARGC; i++) printf "" > output(ARGV[i]) }   # (some are empty)
+		FNR == 1 { flush(); out = output(FILENAME) }
 		/^ +-?[0-9][0-9.]*[^ :]*(:| \()/ {   # "  -1.0 (0.017%): 96B" or "  -160.0ms: 12ms"
 			w = $1; sub(/^-/, "", w); sub(/:$/, "", w)
 			if (n && w != last) flush()
 			last = w; line[++n] = $0; next
 		}
-		{ flush(); print }
-		END { flush() }'
-}
-
-# compare_reports NAME [PPROF_OPTION...]: the reports of NAME.ours.pb.gz and
-# NAME.theirs.pb.gz are the same, with the options given (e.g. -sample_index).
-# (synth-100k.pb.gz is not used: pprof takes over 10 s per report of it.)
-# The reports, -top with -nodecount=100000 -nodefraction=0 -edgefraction=0,
-# -traces and -tags, of one run of pprof (go_pprof_batch).
-reports=(top traces tags)
-compare_reports() {
-	local name=$1 report tag side
-	shift
-	tag=$name${1:+.${1#-}}
-	for side in ours theirs; do
-		go_pprof_batch "$@" -nodecount=100000 -nodefraction=0 -edgefraction=0 \
-			"$name.$side.pb.gz" -- "top:$tag.$side-top" "traces:$tag.$side-traces" "tags:$tag.$side-tags"
-	done
-	for report in "${reports[@]}"; do
-		for side in ours theirs; do
-			sort_ties < "$tag.$side-$report" > "$tag.$side.$report"
-		done
-		check_same "go tool pprof $* -$report: ours vs pprof's" \
-			"$tag.theirs.$report" "$tag.ours.$report"
-	done
+		{ flush(); print > out }
+		END { flush() }' "$@" || exit 99
 }
 
 # sample_types FILE: the names of the profile's sample types ("samples cpu").
@@ -122,14 +106,45 @@ sample_types() {
 	go_pprof_cached -raw "$1" | sed -n '/^Samples:/{n;s|/[^ ]*||g;p;}'
 }
 
+# compare_reports NAME: the reports of NAME.ours.pb.gz and NAME.theirs.pb.gz
+# are the same for every sample type: -top with -nodecount=100000
+# -nodefraction=0 -edgefraction=0, -traces and -tags, each side's from one
+# run of pprof (go_pprof_batch: its interactive mode switches sample_index
+# between reports; only the first top begins with the header pprof writes
+# when it starts, on both sides). (synth-100k.pb.gz is not used: pprof
+# takes over 10 s per report of it.)
+reports=(top traces tags)
+compare_reports() {
+	local name=$1 report tag side index types cmds files=()
+	types=($(sample_types "$name.theirs.pb.gz"))
+	for side in ours theirs; do
+		cmds=()
+		for index in "${types[@]}"; do
+			tag=$name.sample_index=$index.$side
+			cmds+=("sample_index=$index" "top:$tag-top" "traces:$tag-traces" "tags:$tag-tags")
+			files+=("$tag-top" "$tag-traces" "$tag-tags")
+		done
+		go_pprof_batch -sample_index="${types[0]}" -nodecount=100000 -nodefraction=0 \
+			-edgefraction=0 "$name.$side.pb.gz" -- "${cmds[@]}"
+	done
+	sort_ties "${files[@]}"
+	for index in "${types[@]}"; do
+		tag=$name.sample_index=$index
+		grep -q -m 1 "^Type: $index\$" "$tag.ours.traces" ||
+			{ echo "compare_reports: no $index report of $name" >&2; exit 99; }
+		for report in "${reports[@]}"; do
+			check_same "go tool pprof -sample_index=$index -$report: ours vs pprof's" \
+				"$tag.theirs.$report" "$tag.ours.$report"
+		done
+	done
+}
+
 # compare NAME SIGN:FILE...: the reports match for every sample type, and the
 # totals are pprof's and those of the inputs.
 compare() {
-	local name=$1 index
+	local name=$1
 	shift
-	for index in $(sample_types "$name.theirs.pb.gz"); do
-		compare_reports "$name" -sample_index="$index"
-	done
+	compare_reports "$name"
 	check_eq 'totals per sample type: ours vs pprof'"'"'s' \
 		"$(totals "$name.theirs.pb.gz")" "$(totals "$name.ours.pb.gz")"
 	check_eq 'totals per sample type: ours vs the inputs' \

@@ -502,7 +502,9 @@ int pprof_label_edits_apply(const pprof_label_edits *e, pprof_profile **p);
 
 typedef struct pprof_filter pprof_filter;
 
-/* The options of a filter, in the order they apply. */
+/* The options of a filter, in the order they apply; but TAG_ROOT and
+ * TAG_LEAF, last so that the others keep their numbers, apply first of all,
+ * as pprof adds its -tagroot and -tagleaf frames before it filters. */
 enum {
 	PPROF_FILTER_FOCUS,       /* keep samples with a matching location */
 	PPROF_FILTER_IGNORE,      /* drop samples with a matching location */
@@ -520,6 +522,14 @@ enum {
 	                              for groups; may be given several times */
 	PPROF_FILTER_SAMPLE_TYPE, /* keep one value column: a type name or a
 	                              0-based index, as pprof's -sample_index */
+	PPROF_FILTER_TAG_ROOT,    /* "KEY[,KEY]": each sample's values of each
+	                              KEY as a frame at the root (the first KEY
+	                              rootmost), a function named by the values
+	                              joined with ',' (numbers as pprof formats
+	                              them), its file name KEY; "" for a sample
+	                              without KEY (pprof's -tagroot) */
+	PPROF_FILTER_TAG_LEAF,    /* likewise at the leaf, the last KEY leafmost
+	                              (pprof's -tagleaf) */
 	PPROF_FILTER_N_OPTIONS
 };
 

@@ -1,7 +1,8 @@
 /*
  * pprof-filter - filter each profile of a stream as `go tool pprof` filters
  * (--focus, --ignore, --hide, --show, --show-from, --prune-from, --tagfocus,
- * --tagignore, --tagshow, --taghide, --sample-type), and more: select
+ * --tagignore, --tagshow, --taghide, --tagroot, --tagleaf, --sample-type),
+ * and more: select
  * profiles by time, scale values, rename functions, drop labels or
  * addresses, and reduce a profile to what `go build -pgo` reads.
  */
@@ -22,6 +23,11 @@ static const char usage_text[] =
 	"member each, to stdout. Regular expressions are Go's (RE2 syntax).\n"
 	"\n"
 	"As go tool pprof (applied in its order):\n"
+	"      --tagroot KEY[,KEY]\n"
+	"                         add each sample's values of label KEY as a frame\n"
+	"                         at its root (the first KEY rootmost)\n"
+	"      --tagleaf KEY[,KEY]\n"
+	"                         the same at its leaf (the last KEY leafmost)\n"
 	"      --focus RE         keep samples with a frame that matches RE\n"
 	"      --ignore RE        drop samples with a frame that matches RE\n"
 	"      --hide RE          remove frames that match RE\n"
@@ -78,6 +84,8 @@ static const struct option long_options[] = {
 	{ "prune_from", required_argument, NULL, OPT_FILTER + PPROF_FILTER_PRUNE_FROM },
 	{ "rename-function", required_argument, NULL, OPT_FILTER + PPROF_FILTER_RENAME },
 	{ "sample-type", required_argument, NULL, OPT_FILTER + PPROF_FILTER_SAMPLE_TYPE },
+	{ "tagroot", required_argument, NULL, OPT_FILTER + PPROF_FILTER_TAG_ROOT },
+	{ "tagleaf", required_argument, NULL, OPT_FILTER + PPROF_FILTER_TAG_LEAF },
 	{ "since", required_argument, NULL, OPT_SINCE },
 	{ "until", required_argument, NULL, OPT_UNTIL },
 	{ "scale", required_argument, NULL, OPT_SCALE },
@@ -126,9 +134,9 @@ static const cli_pprof_advice pprof_advice[] = {
 
 /* The option names in messages, by PPROF_FILTER_* option. */
 static const char *const filter_names[PPROF_FILTER_N_OPTIONS] = {
-	"--focus",           "--ignore",     "--hide",    "--show",    "--show-from",
-	"--tagfocus",        "--tagignore",  "--tagshow", "--taghide", "--prune-from",
-	"--rename-function", "--sample-type"
+	"--focus",           "--ignore",      "--hide",    "--show",    "--show-from",
+	"--tagfocus",        "--tagignore",   "--tagshow", "--taghide", "--prune-from",
+	"--rename-function", "--sample-type", "--tagroot", "--tagleaf"
 };
 
 typedef struct {

@@ -116,7 +116,7 @@ static const cli_pprof_advice pprof_advice[] = {
 	NO_REPORT("text"),
 	NO_REPORT("traces"),
 	NO_REPORT("nodecount"),
-	CLI_ADVICE("tags", "pprof-filter writes profiles: pipe them into pprof-stat --by KEY"),
+	CLI_ADVICE("tags", "pprof-filter writes profiles: pipe them into pprof-stat --tags"),
 	NO_SAMPLE_INDEX("sample_index"),
 	NO_SAMPLE_INDEX("inuse_space"),
 	NO_SAMPLE_INDEX("inuse_objects"),

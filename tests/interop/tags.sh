@@ -6,7 +6,8 @@
 # Compared, byte for byte:
 #   pprof-stat --tags          against -tags (every line: pprof prints no
 #                              header), for every sample type, for a merge
-#                              of two profiles (and --each gives each
+#                              of two profiles and one with a base
+#                              (negative weights; and --each gives each
 #                              profile's under its name);
 #   pprof-stat --by K1,K2      each key's table, its rows as "pct value" in
 #                              order, against that key's block of -tags with
@@ -29,7 +30,7 @@
 # such as tagroot=KEY between them).
 . "$top_srcdir/tests/lib.sh"
 
-: "${PPROF_STAT:?}" "${PPROF_FILTER:?}"
+: "${PPROF_STAT:?}" "${PPROF_FILTER:?}" "${PPROF_MERGE:?}"
 find_go || skip 'no go command (set GO to one)'
 echo "using $GO: $("$GO" version)"
 
@@ -60,16 +61,22 @@ n_types() {
 
 # ---- --tags -------------------------------------------------------------------
 
+# A merge with a base: negative weights, and the key pprof::base.
+"$PPROF_MERGE" --diff-base "$data/cpu-1.pb.gz" "$data/cpu-2.pb.gz" "$data/cpu-3.pb.gz" \
+	> diff.pb.gz || exit 99
+
 t '--tags'
-for f in cpu-1 cpu-5 go119-cpu goroutine heap-1 heap-2 synth-small-1; do
-	n=$(n_types "$data/$f.pb.gz")
+for f in cpu-1 cpu-5 go119-cpu goroutine heap-1 heap-2 synth-small-1 diff; do
+	file=$data/$f.pb.gz
+	[ "$f" != diff ] || file=diff.pb.gz
+	n=$(n_types "$file")
 	cmds=()
 	for ((i = 0; i < n; i++)); do
 		cmds+=("sample_index=$i" "tags:$f.$i.tags.theirs")
 	done
-	go_pprof_batch "$data/$f.pb.gz" -- "${cmds[@]}"
+	go_pprof_batch "$file" -- "${cmds[@]}"
 	for ((i = 0; i < n; i++)); do
-		ps --tags --sample-type "$i" "$data/$f.pb.gz" > "$f.$i.tags.ours"
+		ps --tags --sample-type "$i" "$file" > "$f.$i.tags.ours"
 		check 'pprof printed tags' test -s "$f.$i.tags.theirs"
 		check_same "$f, sample type $i: --tags vs pprof -tags" \
 			"$f.$i.tags.theirs" "$f.$i.tags.ours"

@@ -19,7 +19,8 @@
  * share one name), so that it takes time linear in the profile's strings.
  *
  * This file holds the options, the matching helpers and the applying; the
- * steps are in filter_frames.c, filter_tags.c and filter_edits.c (filter.h).
+ * steps are in filter_frames.c, filter_tags.c and filter_edits.c, and the
+ * frames of tagroot and tagleaf, added first, in filter_tagroot.c (filter.h).
  */
 #include "config.h" /* POSIX interfaces: strdup, strndup */
 

@@ -1,7 +1,8 @@
 /*
- * check_filter.c - filter.c: filters (HACKING.md section 7: google/pprof's
- * rules in profile/filter.go, prune.go and driver_focus.go), one test per
- * rule (the reduction for go build -pgo is check_pgo.c's).
+ * check_filter.c - filter.c and filter_*.c: filters (HACKING.md section 7:
+ * google/pprof's rules in profile/filter.go, prune.go, driver_focus.go and
+ * tagroot.go), one test per rule (the reduction for go build -pgo is
+ * check_pgo.c's).
  * Results are written, unpacked and rendered as text (testlib.h): stacks
  * are function names, leaf first.
  */

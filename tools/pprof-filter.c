@@ -145,6 +145,7 @@ typedef struct {
 	pprof_filter *filter;
 	unsigned flags;
 	bool has_since, has_until;
+	bool label_frames;     /* --tagroot or --tagleaf given */
 	int64_t since, until;  /* nanoseconds since 1970 */
 	unsigned long written; /* profiles written */
 } filter_options;
@@ -289,6 +290,9 @@ static bool handle_option(filter_options *o, int c, const char *arg)
 {
 	if (c >= OPT_FILTER && c < OPT_FILTER + PPROF_FILTER_N_OPTIONS) {
 		set_filter(o, c - OPT_FILTER, arg);
+		if (c == OPT_FILTER + PPROF_FILTER_TAG_ROOT ||
+		    c == OPT_FILTER + PPROF_FILTER_TAG_LEAF)
+			o->label_frames |= *arg != '\0';
 		return true;
 	}
 	switch (c) {
@@ -323,6 +327,9 @@ static void parse_options(int argc, char **argv, filter_options *o)
 			cli_bad_option(c, argv);
 	if (o->has_since && o->has_until && o->since >= o->until)
 		cli_usage_error("--since must be before --until");
+	if (o->label_frames && (o->flags & PPROF_FILTER_PGO))
+		cli_usage_error(
+			"--tagroot and --tagleaf add frames that are no calls: not with --pgo");
 	o->in.max_size = o->out.max_size;
 	pprof_filter_set_flags(o->filter, o->flags);
 }

@@ -169,6 +169,8 @@ expect_exit 0 pf --tagleaf bytes "$heap"
 check 'numbers without a unit as they are' has "$out" '1048576'
 expect_exit 0 pf --tagleaf bytes,latency "$synth"
 check 'numbers with a unit in it' has "$out" '512kB'
+expect_exit 2 pf --tagleaf endpoint --pgo "$a"
+check_grep 'not with --pgo: frames that are no calls' 'not with --pgo' "$err"
 
 # ---- sample types, scaling ----------------------------------------------------
 

@@ -32,7 +32,7 @@ typedef struct {
 typedef struct {
 	pprof_profile *p;
 	VEC(frame_key) keys;            /* distinct keys */
-	VEC(size_t) at[2];              /* per root, leaf position: its index in keys */
+	VEC(size_t) at[2];              /* root (0), leaf (1) keys as given: indices */
 	int32_t *key_of;                /* per string of the profile: its key, or -1 */
 	size_t n_strings;               /* strings before any was added */
 	pp_strtab names;                /* distinct frame names */
@@ -154,11 +154,14 @@ static bool add_numbers(framer *fr, const pb_sample *s, int32_t key, size_t *cou
 	size_t j, n = 0, last_unit = 0;
 	char buf[PP_LABEL_LEN];
 
-	for (j = 0; j < s->n_label; j++)
-		if (pp_label_kind(s->label[j]) == PP_LABEL_NUM &&
-		    fr->key_of[s->label[j]->key] == key)
-			if (++n && s->label[j]->num_unit)
-				last_unit = n;
+	for (j = 0; j < s->n_label; j++) {
+		if (pp_label_kind(s->label[j]) != PP_LABEL_NUM ||
+		    fr->key_of[s->label[j]->key] != key)
+			continue;
+		n++;
+		if (s->label[j]->num_unit)
+			last_unit = n;
+	}
 	if (last_unit && last_unit != n)
 		return true;
 	for (j = 0; j < s->n_label; j++) {
@@ -182,7 +185,7 @@ static bool add_numbers(framer *fr, const pb_sample *s, int32_t key, size_t *cou
 static uint32_t frame_name(framer *fr, const pb_sample *s, int32_t key)
 {
 	size_t j, count = 0;
-	int64_t single = 0;
+	int64_t reuse = -1; /* the string of a name that is one string label's */
 	uint32_t id;
 
 	fr->text.n = 0;
@@ -190,13 +193,11 @@ static uint32_t frame_name(framer *fr, const pb_sample *s, int32_t key)
 		const pb_label *l = s->label[j];
 		if (pp_label_kind(l) != PP_LABEL_STR || fr->key_of[l->key] != key)
 			continue;
-		single = count ? -1 : l->str;
+		reuse = count ? -1 : l->str;
 		if (!add_value(fr, pp_profile_cstr(fr->p, l->str),
 		               pp_profile_string(fr->p, l->str)->len, &count))
 			return UINT32_MAX;
 	}
-	if (count == 0)
-		single = -1;
 	if (!add_numbers(fr, s, key, &count))
 		return UINT32_MAX;
 	fr->matched |= count > 0;
@@ -204,11 +205,11 @@ static uint32_t frame_name(framer *fr, const pb_sample *s, int32_t key)
 	if (id == UINT32_MAX || !VEC_RESERVE(fr->name_str, (size_t)id + 1))
 		return UINT32_MAX;
 	if (id == fr->name_str.n) { /* a new name */
-		if (count != 1 || single < 0)
-			single = fr->text.n ? add_string(fr, fr->text.v, fr->text.n) : 0;
-		if (single < 0)
+		if (count != 1 || reuse < 0)
+			reuse = fr->text.n ? add_string(fr, fr->text.v, fr->text.n) : 0;
+		if (reuse < 0)
 			return UINT32_MAX;
-		fr->name_str.v[fr->name_str.n++] = single;
+		fr->name_str.v[fr->name_str.n++] = reuse;
 	}
 	return id;
 }

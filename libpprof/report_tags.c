@@ -154,8 +154,19 @@ static int compare_keys(const void *pa, const void *pb)
 	return rp_compare_bytes(a->key, a->key_len, b->key, b->key_len);
 }
 
-/* Puts each slot's values together, totals them and sorts them, then sorts
- * the keys. */
+/* Sorts each key's values, then the keys. */
+static void sort_results(struct rp_tags *t)
+{
+	size_t i;
+
+	for (i = 0; i < t->keys.n; i++)
+		qsort((void *)t->keys.v[i].values, t->keys.v[i].n_values, sizeof(pprof_tag_value),
+		      compare_values);
+	if (t->keys.n)
+		qsort(t->keys.v, t->keys.n, sizeof(*t->keys.v), compare_keys);
+}
+
+/* Puts each slot's values together and totals them, then sorts them. */
 static bool collect(tagger *g)
 {
 	struct rp_tags *t = g->t;
@@ -185,13 +196,9 @@ static bool collect(tagger *g)
 		v->weight = g->weights.v[i];
 		k->total = rp_add64(k->total, v->weight);
 	}
-	for (i = 0; i < n_keys; i++)
-		qsort((void *)t->keys.v[i].values, t->keys.v[i].n_values, sizeof(pprof_tag_value),
-		      compare_values);
-	if (n_keys)
-		qsort(t->keys.v, n_keys, sizeof(*t->keys.v), compare_keys);
 	t->keys.n = n_keys;
 	t->values.n = n;
+	sort_results(t);
 	return true;
 }
 

@@ -19,7 +19,8 @@
  * share one name), so that it takes time linear in the profile's strings.
  *
  * This file holds the options, the matching helpers and the applying; the
- * steps are in filter_frames.c, filter_tags.c and filter_edits.c (filter.h).
+ * steps are in filter_frames.c, filter_tags.c and filter_edits.c, and the
+ * frames of tagroot and tagleaf, added first, in filter_tagroot.c (filter.h).
  */
 #include "config.h" /* POSIX interfaces: strdup, strndup */
 
@@ -85,6 +86,8 @@ void pprof_filter_free(pprof_filter *f)
 	}
 	free(f->renames);
 	free(f->sample_type);
+	free(f->frame_keys[0]);
+	free(f->frame_keys[1]);
 	free(f->unmatched);
 	free(f);
 }
@@ -411,10 +414,22 @@ nomem:
 	return PPROF_ERR_NOMEM;
 }
 
+/* Sets an option kept as text: a copy of arg, or NULL for "". */
+static int set_text(pprof_filter *f, char **text, const char *arg)
+{
+	char *copy = *arg ? strdup(arg) : NULL;
+
+	if (*arg && !copy) {
+		pp_seterr(f->err, "out of memory");
+		return PPROF_ERR_NOMEM;
+	}
+	free(*text);
+	*text = copy;
+	return PPROF_OK;
+}
+
 int pprof_filter_set(pprof_filter *f, int option, const char *arg)
 {
-	char *copy;
-
 	switch (option) {
 	case PPROF_FILTER_FOCUS:
 	case PPROF_FILTER_IGNORE:
@@ -428,15 +443,10 @@ int pprof_filter_set(pprof_filter *f, int option, const char *arg)
 	case PPROF_FILTER_TAG_IGNORE:
 		return set_tag_option(f, &f->tag[option - PPROF_FILTER_TAG_FOCUS], arg);
 	case PPROF_FILTER_RENAME: return add_rename(f, arg);
-	case PPROF_FILTER_SAMPLE_TYPE:
-		copy = *arg ? strdup(arg) : NULL;
-		if (*arg && !copy) {
-			pp_seterr(f->err, "out of memory");
-			return PPROF_ERR_NOMEM;
-		}
-		free(f->sample_type);
-		f->sample_type = copy;
-		return PPROF_OK;
+	case PPROF_FILTER_SAMPLE_TYPE: return set_text(f, &f->sample_type, arg);
+	case PPROF_FILTER_TAG_ROOT:
+	case PPROF_FILTER_TAG_LEAF:
+		return set_text(f, &f->frame_keys[option - PPROF_FILTER_TAG_ROOT], arg);
 	}
 	pp_seterr(f->err, "unknown filter option %d", option);
 	return PPROF_ERR_ARG;
@@ -635,7 +645,9 @@ static void ctx_free(fctx *c)
 	free(c->added);
 }
 
-/* The steps, in order: pprof's (driver.applyFocus), then ours. */
+/* The steps, in order: pprof's (driver.applyFocus), then ours. (The frames
+ * of tagroot and tagleaf come before, in filter_work_copy: they add
+ * strings, functions and locations, which the tables of c count.) */
 static bool run_steps(fctx *c, size_t column)
 {
 	static bool (*const pprof_steps[])(fctx *) = {
@@ -669,7 +681,8 @@ static int filter_work_copy(pprof_filter *f, pprof_profile **w, size_t column)
 	int rc;
 
 	memset(&c, 0, sizeof(c));
-	ok = ctx_init(&c, f, *w) && run_steps(&c, column);
+	ok = (!f->frame_keys[0] && !f->frame_keys[1]) || pf_add_label_frames(f, *w);
+	ok = ok && ctx_init(&c, f, *w) && run_steps(&c, column);
 	ctx_free(&c);
 	if (!ok) {
 		pp_seterr(f->err, "out of memory");

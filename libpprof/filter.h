@@ -2,8 +2,9 @@
  * filter.h - what the files of the filter share (filter.c: options and
  * applying, with the matching helpers; filter_frames.c: focus, ignore, hide,
  * show, show-from, prune-from; filter_tags.c: tagfocus, tagignore, tagshow,
- * taghide; filter_edits.c: rename-function and our own edits). Private to
- * them; filter.c says how a filter runs.
+ * taghide; filter_edits.c: rename-function and our own edits;
+ * filter_tagroot.c: tagroot, tagleaf). Private to them; filter.c says how a
+ * filter runs.
  */
 #ifndef PPROF_FILTER_H
 #define PPROF_FILTER_H
@@ -47,6 +48,7 @@ struct pprof_filter {
 	rename_rule *renames;
 	size_t n_renames;
 	char *sample_type;
+	char *frame_keys[2]; /* --tagroot, --tagleaf as set; NULL when not */
 	double scale;
 	bool scaled;
 	unsigned flags;
@@ -114,6 +116,13 @@ uint8_t pf_loc_state(const fctx *c, uint64_t id);
 bool pf_filter_samples(fctx *c, int (*fn)(fctx *, pb_sample *, void *), void *arg);
 void pf_unmatched(fctx *c, int option, const char *arg);
 const pp_regex *pf_option_re(const fctx *c, int option);
+
+/* ---- filter_tagroot.c: tagroot and tagleaf ---------------------- */
+
+/* Adds the frames of --tagroot and --tagleaf to every sample of p (a work
+ * copy), recording in f which of them matched nothing; false when out of
+ * memory. */
+bool pf_add_label_frames(pprof_filter *f, pprof_profile *p);
 
 /* ---- filter_frames.c: the steps on frames ------------------------ */
 /* (each described where it is defined) */

@@ -63,6 +63,11 @@ static inline uint32_t pp_idmap_get(const pp_idmap *m, uint64_t id)
  * when out of memory. */
 pprof_profile *pp_profile_work_copy(const pprof_profile *p);
 
+/* Builds p's id maps of functions and locations afresh, in p's arena, after
+ * a transform added some (with ids it made unique). False when out of
+ * memory. */
+bool pp_profile_reindex(pprof_profile *p);
+
 /* The bytes of string i of a profile (i already validated). */
 static inline const ProtobufCBinaryData *pp_profile_string(const pprof_profile *p, int64_t i)
 {

@@ -410,6 +410,36 @@ typedef struct {
 int pprof_report_by_label(pprof_report *r, const char *key, size_t sample_type,
                           const pprof_breakdown **out);
 
+/* One value of a label key as `go tool pprof -tags` shows it: a string
+ * label's string, or a numeric label's number scaled and written in its
+ * key's unit ("1kB", "5ms"; numbers that print alike are one value). */
+typedef struct {
+	const char *name;
+	int64_t weight;  /* the sample type summed over the labels with it */
+	size_t name_len; /* the bytes of name, which may hold NULs */
+} pprof_tag_value;
+
+typedef struct {
+	const char *key;
+	int64_t total;   /* the weights summed (pprof's "Total") */
+	size_t n_values; /* sorted by |weight| decreasing, then by name */
+	const pprof_tag_value *values;
+	size_t key_len; /* the bytes of key */
+} pprof_tag_key;
+
+typedef struct {
+	size_t sample_type;
+	size_t n_keys; /* sorted by key */
+	const pprof_tag_key *keys;
+} pprof_tags;
+
+/* Every label key's values and their weights, as `go tool pprof -tags`
+ * computes them: a sample adds its value once per label it has; numbers are
+ * written in their key's unit (the first one a label gives, else pprof's
+ * guess) scaled as pprof's default -unit does. sample_type SIZE_MAX is the
+ * default one; PPROF_ERR_ARG for one out of range. */
+int pprof_report_tags(pprof_report *r, size_t sample_type, const pprof_tags **out);
+
 /* Receives one stack of pprof_report_folded: frame names, root first, and
  * the summed value. Returns PPROF_OK to go on, or a PPROF code (such as
  * PPROF_ERR_IO) to stop, which pprof_report_folded then returns. */
@@ -502,7 +532,9 @@ int pprof_label_edits_apply(const pprof_label_edits *e, pprof_profile **p);
 
 typedef struct pprof_filter pprof_filter;
 
-/* The options of a filter, in the order they apply. */
+/* The options of a filter, in the order they apply; but TAG_ROOT and
+ * TAG_LEAF, last so that the others keep their numbers, apply first of all,
+ * as pprof adds its -tagroot and -tagleaf frames before it filters. */
 enum {
 	PPROF_FILTER_FOCUS,       /* keep samples with a matching location */
 	PPROF_FILTER_IGNORE,      /* drop samples with a matching location */
@@ -520,6 +552,14 @@ enum {
 	                              for groups; may be given several times */
 	PPROF_FILTER_SAMPLE_TYPE, /* keep one value column: a type name or a
 	                              0-based index, as pprof's -sample_index */
+	PPROF_FILTER_TAG_ROOT,    /* "KEY[,KEY]": each sample's values of each
+	                              KEY as a frame at the root (the first KEY
+	                              rootmost), a function named by the values
+	                              joined with ',' (numbers as pprof formats
+	                              them), its file name KEY; "" for a sample
+	                              without KEY (pprof's -tagroot) */
+	PPROF_FILTER_TAG_LEAF,    /* likewise at the leaf, the last KEY leafmost
+	                              (pprof's -tagleaf) */
 	PPROF_FILTER_N_OPTIONS
 };
 

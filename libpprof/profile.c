@@ -452,3 +452,15 @@ pprof_profile *pp_profile_work_copy(const pprof_profile *p)
 	c->pb = pb;
 	return c;
 }
+
+bool pp_profile_reindex(pprof_profile *p)
+{
+	char err[PP_ERRLEN];
+	checker c = { p, err };
+	pb_profile *pb = p->pb;
+
+	return index_ids(&c, &p->functions, (void **)pb->function, pb->n_function, function_id,
+	                 "function") &&
+	       index_ids(&c, &p->locations, (void **)pb->location, pb->n_location, location_id,
+	                 "location");
+}

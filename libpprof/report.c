@@ -176,6 +176,7 @@ void pprof_report_free(pprof_report *r)
 	VEC_FREE(r->keys);
 	VEC_FREE(r->rows);
 	VEC_FREE(r->values);
+	rp_tags_free(r->tags);
 	free(r);
 }
 

@@ -1,8 +1,8 @@
 /*
  * report.h - what the files of the report share (report.c: the handle,
  * canonical strings, nodes, frames and stacks; report_top.c: top;
- * report_labels.c: label keys and breakdowns; report_folded.c: folded
- * stacks). Private to them; report.c says what a report computes.
+ * report_labels.c: label keys and breakdowns; report_tags.c: pprof -tags;
+ * report_folded.c: folded stacks). Private to them; report.c says what a report computes.
  */
 #ifndef PPROF_REPORT_H
 #define PPROF_REPORT_H
@@ -73,6 +73,7 @@ struct pprof_report {
 	pprof_top top;
 	VEC(pprof_label_value) values;
 	pprof_breakdown breakdown;
+	struct rp_tags *tags; /* pprof_report_tags's (report_tags.c) */
 	char err[PP_ERRLEN];
 };
 
@@ -100,5 +101,15 @@ bool rp_seen_location(pprof_report *r, uint32_t l, size_t stamp);
 /* (each described where it is defined) */
 
 int rp_compare_abs_desc(int64_t x, int64_t y);
+
+/* ---- report_labels.c --------------------------------------------- */
+
+/* pprof's unit for the numbers of a label key that no label gives one. */
+const char *rp_guess_unit(const char *key);
+
+/* ---- report_tags.c ----------------------------------------------- */
+
+/* Frees pprof_report_tags's results (NULL: nothing). */
+void rp_tags_free(struct rp_tags *t);
 
 #endif /* PPROF_REPORT_H */

@@ -11,8 +11,7 @@
 
 /* ---- label keys ------------------------------------------------------- */
 
-/* pprof's unit for a numeric label key that no label gives a unit. */
-static const char *guess_unit(const char *key)
+const char *rp_guess_unit(const char *key)
 {
 	return strcmp(key, "alignment") == 0 || strcmp(key, "request") == 0 ? "bytes" : key;
 }
@@ -102,7 +101,7 @@ static void set_units(pprof_report *r, const key_state *state)
 		else if (state[i].unit)
 			k->unit = pp_profile_cstr(r->p, state[i].unit - 1);
 		else
-			k->unit = guess_unit(k->key);
+			k->unit = rp_guess_unit(k->key);
 	}
 }
 
@@ -244,7 +243,7 @@ int pprof_report_by_label(pprof_report *r, const char *key, size_t sample_type,
 		return rp_nomem(r);
 	for (i = 0; i < r->values.n && !*b->unit; i++) /* numbers without a unit */
 		if (!r->values.v[i].str)
-			b->unit = guess_unit(key);
+			b->unit = rp_guess_unit(key);
 	if (r->values.n)
 		qsort(r->values.v, r->values.n, sizeof(*r->values.v), compare_values);
 	b->n_values = r->values.n;

@@ -3,6 +3,7 @@
  * (kB = 1024 B, as pprof has it), time and GCU, the spellings it accepts,
  * and its scaling of values for reports and for tag ranges.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "base.h"
@@ -132,4 +133,22 @@ int pprof_unit_kind(const char *unit, double *factor)
 		}
 	*factor = 1;
 	return PPROF_UNIT_OTHER;
+}
+
+const char *pp_scaled_label(char *buf, size_t size, int64_t value, const char *unit,
+                            const char *to_unit)
+{
+	double v;
+	const char *name = pprof_unit_scale(value, unit, to_unit, &v);
+	size_t len;
+
+	snprintf(buf, size, "%.2f", v);
+	len = strlen(buf);
+	if (len > 3 && strcmp(buf + len - 3, ".00") == 0)
+		buf[len -= 3] = '\0';
+	if (strcmp(buf, "0") == 0 || strcmp(buf, "-0") == 0)
+		snprintf(buf, size, "0");
+	else
+		snprintf(buf + len, size - len, "%s", name);
+	return buf;
 }

@@ -1,7 +1,8 @@
 /*
  * pprof-filter - filter each profile of a stream as `go tool pprof` filters
  * (--focus, --ignore, --hide, --show, --show-from, --prune-from, --tagfocus,
- * --tagignore, --tagshow, --taghide, --sample-type), and more: select
+ * --tagignore, --tagshow, --taghide, --tagroot, --tagleaf, --sample-type),
+ * and more: select
  * profiles by time, scale values, rename functions, drop labels or
  * addresses, and reduce a profile to what `go build -pgo` reads.
  */
@@ -22,6 +23,11 @@ static const char usage_text[] =
 	"member each, to stdout. Regular expressions are Go's (RE2 syntax).\n"
 	"\n"
 	"As go tool pprof (applied in its order):\n"
+	"      --tagroot KEY[,KEY]\n"
+	"                         add each sample's values of label KEY as a frame\n"
+	"                         at its root (the first KEY rootmost)\n"
+	"      --tagleaf KEY[,KEY]\n"
+	"                         the same at its leaf (the last KEY leafmost)\n"
 	"      --focus RE         keep samples with a frame that matches RE\n"
 	"      --ignore RE        drop samples with a frame that matches RE\n"
 	"      --hide RE          remove frames that match RE\n"
@@ -78,6 +84,8 @@ static const struct option long_options[] = {
 	{ "prune_from", required_argument, NULL, OPT_FILTER + PPROF_FILTER_PRUNE_FROM },
 	{ "rename-function", required_argument, NULL, OPT_FILTER + PPROF_FILTER_RENAME },
 	{ "sample-type", required_argument, NULL, OPT_FILTER + PPROF_FILTER_SAMPLE_TYPE },
+	{ "tagroot", required_argument, NULL, OPT_FILTER + PPROF_FILTER_TAG_ROOT },
+	{ "tagleaf", required_argument, NULL, OPT_FILTER + PPROF_FILTER_TAG_LEAF },
 	{ "since", required_argument, NULL, OPT_SINCE },
 	{ "until", required_argument, NULL, OPT_UNTIL },
 	{ "scale", required_argument, NULL, OPT_SCALE },
@@ -108,7 +116,7 @@ static const cli_pprof_advice pprof_advice[] = {
 	NO_REPORT("text"),
 	NO_REPORT("traces"),
 	NO_REPORT("nodecount"),
-	CLI_ADVICE("tags", "pprof-filter writes profiles: pipe them into pprof-stat --by KEY"),
+	CLI_ADVICE("tags", "pprof-filter writes profiles: pipe them into pprof-stat --tags"),
 	NO_SAMPLE_INDEX("sample_index"),
 	NO_SAMPLE_INDEX("inuse_space"),
 	NO_SAMPLE_INDEX("inuse_objects"),
@@ -126,9 +134,9 @@ static const cli_pprof_advice pprof_advice[] = {
 
 /* The option names in messages, by PPROF_FILTER_* option. */
 static const char *const filter_names[PPROF_FILTER_N_OPTIONS] = {
-	"--focus",           "--ignore",     "--hide",    "--show",    "--show-from",
-	"--tagfocus",        "--tagignore",  "--tagshow", "--taghide", "--prune-from",
-	"--rename-function", "--sample-type"
+	"--focus",           "--ignore",      "--hide",    "--show",    "--show-from",
+	"--tagfocus",        "--tagignore",   "--tagshow", "--taghide", "--prune-from",
+	"--rename-function", "--sample-type", "--tagroot", "--tagleaf"
 };
 
 typedef struct {
@@ -137,6 +145,7 @@ typedef struct {
 	pprof_filter *filter;
 	unsigned flags;
 	bool has_since, has_until;
+	bool label_frames;     /* --tagroot or --tagleaf given */
 	int64_t since, until;  /* nanoseconds since 1970 */
 	unsigned long written; /* profiles written */
 } filter_options;
@@ -281,6 +290,9 @@ static bool handle_option(filter_options *o, int c, const char *arg)
 {
 	if (c >= OPT_FILTER && c < OPT_FILTER + PPROF_FILTER_N_OPTIONS) {
 		set_filter(o, c - OPT_FILTER, arg);
+		if (c == OPT_FILTER + PPROF_FILTER_TAG_ROOT ||
+		    c == OPT_FILTER + PPROF_FILTER_TAG_LEAF)
+			o->label_frames |= *arg != '\0';
 		return true;
 	}
 	switch (c) {
@@ -315,6 +327,9 @@ static void parse_options(int argc, char **argv, filter_options *o)
 			cli_bad_option(c, argv);
 	if (o->has_since && o->has_until && o->since >= o->until)
 		cli_usage_error("--since must be before --until");
+	if (o->label_frames && (o->flags & PPROF_FILTER_PGO))
+		cli_usage_error(
+			"--tagroot and --tagleaf add frames that are no calls: not with --pgo");
 	o->in.max_size = o->out.max_size;
 	pprof_filter_set_flags(o->filter, o->flags);
 }

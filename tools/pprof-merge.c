@@ -75,7 +75,7 @@ static const cli_pprof_advice pprof_advice[] = {
 	NO_REPORT("text"),
 	NO_REPORT("traces"),
 	NO_REPORT("nodecount"),
-	CLI_ADVICE("tags", "pprof-merge writes a profile: pipe it into pprof-stat --by KEY"),
+	CLI_ADVICE("tags", "pprof-merge writes a profile: pipe it into pprof-stat --tags"),
 	CLI_ADVICE("sample_index", "pprof-merge keeps every sample type: pipe its output into "
 	                           "pprof-stat --sample-type TYPE"),
 	NO_FILTER("focus", "focus"),

@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "cli.h"
 #include "input.h"
@@ -18,9 +19,9 @@
 #include "stat.h"
 
 static const char usage_text[] =
-	"Usage: pprof-stat [--top N] [--cum] [--sample-type TYPE] [--by KEY]\n"
-	"                  [--json | --folded | --check] [--each] [--max-size BYTES]\n"
-	"                  [FILE...]\n"
+	"Usage: pprof-stat [--top N] [--cum] [--sample-type TYPE] [--by KEY[,KEY]]\n"
+	"                  [--tags] [--json | --folded | --check] [--each]\n"
+	"                  [--max-size BYTES] [FILE...]\n"
 	"Report on the profiles of the FILEs (or stdin; - is stdin), merged into one\n"
 	"report, or one report per profile with --each: sample types, period, time,\n"
 	"counts, totals, label keys, sizes, and the functions with the most flat\n"
@@ -30,8 +31,10 @@ static const char usage_text[] =
 	"      --cum                sort them by cumulative value\n"
 	"      --sample-type TYPE   report on this sample type (a name or a 0-based\n"
 	"                           index; default: the profile's default one)\n"
-	"      --by KEY             instead of the functions, break the total down by\n"
-	"                           the values of label KEY\n"
+	"      --by KEY[,KEY]       instead of the functions, break the total down by\n"
+	"                           the values of label KEY (a table per KEY)\n"
+	"      --tags               write only every label key's values and their\n"
+	"                           weights, as 'go tool pprof -tags' prints them\n"
 	"      --json               write one JSON document per report\n"
 	"      --folded             write collapsed stacks (root;...;leaf VALUE), the\n"
 	"                           input of flamegraph.pl, inferno and speedscope\n"
@@ -55,6 +58,7 @@ enum {
 	OPT_CUM,
 	OPT_SAMPLE_TYPE,
 	OPT_BY,
+	OPT_TAGS,
 	OPT_JSON,
 	OPT_FOLDED,
 	OPT_CHECK,
@@ -83,6 +87,7 @@ static const struct option long_options[] = {
 	{ "contentions", no_argument, NULL, OPT_PPROF_SAMPLE + 4 },
 	{ "total_delay", no_argument, NULL, OPT_PPROF_SAMPLE + 5 },
 	{ "by", required_argument, NULL, OPT_BY },
+	{ "tags", no_argument, NULL, OPT_TAGS },
 	{ "json", no_argument, NULL, OPT_JSON },
 	{ "folded", no_argument, NULL, OPT_FOLDED },
 	{ "check", no_argument, NULL, OPT_CHECK },
@@ -106,7 +111,6 @@ static const cli_pprof_advice pprof_advice[] = {
 	                   "--top N for N rows"),
 	CLI_ADVICE("traces",
 	           "pprof-stat has no -traces; --folded writes each stack with its value"),
-	CLI_ADVICE("tags", "--by KEY breaks the total down by the values of label KEY"),
 	CLI_ADVICE("flat", "the table is sorted by flat value unless --cum; drop the flag"),
 	CLI_ADVICE("relative_percentages", "percentages are of the profile pprof-stat reads (after "
 	                                   "pprof-filter, the filtered one); drop the flag"),
@@ -143,6 +147,32 @@ static size_t parse_count(const char *arg)
 	return (size_t)n;
 }
 
+/* --by's KEY[,KEY...]: one key as it is, several without an empty one. */
+static const char *check_by_keys(const char *arg)
+{
+	const char *s;
+
+	if (!strchr(arg, ','))
+		return arg;
+	for (s = arg; *s; s++)
+		if (*s == ',' && (s == arg || s[1] == ',' || s[1] == '\0'))
+			cli_usage_error("invalid --by '%s': an empty key in the list", arg);
+	return arg;
+}
+
+/* --tags is a report of its own: the label keys, not the functions. */
+static void check_tags(const stat_options *o)
+{
+	if (!o->tags)
+		return;
+	if (o->by)
+		cli_usage_error("--tags cannot be used with --by (--tags shows every key)");
+	if (o->top_given)
+		cli_usage_error("--tags cannot be used with --top or --cum: it shows no functions");
+	if (o->mode == MODE_FOLDED || o->mode == MODE_CHECK)
+		cli_usage_error("--tags cannot be used with --folded or --check");
+}
+
 /* Sets the mode, refusing a second one. */
 static void set_mode(stat_options *o, int mode)
 {
@@ -165,10 +195,11 @@ static void parse_options(int argc, char **argv, stat_options *o)
 			continue;
 		}
 		switch (c) {
-		case OPT_TOP: o->top = parse_count(optarg); break;
-		case OPT_CUM: o->cum = true; break;
+		case OPT_TOP: o->top = parse_count(optarg), o->top_given = true; break;
+		case OPT_CUM: o->cum = o->top_given = true; break;
 		case OPT_SAMPLE_TYPE: o->sample_type = optarg; break;
-		case OPT_BY: o->by = optarg; break;
+		case OPT_BY: o->by = check_by_keys(optarg); break;
+		case OPT_TAGS: o->tags = true; break;
 		case OPT_JSON: set_mode(o, MODE_JSON); break;
 		case OPT_FOLDED: set_mode(o, MODE_FOLDED); break;
 		case OPT_CHECK: set_mode(o, MODE_CHECK); break;
@@ -181,6 +212,7 @@ static void parse_options(int argc, char **argv, stat_options *o)
 	}
 	if (o->by && (o->mode == MODE_FOLDED || o->mode == MODE_CHECK))
 		cli_usage_error("--by cannot be used with --folded or --check");
+	check_tags(o);
 	o->in.keep_going = o->mode == MODE_CHECK; /* check every input */
 	o->in.broken_is_error = true;
 }
@@ -219,10 +251,12 @@ static int merge(stat_state *st, const cli_profile_info *info, pprof_profile *p)
 static int take(void *ctx, const cli_profile_info *info, pprof_profile *p)
 {
 	stat_state *st = ctx;
-	stat_facts f = {
-		info->name, info->index, 1,   info->compressed, info->uncompressed, p, 0, NULL,
-		0,          NULL,        NULL
-	};
+	stat_facts f = { .input = info->name,
+		         .index = info->index,
+		         .profiles = 1,
+		         .compressed = info->compressed,
+		         .uncompressed = info->uncompressed,
+		         .p = p };
 	int status;
 
 	st->compressed += info->compressed;
@@ -246,8 +280,10 @@ static int take(void *ctx, const cli_profile_info *info, pprof_profile *p)
 /* The report of the merged stream; returns the exit status. */
 static int report_merged(stat_state *st)
 {
-	stat_facts f = { NULL, 0,    1,   st->compressed, st->uncompressed, st->first, 0, NULL,
-		         0,    NULL, NULL };
+	stat_facts f = { .profiles = 1,
+		         .compressed = st->compressed,
+		         .uncompressed = st->uncompressed,
+		         .p = st->first };
 	pprof_profile *merged = NULL;
 	int status;
 

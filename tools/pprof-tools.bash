@@ -4,7 +4,8 @@
 # cannot go stale: an option line of --help ("  -o, --output FILE  ...")
 # names the option and, in capitals, whether it takes an argument. Operands
 # and FILE arguments complete as file names; --sample-type completes the
-# sample types, and pprof-stat --by the label keys, of the first profile
+# sample types, and pprof-stat --by and pprof-filter --tagroot and --tagleaf
+# the label keys (after the last comma of a list), of the first profile
 # named on the command line (read with pprof-stat --json). pprof's
 # spellings that a program accepts (--nodecount, --sample_index: the
 # paragraph of --help that starts "pprof's spellings") complete only where
@@ -148,9 +149,13 @@ _pprof_tools()
 		--sample-type:*)
 			[[ -n $profile ]] &&
 				mapfile -t values < <(_pprof_tools_sample_types "$cmd" "$profile") ;;
-		--by:*)
-			[[ -n $profile ]] &&
-				mapfile -t values < <(_pprof_tools_label_keys "$cmd" "$profile") ;;
+		--by:* | --tagroot:* | --tagleaf:*)
+			# KEY[,KEY]: the key after the last comma completes
+			if [[ -n $profile ]]; then
+				mapfile -t values < <(_pprof_tools_label_keys "$cmd" "$profile")
+				w=${cur%"${cur##*,}"}
+				values=("${values[@]/#/"$w"}")
+			fi ;;
 		*:FILE)
 			_pprof_tools_files "$cur"
 			return 0 ;;

@@ -113,13 +113,14 @@ static void json_top(json *j, const stat_facts *f, const stat_options *o)
 	json_close(j, '}');
 }
 
-static void json_by(json *j, const stat_facts *f, const char *key)
+/* The breakdown by one key: "by"'s object, or one of its array's. */
+static void json_by(json *j, const char *name, const stat_facts *f, const pprof_breakdown *b,
+                    const char *key)
 {
-	const pprof_breakdown *b = f->by;
 	const char *unit, *type = pprof_profile_sample_type(f->p, b->sample_type, &unit);
 	size_t i;
 
-	json_open(j, "by", '{', false);
+	json_open(j, name, '{', false);
 	json_str(j, "key", key);
 	json_str(j, "sample_type", type);
 	json_str(j, "unit", unit);
@@ -142,6 +143,47 @@ static void json_by(json *j, const stat_facts *f, const char *key)
 	json_close(j, '}');
 }
 
+/* Several keys (--by a,b): "by" is an array of their objects, in order. */
+static void json_by_keys(json *j, const stat_facts *f)
+{
+	size_t i;
+
+	json_open(j, "by", '[', false);
+	for (i = 0; i < f->n_by; i++)
+		json_by(j, NULL, f, &f->by[i], f->by_keys[i]);
+	json_close(j, ']');
+}
+
+/* --tags: every key's values as pprof -tags shows them. */
+static void json_tags(json *j, const stat_facts *f)
+{
+	const pprof_tags *t = f->tags;
+	const char *unit, *type = pprof_profile_sample_type(f->p, t->sample_type, &unit);
+	size_t i, k;
+
+	json_open(j, "tags", '{', false);
+	json_str(j, "sample_type", type);
+	json_str(j, "unit", unit);
+	json_open(j, "keys", '[', false);
+	for (k = 0; k < t->n_keys; k++) {
+		const pprof_tag_key *key = &t->keys[k];
+		json_open(j, NULL, '{', false);
+		json_str_n(j, "key", key->key, key->key_len);
+		json_int(j, "total", key->total);
+		json_open(j, "values", '[', false);
+		for (i = 0; i < key->n_values; i++) {
+			json_open(j, NULL, '{', true);
+			json_str_n(j, "value", key->values[i].name, key->values[i].name_len);
+			json_int(j, "weight", key->values[i].weight);
+			json_close(j, '}');
+		}
+		json_close(j, ']');
+		json_close(j, '}');
+	}
+	json_close(j, ']');
+	json_close(j, '}');
+}
+
 void stat_json(stat_writer *w, const stat_facts *f, const stat_options *o)
 {
 	json j;
@@ -158,8 +200,12 @@ void stat_json(stat_writer *w, const stat_facts *f, const stat_options *o)
 	json_keys(&j, f);
 	if (f->top)
 		json_top(&j, f, o);
-	else if (f->by)
-		json_by(&j, f, o->by);
+	else if (f->n_by == 1)
+		json_by(&j, "by", f, f->by, f->by_keys[0]);
+	else if (f->n_by > 1)
+		json_by_keys(&j, f);
+	else if (f->tags)
+		json_tags(&j, f);
 	json_close(&j, '}');
 	w->ok &= json_ok(&j);
 }

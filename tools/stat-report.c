@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "stat.h"
@@ -54,12 +55,79 @@ static bool choose_type(const stat_facts *f, const char *spec, size_t *st)
 	return false;
 }
 
+/* The tables of --by, copied out of the report (whose results last only
+ * until its next call of the same function), and their keys. */
+typedef struct {
+	char **keys;
+	pprof_breakdown *tables;
+	size_t n;
+} by_tables;
+
+static void free_by(by_tables *b)
+{
+	size_t i;
+
+	for (i = 0; i < b->n; i++)
+		free((void *)b->tables[i].values);
+	for (i = 0; b->keys && b->keys[i]; i++)
+		free(b->keys[i]);
+	free(b->keys);
+	free(b->tables);
+}
+
+/* Breaks the total down by each key of --by's list, a table each. */
+static int gather_by(stat_facts *f, pprof_report *r, const char *list, by_tables *b)
+{
+	size_t n = 1, len;
+	const char *s;
+	int rc;
+
+	for (s = list; *s; s++)
+		n += *s == ',';
+	b->keys = calloc(n + 1, sizeof(*b->keys));
+	b->tables = calloc(n, sizeof(*b->tables));
+	if (!b->keys || !b->tables)
+		return PPROF_ERR_NOMEM;
+	for (s = list; b->n < n; s += len + 1) {
+		const pprof_breakdown *one;
+		pprof_label_value *copy;
+		len = strcspn(s, ",");
+		if (!(b->keys[b->n] = strndup(s, len)))
+			return PPROF_ERR_NOMEM;
+		if ((rc = pprof_report_by_label(r, b->keys[b->n], f->st, &one)) != PPROF_OK)
+			return rc;
+		if (!(copy = malloc(one->n_values * sizeof(*copy) + 1)))
+			return PPROF_ERR_NOMEM;
+		if (one->n_values)
+			memcpy(copy, one->values, one->n_values * sizeof(*copy));
+		b->tables[b->n] = *one;
+		b->tables[b->n++].values = copy;
+	}
+	f->by = b->tables;
+	f->by_keys = (const char *const *)b->keys;
+	f->n_by = b->n;
+	return PPROF_OK;
+}
+
+/* Warns about each key of --by that no sample has. */
+static void warn_missing_keys(const stat_facts *f)
+{
+	char msg[256];
+	size_t i;
+
+	for (i = 0; i < f->n_by; i++)
+		if (f->by[i].n_values == 0) {
+			snprintf(msg, sizeof(msg), "warning: no sample has label key '%.200s'",
+			         f->by_keys[i]);
+			report_error(f, msg);
+		}
+}
+
 /* Computes what the report shows; false after a message. */
-static bool gather(stat_facts *f, pprof_report *r, const stat_options *o)
+static bool gather(stat_facts *f, pprof_report *r, const stat_options *o, by_tables *by)
 {
 	bool typed = pprof_profile_sample_type_count(f->p) > 0; /* else no ranking */
 	pprof_top_options to;
-	char msg[256];
 	int rc = PPROF_OK;
 
 	if (!choose_type(f, o->sample_type, &f->st))
@@ -71,34 +139,36 @@ static bool gather(stat_facts *f, pprof_report *r, const stat_options *o)
 	if (o->mode != MODE_FOLDED)
 		rc = pprof_report_label_keys(r, &f->keys, &f->n_keys);
 	if (rc == PPROF_OK && typed && o->by)
-		rc = pprof_report_by_label(r, o->by, f->st, &f->by);
+		rc = gather_by(f, r, o->by, by);
+	else if (rc == PPROF_OK && typed && o->tags)
+		rc = pprof_report_tags(r, f->st, &f->tags);
 	else if (rc == PPROF_OK && typed && o->mode != MODE_FOLDED)
 		rc = pprof_report_top(r, &to, &f->top);
 	if (rc != PPROF_OK) {
-		report_error(f, pprof_report_error(r));
+		report_error(f, rc == PPROF_ERR_NOMEM ? "out of memory" : pprof_report_error(r));
 		return false;
 	}
-	if (f->by && f->by->n_values == 0) {
-		snprintf(msg, sizeof(msg), "warning: no sample has label key '%.200s'", o->by);
-		report_error(f, msg);
-	}
+	warn_missing_keys(f);
 	return true;
 }
 
 int stat_report(stat_writer *w, stat_facts *f, const stat_options *o)
 {
 	pprof_report *r = pprof_report_new(f->p);
+	by_tables by = { NULL, NULL, 0 };
 	int status = EXIT_DATA;
 
 	if (!r) {
 		report_error(f, "out of memory");
 		return EXIT_DATA;
 	}
-	if (!gather(f, r, o))
+	if (!gather(f, r, o, &by))
 		goto done;
-	if (o->mode == MODE_TEXT && w->reports++)
-		PUT(w, "\n");
-	if (o->mode == MODE_TEXT)
+	if (o->mode == MODE_TEXT && !o->tags && w->reports++)
+		PUT(w, "\n"); /* (the tags end with a blank line) */
+	if (o->mode == MODE_TEXT && o->tags)
+		stat_tags(w, f);
+	else if (o->mode == MODE_TEXT)
 		stat_text(w, f, o);
 	else if (o->mode == MODE_JSON)
 		stat_json(w, f, o);
@@ -107,6 +177,7 @@ int stat_report(stat_writer *w, stat_facts *f, const stat_options *o)
 		report_error(f, "out of memory");
 	status = w->ok ? EXIT_OK : EXIT_DATA;
 done:
+	free_by(&by);
 	stat_text_forget(w);
 	pprof_report_free(r);
 	return status;

@@ -1,6 +1,6 @@
 /*
  * stat-text.c - pprof-stat's text report: the summary, the label keys, and
- * the top table (`go tool pprof -top`) or the breakdown by a label (--by).
+ * the top table (`go tool pprof -top`) or the breakdowns by labels (--by).
  * Text from the profile is shown escaped, so that it cannot drive the
  * terminal.
  */
@@ -45,6 +45,11 @@ static const char *shown(stat_writer *w, const char *s, size_t len)
 static const char *shown_str(stat_writer *w, const char *s)
 {
 	return shown(w, s, strlen(s));
+}
+
+const char *stat_shown(stat_writer *w, const char *s, size_t len)
+{
+	return shown(w, s, len);
 }
 
 /* Frees the copies shown() made. */
@@ -243,9 +248,8 @@ static const char *value_text(stat_writer *w, char *buf, const pprof_label_value
 }
 
 /* The breakdown by a label key, like `go tool pprof -tags` for that key. */
-static void print_by(stat_writer *w, const stat_facts *f, const char *key)
+static void print_by(stat_writer *w, const stat_facts *f, const pprof_breakdown *b, const char *key)
 {
-	const pprof_breakdown *b = f->by;
 	const char *unit, *type = pprof_profile_sample_type(f->p, b->sample_type, &unit);
 	int64_t min = 0;
 	char x[STAT_VALUE_LEN], y[STAT_VALUE_LEN], z[STAT_VALUE_LEN];
@@ -277,6 +281,7 @@ static void print_by(stat_writer *w, const stat_facts *f, const char *key)
 void stat_text(stat_writer *w, const stat_facts *f, const stat_options *o)
 {
 	char buf[STAT_VALUE_LEN];
+	size_t i;
 
 	if (f->input)
 		PUT(w, "%s==> %s: profile %lu <==%s\n", w->bold, f->input, f->index, w->plain);
@@ -289,8 +294,8 @@ void stat_text(stat_writer *w, const stat_facts *f, const stat_options *o)
 	print_keys(w, f);
 	if (f->top)
 		print_top(w, f, o);
-	else if (f->by)
-		print_by(w, f, o->by);
+	for (i = 0; !f->top && i < f->n_by; i++)
+		print_by(w, f, &f->by[i], f->by_keys[i]);
 }
 
 void stat_text_color(stat_writer *w)

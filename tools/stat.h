@@ -8,6 +8,7 @@
  *   stat-text.c     the text report (summary, --top table, --by)
  *   stat-json.c     the --json report, through json.c
  *   stat-folded.c   --folded: collapsed stacks
+ *   stat-tags.c     --tags: pprof's -tags
  *   stat-format.c   values, percentages and times as pprof prints them
  */
 #ifndef PPROF_STAT_H
@@ -29,7 +30,9 @@ typedef struct {
 	size_t top;
 	bool cum;
 	const char *sample_type; /* NULL: the default one */
-	const char *by;
+	const char *by;          /* KEY[,KEY...] as given */
+	bool tags;
+	bool top_given; /* --top or --cum was given */
 	cli_read_options in;
 } stat_options;
 
@@ -59,8 +62,11 @@ typedef struct {
 	size_t st; /* the sample type reported on */
 	const pprof_label_key *keys;
 	size_t n_keys;
-	const pprof_top *top;      /* NULL with --by or without sample types */
-	const pprof_breakdown *by; /* with --by */
+	const pprof_top *top;       /* NULL with --by or without sample types */
+	const pprof_breakdown *by;  /* with --by: one per key, */
+	const char *const *by_keys; /* of these keys */
+	size_t n_by;
+	const pprof_tags *tags; /* with --tags */
 } stat_facts;
 
 /* ---- stat-report.c ------------------------------------------------------ */
@@ -78,6 +84,15 @@ void stat_text_color(stat_writer *w);
 void stat_text(stat_writer *w, const stat_facts *f, const stat_options *o);
 /* Frees the escaped copies of profile texts the text report made. */
 void stat_text_forget(stat_writer *w);
+/* Text from the profile (len bytes) as the text report shows it, escaped
+ * (pprof_escape); the copy lives until stat_text_forget. */
+const char *stat_shown(stat_writer *w, const char *s, size_t len);
+
+/* ---- stat-tags.c -------------------------------------------------------- */
+
+/* --tags: every label key's values, as `go tool pprof -tags` prints them
+ * (after a "==> INPUT: profile N <==" line with --each). */
+void stat_tags(stat_writer *w, const stat_facts *f);
 
 /* ---- stat-json.c -------------------------------------------------------- */
 

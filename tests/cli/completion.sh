@@ -1,7 +1,8 @@
 #!/bin/bash
 # tests/cli/completion.sh - the bash completion of the four programs
 # (tools/pprof-tools.bash): options from each program's --help, file names,
-# and --sample-type and --by values read from the profile on the line.
+# and --sample-type, --by, --tagroot and --tagleaf values read from the
+# profile on the line.
 
 . "$top_srcdir/tests/lib.sh"
 
@@ -47,7 +48,8 @@ check_eq 'pprof-merge --ke<TAB>' '--keep-going' "$got"
 complete_end pprof-stat --j
 check_eq 'pprof-stat --j<TAB>' '--json' "$got"
 complete_end pprof-filter --tag
-check_eq 'pprof-filter --tag<TAB>' "$(printf '%s\n' --tagfocus --taghide --tagignore --tagshow)" "$got"
+check_eq 'pprof-filter --tag<TAB>' \
+	"$(printf '%s\n' --tagfocus --taghide --tagignore --tagleaf --tagroot --tagshow)" "$got"
 complete_end pprof-tag --set
 check_eq 'pprof-tag --set<TAB>' "$(printf '%s\n' --set --set-if-missing)" "$got"
 # Every long option of --help, and nothing else.
@@ -95,6 +97,13 @@ complete_end pprof-stat "$cpu" --by ''
 want=$("$PPROF_STAT" "$cpu" | sed -n '/^Label keys:/,/^$/s/^  \([^ ]*\) .*/\1/p' | LC_ALL=C sort)
 check 'pprof-stat shows label keys of cpu-1.pb.gz' test -n "$want"
 check_eq 'pprof-stat FILE --by <TAB>' "$want" "$got"
+complete_end pprof-filter "$cpu" --tagroot ''
+check_eq 'pprof-filter FILE --tagroot <TAB>' "$want" "$got"
+complete_at 2 pprof-filter --tagleaf e "$cpu"
+check_eq 'pprof-filter --tagleaf e<TAB> FILE' "$(grep '^e' <<< "$want")" "$got"
+complete_end pprof-stat "$cpu" --by endpoint,
+check_eq 'pprof-stat FILE --by endpoint,<TAB>: the keys after the comma' \
+	"$(sed 's/^/endpoint,/' <<< "$want")" "$got"
 
 t 'files'
 cd "$top_srcdir" || exit 99

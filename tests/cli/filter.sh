@@ -151,6 +151,27 @@ cp "$out" nolabels.pb.gz
 expect_exit 0 pf --taghide '.*' "$a"
 same_profile "--drop-labels is --taghide '.*'" nolabels.pb.gz "$out"
 
+t '--tagroot and --tagleaf'
+# Frames named by the label values, whose file is the key: the strings are
+# in the profile, and --focus on the key's name keeps every sample (each
+# has a frame of the key, an empty name where it lacks the label).
+expect_exit 0 pf --tagroot endpoint,worker "$a"
+check 'a frame per value' has "$out" '/api/search'
+check_empty 'no warnings' "$err"
+cp "$out" tagroot.pb.gz
+expect_exit 0 pf --tagroot endpoint,worker --focus '^endpoint$' "$a"
+same_profile '--focus sees the frames: their file is the key' tagroot.pb.gz "$out"
+expect_exit 0 pf --focus '^endpoint$' "$a"
+check 'without --tagroot it matches nothing' lacks "$out" 'main.'
+expect_exit 0 pf --tagroot endpoint,worker --tagroot '' "$a"
+same_profile "--tagroot '' unsets it" a.merged "$out"
+expect_exit 0 pf --tagleaf bytes "$heap"
+check 'numbers without a unit as they are' has "$out" '1048576'
+expect_exit 0 pf --tagleaf bytes,latency "$synth"
+check 'numbers with a unit in it' has "$out" '512kB'
+expect_exit 2 pf --tagleaf endpoint --pgo "$a"
+check_grep 'not with --pgo: frames that are no calls' 'not with --pgo' "$err"
+
 # ---- sample types, scaling ----------------------------------------------------
 
 t '--sample-type'
@@ -311,7 +332,8 @@ fi
 # ---- warnings: filters that match nothing -------------------------------------------
 
 t 'warnings'
-for opt in --focus --ignore --hide --show --show-from --prune-from --tagshow --taghide; do
+for opt in --focus --ignore --hide --show --show-from --prune-from --tagshow --taghide \
+	--tagroot --tagleaf; do
 	expect_exit 0 pf "$opt" 'no such thing' "$a"
 	check_grep "$opt" "^pprof-filter: $a: profile 1: $opt 'no such thing' matched nothing\$" "$err"
 done

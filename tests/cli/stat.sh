@@ -246,6 +246,32 @@ expect_exit 0 ps --by nosuchkey "$a"
 check_grep 'a warning' "^pprof-stat: warning: no sample has label key 'nosuchkey'\$" "$err"
 check_grep 'everything unlabelled' 'in 0 values; .* in 148 samples without nosuchkey' "$out"
 
+t '--by several keys'
+expect_exit 0 ps --by endpoint,worker "$a"
+cp "$out" by2.txt
+expect_exit 0 ps --by endpoint "$a"
+check_eq 'the first table is --by endpoint' "$(sed -n '/^cpu by endpoint/,/^$/p' "$out")" \
+	"$(sed -n '/^cpu by endpoint/,/^$/p' by2.txt)"
+check_grep 'then one for worker' '^cpu by worker: ' by2.txt
+expect_exit 0 ps --json --by endpoint,nosuchkey "$a"
+check_eq 'JSON: an array of the keys, in order' 'endpoint nosuchkey' \
+	"$(jqv '[.by[].key] | join(" ")' "$out")"
+check_eq 'each as with one key' "$(jqv .by by.json)" "$(jqv '.by[0]' "$out")"
+check_grep 'the missing key warns' "^pprof-stat: warning: no sample has label key 'nosuchkey'\$" "$err"
+
+t '--tags'
+expect_exit 0 ps --tags "$a"
+check_grep 'a key and its total, as pprof' '^ endpoint: Total [0-9.]+m?s$' "$out"
+check_grep 'a value, as pprof' '^ +[0-9.]+m?s \( ?[0-9.]+%\): /api/search$' "$out"
+check 'no summary' test "$(grep -c 'Samples:' "$out")" = 0
+expect_exit 0 ps --tags --json --sample-type alloc_space "$heap"
+check_eq 'JSON: tags instead of top' 'null alloc_space' "$(jqv '"\(.top) \(.tags.sample_type)"' "$out")"
+check_eq 'JSON: numbers as pprof shows them' '1MB' "$(jqv '.tags.keys[0].values[0].value' "$out")"
+check_eq 'JSON: a total is its values summed' "$(jqv '.tags.keys[0].total' "$out")" \
+	"$(jqv '[.tags.keys[0].values[].weight] | add' "$out")"
+expect_exit 0 ps --tags --each "$a" "$heap"
+check_grep 'each profile under its name' "^==> .*heap-1.pb.gz: profile 1 <==\$" "$out"
+
 # ---- the profile made here: names, labels, JSON escaping --------------------
 
 if $have_perl; then
@@ -407,6 +433,11 @@ expect_usage_error ps --json --folded "$a"
 expect_usage_error ps --check --json "$a"
 expect_usage_error ps --by endpoint --folded "$a"
 expect_usage_error ps --by endpoint --check "$a"
+for opts in '--top 5' --cum '--by endpoint' --folded --check; do
+	expect_usage_error ps --tags $opts "$a"
+done
+expect_usage_error ps --by endpoint,,worker "$a"
+expect_usage_error ps --by endpoint, "$a"
 expect_usage_error ps --max-size 1x "$a"
 
 # ---- terminals, colour and write errors -------------------------------------

@@ -1,7 +1,8 @@
 /*
- * check_filter.c - filter.c: filters (HACKING.md section 7: google/pprof's
- * rules in profile/filter.go, prune.go and driver_focus.go), one test per
- * rule (the reduction for go build -pgo is check_pgo.c's).
+ * check_filter.c - filter.c and filter_*.c: filters (HACKING.md section 7:
+ * google/pprof's rules in profile/filter.go, prune.go, driver_focus.go and
+ * tagroot.go), one test per rule (the reduction for go build -pgo is
+ * check_pgo.c's).
  * Results are written, unpacked and rendered as text (testlib.h): stacks
  * are function names, leaf first.
  */
@@ -457,7 +458,7 @@ START_TEST(test_bad_options)
 	                 "'\\2' in the replacement, but the expression has 1 group");
 	ck_assert_str_eq(set_err(f, PPROF_FILTER_RENAME, "a=b\\"),
 	                 "'\\' in the replacement must be followed by a digit or '\\'");
-	ck_assert_str_eq(set_err(f, PPROF_FILTER_N_OPTIONS, "x"), "unknown filter option 12");
+	ck_assert_str_eq(set_err(f, PPROF_FILTER_N_OPTIONS, "x"), "unknown filter option 14");
 }
 END_TEST
 
@@ -542,6 +543,88 @@ START_TEST(test_filter_a_merged_profile)
 }
 END_TEST
 
+/* ---- tagroot, tagleaf (pprof's driver/tagroot.go) ------------------------ */
+
+/* The stacks of p with the frames of one option, labels dropped so that
+ * only the frames show. */
+static const char *frames_with(const PbProfile *p, int option, const char *keys)
+{
+	pprof_filter *f = filter();
+
+	set_ok(f, option, keys);
+	pprof_filter_set_flags(f, PPROF_FILTER_DROP_LABELS);
+	return render_stacks(apply(f, p));
+}
+
+START_TEST(test_tagroot_tagleaf_order)
+{
+	/* The first root key is rootmost, the last leaf key leafmost; a
+	 * sample without a key gets a frame with an empty name. */
+	ck_assert_str_eq(frames_with(pb_labeled(), PPROF_FILTER_TAG_ROOT, "endpoint,worker"),
+	                 "main;w1;/a = 1,0\nmain;w2;/b = 2,0\nmain;; = 25,0\n");
+	ck_assert_str_eq(frames_with(pb_labeled(), PPROF_FILTER_TAG_LEAF, ",endpoint,,worker"),
+	                 "w1;/a;main = 1,0\nw2;/b;main = 2,0\n;;main = 25,0\n");
+}
+END_TEST
+
+START_TEST(test_tagroot_values_as_pprof_formats_them)
+{
+	PbProfile *p = pb_inl_objects(), *u;
+	pprof_filter *f = filter();
+	PbSample *s;
+
+	pb_numlabel(p, pb_sample(p, LOCS(1), VALS(1, 0)), "k", 2048, "bytes");
+	pb_numlabel(p, pb_sample(p, LOCS(1), VALS(2, 0)), "k", 100, NULL);
+	pb_numlabel(p, pb_sample(p, LOCS(1), VALS(3, 0)), "k", 1500000, "ns");
+	s = pb_sample(p, LOCS(1), VALS(4, 0));
+	pb_numlabel(p, s, "k", 5, "ms");
+	pb_label(p, s, "k", "x");              /* strings come first */
+	s = pb_sample(p, LOCS(1), VALS(5, 0)); /* the last number has no unit: */
+	pb_numlabel(p, s, "k", 5, "ms");       /* pprof leaves numbers out */
+	pb_numlabel(p, s, "k", 7, NULL);
+	s = pb_sample(p, LOCS(1), VALS(6, 0));
+	pb_numlabel(p, s, "k", 7, NULL);
+	pb_numlabel(p, s, "k", 5, "ms");
+	s = pb_sample(p, LOCS(1), VALS(7, 0));
+	pb_label(p, s, "k", "a");
+	pb_label(p, s, "k", "b");
+	set_ok(f, PPROF_FILTER_TAG_LEAF, "k");
+	pprof_filter_set_flags(f, PPROF_FILTER_DROP_LABELS);
+	u = apply(f, p);
+	ck_assert_str_eq(render_stacks(u), "2kB;main = 1,0\n100;main = 2,0\n1.50ms;main = 3,0\n"
+	                                   "x,5ms;main = 4,0\n;main = 5,0\n7,5ms;main = 6,0\n"
+	                                   "a,b;main = 7,0\n");
+	/* The frames' functions are in the key's file. */
+	ck_assert_ptr_nonnull(strstr(render_functions(u), " 2kB//k/0\n"));
+	ck_assert_ptr_nonnull(strstr(render_functions(u), " //k/0\n"));
+}
+END_TEST
+
+START_TEST(test_tagroot_before_focus)
+{
+	pprof_filter *f = filter();
+	const char *arg;
+	int option;
+
+	ck_assert_str_eq(stacks_with(pb_labeled(), PPROF_FILTER_FOCUS, "^/a$"), "");
+	set_ok(f, PPROF_FILTER_FOCUS, "^/a$");
+	set_ok(f, PPROF_FILTER_TAG_ROOT, "endpoint");
+	pprof_filter_set_flags(f, PPROF_FILTER_DROP_LABELS);
+	ck_assert_str_eq(render_stacks(apply(f, pb_labeled())), "main;/a = 1,0\n");
+	/* A key no sample has matches nothing, and is the first warning. */
+	set_ok(f, PPROF_FILTER_FOCUS, "zz");
+	set_ok(f, PPROF_FILTER_TAG_ROOT, "");
+	set_ok(f, PPROF_FILTER_TAG_LEAF, "nokey");
+	apply(f, pb_labeled());
+	ck_assert_uint_eq(pprof_filter_unmatched_count(f), 2);
+	ck_assert_int_eq(pprof_filter_unmatched(f, 0, &option, &arg), PPROF_OK);
+	ck_assert_int_eq(option, PPROF_FILTER_TAG_LEAF);
+	ck_assert_str_eq(arg, "nokey");
+	ck_assert_int_eq(pprof_filter_unmatched(f, 1, &option, &arg), PPROF_OK);
+	ck_assert_int_eq(option, PPROF_FILTER_FOCUS);
+}
+END_TEST
+
 Suite *filter_suite(void)
 {
 	Suite *s = suite_create("filter");
@@ -564,6 +647,9 @@ Suite *filter_suite(void)
 	tcase_add_test(tc, test_tagfocus_strings);
 	tcase_add_test(tc, test_tagfocus_ranges);
 	tcase_add_test(tc, test_tagshow_taghide);
+	tcase_add_test(tc, test_tagroot_tagleaf_order);
+	tcase_add_test(tc, test_tagroot_values_as_pprof_formats_them);
+	tcase_add_test(tc, test_tagroot_before_focus);
 	suite_add_tcase(s, tc);
 
 	tc = tl_tcase("edits");

@@ -189,6 +189,54 @@ START_TEST(test_by_label_weighs_each_value)
 }
 END_TEST
 
+/* "key=total: value weight, ..." of pprof_report_tags, one key a line. */
+static const char *tags_text(pprof_report *r, size_t sample_type)
+{
+	char *text = defer(calloc(1, 4096), free);
+	const pprof_tags *t;
+	size_t i, j, used = 0;
+
+	ck_assert_int_eq(pprof_report_tags(r, sample_type, &t), PPROF_OK);
+	for (i = 0; i < t->n_keys; i++) {
+		const pprof_tag_key *k = &t->keys[i];
+		used += (size_t)snprintf(text + used, 4096 - used, "%s=%lld:", k->key,
+		                         (long long)k->total);
+		for (j = 0; j < k->n_values; j++)
+			used += (size_t)snprintf(text + used, 4096 - used, " %s %lld",
+			                         k->values[j].name, (long long)k->values[j].weight);
+		used += (size_t)snprintf(text + used, 4096 - used, "\n");
+	}
+	return text;
+}
+
+START_TEST(test_tags_as_pprof_computes_them)
+{
+	PbProfile *p = pb_small(1, 3); /* values 1,10 and 3,30 */
+	pprof_report *r;
+
+	pb_label(p, p->sample[0], "k", "b");
+	pb_label(p, p->sample[0], "k", "c");
+	pb_numlabel(p, p->sample[0], "n", 1024, "bytes");
+	pb_label(p, p->sample[1], "k", "a"); /* twice: counted twice */
+	pb_label(p, p->sample[1], "k", "a");
+	/* The key's unit is its first one: 1025 bytes print as 1kB too. */
+	pb_numlabel(p, p->sample[1], "n", 1025, NULL);
+	/* Without one: bytes for alignment, else the key, which no scale knows. */
+	pb_numlabel(p, p->sample[1], "alignment", 3072, NULL);
+	pb_numlabel(p, p->sample[1], "lat", 7, NULL);
+	r = report(p);
+	/* Keys by name; values by weight, then by name. */
+	ck_assert_str_eq(tags_text(r, SIZE_MAX), "alignment=30: 3kB 30\n"
+	                                         "k=80: a 60 b 10 c 10\n"
+	                                         "lat=30: 7 30\n"
+	                                         "n=40: 1kB 40\n");
+	ck_assert_str_eq(tags_text(r, 0), "alignment=3: 3kB 3\n"
+	                                  "k=8: a 6 b 1 c 1\n"
+	                                  "lat=3: 7 3\n"
+	                                  "n=4: 1kB 4\n");
+}
+END_TEST
+
 /* Appends "a;b value\n" for each stack to the text at ctx. */
 static int add_stack(void *ctx, const char *const *frames, size_t n, int64_t value)
 {
@@ -244,6 +292,7 @@ Suite *report_suite(void)
 	tc = tl_tcase("labels");
 	tcase_add_test(tc, test_label_keys);
 	tcase_add_test(tc, test_by_label_weighs_each_value);
+	tcase_add_test(tc, test_tags_as_pprof_computes_them);
 	suite_add_tcase(s, tc);
 
 	tc = tl_tcase("folded");

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "testlib.h"
+#include "testlib_internal.h"
 
 /* Asserts that value in unit scales to want in want_unit. */
 static void assert_scale(int64_t value, const char *unit, const char *to, double want,
@@ -77,6 +78,20 @@ START_TEST(test_kind_and_factor)
 }
 END_TEST
 
+START_TEST(test_scaled_label_as_pprof_writes_it)
+{
+	/* measurement.ScaledLabel: "%.2f", ".00" dropped, unit appended,
+	 * zero as "0" whatever its unit. */
+	char buf[PP_LABEL_LEN];
+
+	ck_assert_str_eq(pp_scaled_label(buf, sizeof(buf), 2048, "bytes", "minimum"), "2kB");
+	ck_assert_str_eq(pp_scaled_label(buf, sizeof(buf), 1500000, "ns", "minimum"), "1.50ms");
+	ck_assert_str_eq(pp_scaled_label(buf, sizeof(buf), 0, "ms", "minimum"), "0");
+	ck_assert_str_eq(pp_scaled_label(buf, sizeof(buf), -3, "", ""), "-3");
+	ck_assert_str_eq(pp_scaled_label(buf, sizeof(buf), 7, "requests", "minimum"), "7");
+}
+END_TEST
+
 Suite *units_suite(void)
 {
 	Suite *s = suite_create("units");
@@ -86,6 +101,7 @@ Suite *units_suite(void)
 	tcase_add_test(tc, test_explicit_target_units);
 	tcase_add_test(tc, test_spellings_and_negatives);
 	tcase_add_test(tc, test_kind_and_factor);
+	tcase_add_test(tc, test_scaled_label_as_pprof_writes_it);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -710,6 +710,21 @@ static bool put_frames(flame *fl, const char *unit)
 	return ok;
 }
 
+/* Pixels as "%.2f" without trailing zeros ("0.1", "8", "0.79"), into buf
+ * (LABEL_LEN). */
+static const char *pixels(char *buf, double px)
+{
+	size_t len;
+
+	snprintf(buf, LABEL_LEN, "%.2f", px);
+	len = strlen(buf);
+	while (buf[len - 1] == '0')
+		buf[--len] = '\0';
+	if (buf[len - 1] == '.')
+		buf[--len] = '\0';
+	return buf;
+}
+
 /* The subtitle: what is drawn, the total, what was left out. */
 static void put_subtitle(flame *fl, const char *type, const char *unit)
 {
@@ -730,8 +745,11 @@ static void put_subtitle(flame *fl, const char *type, const char *unit)
 		    label(v, fl->nodes[0].old, unit, false));
 	else if (fl->kind == SIGNED)
 		PUT(fl->w, ", widths |value|: red grew, blue shrank");
-	PUT(fl->w, "; %zu frame%s narrower than %.2g px left out", fl->left_out,
-	    fl->left_out == 1 ? "" : "s", fl->min_px);
+	PUT(fl->w, "; %zu frame%s narrower than %s px left out", fl->left_out,
+	    fl->left_out == 1 ? "" : "s", pixels(v, fl->min_px));
+	if (fl->min_px > fl->o->flame.min_width)
+		PUT(fl->w, " (--min-width %s, raised to keep the SVG under 10 MB)",
+		    pixels(v, fl->o->flame.min_width));
 	PUT(fl->w, "</text>\n");
 }
 

@@ -169,6 +169,24 @@ if command -v perl >/dev/null; then
 	check_eq 'hostile names: no control character' 0 "$(LC_ALL=C tr -d '\n\t' < names.svg | LC_ALL=C grep -c '[[:cntrl:]]')"
 fi
 
+t 'the 10 MB budget'
+long=$(printf '%20000s' '' | tr ' ' x)
+"$PPROF_FILTER" --rename-function "^(.*)\$=\\1$long" cpu-1.pb.gz > long.pb.gz || exit 99
+expect_exit 0 ps --flamegraph --min-width 0 long.pb.gz
+cp "$out" long.svg
+check 'names of 20,000 characters: under 10 MB' test "$(wc -c < long.svg)" -lt 10000000
+check_grep 'the subtitle says the limit was raised' \
+	'narrower than [0-9.]+ px left out \(--min-width 0, raised to keep the SVG under 10 MB\)' long.svg
+ps --folded long.pb.gz > long.folded
+folded_table long.folded > long.sums
+frame_table long.svg | cut -f 1,2 > long.frames
+check 'some frames are drawn' test "$(wc -l < long.frames)" -gt 1
+check_eq 'the widest are drawn: each wider than every frame left out' 'ok' \
+	"$(awk -F '\t' 'NR == FNR { drawn[$1] = 1; next }
+		($1 in drawn) { if (min == "" || $2 + 0 < min) min = $2 + 0; next }
+		{ if ($2 + 0 > max) max = $2 + 0 }
+		END { print (min > max) ? "ok" : "min drawn " min " <= max left out " max }' long.frames long.sums)"
+
 t 'the sample type'
 expect_exit 0 ps --flamegraph --sample-type alloc_space heap-1.pb.gz
 cp "$out" heap.svg

@@ -647,8 +647,15 @@ static bool put_frame(flame *fl, const fnode *n, const char *unit)
 	put_change(fl, n, unit);
 	PUT(fl->w,
 	    "</title><rect x=\"%.2f\" y=\"%" PRId64 "\" width=\"%.2f\" height=\"%d\" "
-	    "fill=\"#%06" PRIx32 "\"/><text x=\"%.2f\" y=\"%" PRId64 "\">%s</text></g>\n",
-	    x, y, w, FRAME_H, fill, x + 3, y + TEXT_DY, fitted);
+	    "fill=\"#%06" PRIx32 "\"/>",
+	    x, y, w, FRAME_H, fill);
+	/* (an empty text needs no place: the browser parses less, the script
+	 * places it when a zoom gives it room) */
+	if (*fitted)
+		PUT(fl->w, "<text x=\"%.2f\" y=\"%" PRId64 "\">%s</text></g>\n", x + 3, y + TEXT_DY,
+		    fitted);
+	else
+		PUT(fl->w, "<text/></g>\n");
 	return true;
 }
 

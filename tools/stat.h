@@ -8,8 +8,9 @@
  *   stat-text.c     the text report (summary, --top table, --by)
  *   stat-json.c     the --json report, through json.c
  *   stat-folded.c   --folded: collapsed stacks
- *   stat-flame.c    --flamegraph: an SVG (with tools/flame.js and flame.css,
- *                   made into flame-assets.c at build time)
+ *   stat-flame.c    --flamegraph: an SVG (stat-flame-svg.c writes it, with
+ *                   tools/flame.js and flame.css, made into flame-assets.c
+ *                   at build time; stat-flame.h is what they share)
  *   stat-format.c   values, percentages and times as pprof prints them
  */
 #ifndef PPROF_STAT_H

@@ -227,8 +227,8 @@ static int by_width(const void *pa, const void *pb)
 
 /* When the frames at least --min-width wide (kept) would make too large an
  * SVG, only the widest that fit are drawn: the width of the first left out
- * becomes the limit. false when out of memory. */
-static bool fit_budget(flame *fl, wide *kept, size_t n_kept)
+ * becomes the limit. */
+static void fit_budget(flame *fl, wide *kept, size_t n_kept)
 {
 	double cost = 0;
 	size_t i;
@@ -236,7 +236,7 @@ static bool fit_budget(flame *fl, wide *kept, size_t n_kept)
 	for (i = 0; i < n_kept; i++)
 		cost += frame_cost(fl, &fl->nodes[kept[i].node]);
 	if (cost <= FRAME_BUDGET)
-		return true;
+		return;
 	qsort(kept, n_kept, sizeof(*kept), by_width);
 	for (cost = 0, i = 0; i < n_kept; i++) {
 		cost += frame_cost(fl, &fl->nodes[kept[i].node]);
@@ -250,7 +250,6 @@ static bool fit_budget(flame *fl, wide *kept, size_t n_kept)
 			if (kept[i].width <= limit && kept[i].node != 0)
 				fl->nodes[kept[i].node].drawn = false;
 	}
-	return true;
 }
 
 /* Marks the frames to draw: the root, and those at least --min-width wide

@@ -133,10 +133,21 @@
 		searched = re;
 	}
 
+	// Asked for (not from the URL): the URL says it, so that it can be shared.
+	function searchAndShow(re) {
+		search(re);
+		try {
+			window.history.replaceState(null, '', window.location.pathname +
+				(searched === null ? '' : '?s=' + encodeURIComponent(searched)));
+		} catch (e) {
+			// a URL that cannot change (some browsers, for files)
+		}
+	}
+
 	function ask() {
 		var re = window.prompt('Search for frames (a regular expression):', searched || '');
 		if (re !== null)
-			search(re);
+			searchAndShow(re);
 	}
 
 	frames.addEventListener('mouseover', function (e) {
@@ -160,14 +171,24 @@
 		if ((e.ctrlKey || e.metaKey) && (e.key === 'f' || e.key === 'F')) {
 			e.preventDefault();
 			ask();
-		} else if (e.key === 'Escape') {
-			search('');
+		} else if (e.key === 'Escape' && searched !== null) {
+			searchAndShow('');
 		}
 	});
 
+	// The s parameter of the URL, decoded ('+' stays '+': it is a regex's).
+	function urlSearch() {
+		var m = /[?&]s=([^&#]*)/.exec(window.location.search);
+		try {
+			return m ? decodeURIComponent(m[1]) : null;
+		} catch (e) {
+			return m[1];
+		}
+	}
+
 	window.pprofFlame = { search: search, zoom: zoom, frames: els };
 	try {
-		search(new URLSearchParams(window.location.search).get('s'));
+		search(urlSearch());
 	} catch (e) {
 		// no URL to read (an SVG inlined in another document)
 	}

@@ -234,11 +234,13 @@ static double share(int64_t v, int64_t total)
 static void put_change(flame *fl, const fnode *n, const char *unit)
 {
 	char a[LABEL_LEN], b[LABEL_LEN];
-	int64_t delta = n->now - n->old;
+	int64_t delta = add64(n->now, (int64_t)(0 - (uint64_t)n->old));
 
-	if (fl->kind == DIFF)
+	if (fl->kind == DIFF && n->old == 0)
+		PUT(fl->w, "\nbase 0, change %s (new)", label(b, delta, unit, true));
+	else if (fl->kind == DIFF)
 		PUT(fl->w, "\nbase %s, change %s (%+.2f%%)", label(a, n->old, unit, false),
-		    label(b, delta, unit, true), n->old ? share(delta, abs64(n->old)) : 0.0);
+		    label(b, delta, unit, true), share(delta, abs64(n->old)));
 	else if (fl->kind == SIGNED)
 		PUT(fl->w, "\nchange %s", label(a, n->now, unit, true));
 }
@@ -251,9 +253,10 @@ static bool put_frame(flame *fl, const fnode *n, const char *unit)
 	       w = n->parent == NONE ? drawing_width(fl) : px(fl, n->width);
 	int64_t y = fl->o->flame.inverted ? HEAD + (int64_t)n->depth * ROW
 	                                  : HEAD + (fl->max_depth - (int64_t)n->depth) * ROW;
-	int64_t delta = fl->kind == DIFF ? n->now - n->old : n->now;
+	int64_t delta = fl->kind == DIFF ? add64(n->now, (int64_t)(0 - (uint64_t)n->old)) : n->now;
+	/* (a --base frame: its net change against the |value| it is drawn with) */
 	uint32_t fill = fl->kind == PLAIN    ? (n->parent == NONE ? 0xc8c8c8 : package_colour(name))
-	                : fl->kind == SIGNED ? change_colour(n->now, n->now, 0)
+	                : fl->kind == SIGNED ? change_colour(n->now, n->width, 0)
 	                                     : change_colour(delta, n->now, n->old);
 	char v[LABEL_LEN];
 

@@ -75,7 +75,7 @@ static uint32_t intern(flame *fl, const char *s)
 		return NONE;
 	fl->name_xml[i] = flame_xml_length(s);
 	fl->n_names++;
-	fl->name_index.slot[j] = (islot){ i + 1, h, 0, 0 };
+	fl->name_index.slot[j] = (islot){ i + 1, h };
 	fl->name_index.n++;
 	return i;
 }
@@ -120,12 +120,14 @@ static uint32_t child_of(flame *fl, uint32_t parent, const char *s, bool fresh)
 		return NONE;
 	h = hash_child(parent, name);
 	mask = fl->child_index.cap - 1;
-	for (j = h & mask; (slot = &fl->child_index.slot[j])->index; j = (j + 1) & mask)
-		if (!fresh && slot->parent == parent && slot->name == name)
+	for (j = h & mask; (slot = &fl->child_index.slot[j])->index; j = (j + 1) & mask) {
+		const fnode *c = &fl->nodes[slot->index - 1];
+		if (!fresh && slot->hash == h && c->parent == parent && c->name == name)
 			return slot->index - 1;
+	}
 	if ((i = new_node(fl, parent, name)) == NONE)
 		return NONE;
-	*slot = (islot){ i + 1, h, parent, name };
+	*slot = (islot){ i + 1, h };
 	fl->child_index.n++;
 	return i;
 }

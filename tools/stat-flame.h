@@ -45,10 +45,9 @@ typedef struct {
 } fnode;
 
 /* A slot of a hash table (open addressing): an index (+ 1; 0: empty) and
- * what it is found by, so that probing and growing touch nothing else. */
+ * its hash, so that growing touches nothing else. */
 typedef struct {
 	uint32_t index, hash;
-	uint32_t parent, name; /* the table of children: the key */
 } islot;
 
 typedef struct {

@@ -15,6 +15,7 @@ ps() { "$PPROF_STAT" "$@"; }
 cp "$data"/cpu-1.pb.gz "$data"/cpu-2.pb.gz "$data"/heap-1.pb.gz . || exit 99
 have_xmllint=false
 command -v xmllint >/dev/null && have_xmllint=true
+$have_xmllint || echo '# no xmllint (Debian: libxml2-utils): the SVGs are not checked as XML'
 
 # well_formed SVG: xmllint finds it well-formed XML (skipped without it).
 well_formed() {

@@ -4,7 +4,7 @@
 # profile, the stacks alone), its size and number of frames, and, when
 # Chromium is installed, how long the browser takes to open it. A benchmark,
 # not a test: it is not run by `make check` (HACKING.md section 13 says what
-# it should give: under 2 s and under 10 MB for tests/data/synth-100k.pb.gz).
+# it should give: under 2 s and under 5 MB for tests/data/synth-100k.pb.gz).
 #
 # Usage: bench/flame.sh [-r RUNS] [-k] [BUILD_DIR [PROFILE]]
 #

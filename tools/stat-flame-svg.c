@@ -380,7 +380,7 @@ static void put_subtitle(flame *fl, const char *type, const char *unit)
 	PUT(fl->w, "; %zu frame%s narrower than %s px left out", fl->left_out,
 	    fl->left_out == 1 ? "" : "s", pixels(v, fl->min_px));
 	if (fl->min_px > fl->o->flame.min_width)
-		PUT(fl->w, " (--min-width %s, raised to keep the SVG under 10 MB)",
+		PUT(fl->w, " (--min-width %s, raised to keep the SVG under " FRAME_BUDGET_TEXT ")",
 		    pixels(v, fl->o->flame.min_width));
 	PUT(fl->w, "</text>\n");
 }

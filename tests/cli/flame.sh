@@ -170,16 +170,16 @@ if command -v perl >/dev/null; then
 	check_eq 'hostile names: no control character' 0 "$(LC_ALL=C tr -d '\n\t' < names.svg | LC_ALL=C grep -c '[[:cntrl:]]')"
 fi
 
-t 'the 10 MB budget'
+t 'the 5 MB budget'
 # Every name gets 12,000 more characters, "Z" then x's: 450 frames of some 36 kB
 # each are too many. The frames' paths, the suffix cut, are those of cpu-1.
 long=Z$(printf '%12000s' '' | tr ' ' x)
 "$PPROF_FILTER" --rename-function "^(.*)\$=\\1$long" cpu-1.pb.gz > long.pb.gz || exit 99
 expect_exit 0 ps --flamegraph --min-width 0 long.pb.gz
 cp "$out" long.svg
-check 'names of 12,000 characters: under 10 MB' test "$(wc -c < long.svg)" -lt 10000000
+check 'names of 12,000 characters: under 5 MB' test "$(wc -c < long.svg)" -lt 5000000
 check_grep 'the subtitle says the limit was raised' \
-	'narrower than [0-9.]+ px left out \(--min-width 0, raised to keep the SVG under 10 MB\)' long.svg
+	'narrower than [0-9.]+ px left out \(--min-width 0, raised to keep the SVG under 5 MB\)' long.svg
 sed 's/Zx*"/"/g' long.svg | frame_table /dev/stdin | cut -f 1,2 > long.frames
 check 'some frames are drawn' test "$(wc -l < long.frames)" -gt 1
 check_eq 'the widest are drawn: each wider than every frame left out' 'ok' \

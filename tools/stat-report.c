@@ -1,7 +1,7 @@
 /*
  * stat-report.c - one report of pprof-stat: picks the sample type, has
  * libpprof compute what the report shows, and hands it to the writer of the
- * mode (text, JSON, folded).
+ * mode (text, JSON, folded, flame graph).
  */
 #include "config.h"
 
@@ -127,6 +127,7 @@ static void warn_missing_keys(const stat_facts *f)
 static bool gather(stat_facts *f, pprof_report *r, const stat_options *o, by_tables *by)
 {
 	bool typed = pprof_profile_sample_type_count(f->p) > 0; /* else no ranking */
+	bool stacks = o->mode == MODE_FOLDED || o->mode == MODE_FLAME;
 	pprof_top_options to;
 	int rc = PPROF_OK;
 
@@ -142,7 +143,7 @@ static bool gather(stat_facts *f, pprof_report *r, const stat_options *o, by_tab
 		rc = gather_by(f, r, o->by, by);
 	else if (rc == PPROF_OK && typed && o->tags)
 		rc = pprof_report_tags(r, f->st, &f->tags);
-	else if (rc == PPROF_OK && typed && o->mode != MODE_FOLDED)
+	else if (rc == PPROF_OK && typed && !stacks)
 		rc = pprof_report_top(r, &to, &f->top);
 	if (rc != PPROF_OK) {
 		report_error(f, rc == PPROF_ERR_NOMEM ? "out of memory" : pprof_report_error(r));
@@ -152,9 +153,27 @@ static bool gather(stat_facts *f, pprof_report *r, const stat_options *o, by_tab
 	return true;
 }
 
+pprof_report *stat_new_report(const pprof_profile *p, const stat_options *o)
+{
+	(void)o;
+	return pprof_report_new(p);
+}
+
+/* Writes the flame graph; false after a message. */
+static bool flame(stat_writer *w, const stat_facts *f, pprof_report *r, const stat_options *o)
+{
+	int rc = stat_flame(w, f, r, o);
+
+	if (rc == PPROF_ERR_NOMEM)
+		report_error(f, "out of memory");
+	else if (rc != PPROF_OK && rc != PPROF_ERR_IO)
+		report_error(f, pprof_strerror(rc)); /* (none expected: a bug) */
+	return rc == PPROF_OK;
+}
+
 int stat_report(stat_writer *w, stat_facts *f, const stat_options *o)
 {
-	pprof_report *r = pprof_report_new(f->p);
+	pprof_report *r = stat_new_report(f->p, o);
 	by_tables by = { NULL, NULL, 0 };
 	int status = EXIT_DATA;
 
@@ -172,8 +191,11 @@ int stat_report(stat_writer *w, stat_facts *f, const stat_options *o)
 		stat_text(w, f, o);
 	else if (o->mode == MODE_JSON)
 		stat_json(w, f, o);
-	else if (pprof_profile_sample_type_count(f->p) &&
-	         stat_folded(w, r, f->st) == PPROF_ERR_NOMEM)
+	else if (o->mode == MODE_FLAME) {
+		if (!flame(w, f, r, o))
+			goto done;
+	} else if (pprof_profile_sample_type_count(f->p) &&
+	           stat_folded(w, r, f->st) == PPROF_ERR_NOMEM)
 		report_error(f, "out of memory");
 	status = w->ok ? EXIT_OK : EXIT_DATA;
 done:

@@ -3,8 +3,8 @@
  * table like `go tool pprof -top`, a breakdown by a label, collapsed stacks
  * for flame graphs, or just a validity check. libpprof computes every
  * number; this file reads its options and the stream, and merges; the
- * report is made in stat-report.c and written by stat-text.c, stat-json.c or
- * stat-folded.c (see stat.h).
+ * report is made in stat-report.c and written by stat-text.c, stat-json.c,
+ * stat-folded.c or stat-traces.c (see stat.h).
  */
 #include "config.h"
 
@@ -19,8 +19,9 @@
 
 static const char usage_text[] =
 	"Usage: pprof-stat [--top N] [--cum] [--sample-type TYPE] [--by KEY]\n"
-	"                  [--json | --folded | --check] [--each] [--max-size BYTES]\n"
-	"                  [FILE...]\n"
+	"                  [--json | --folded | --traces | --check] [--each]\n"
+	"                  [--functions | --filefunctions | --files | --lines\n"
+	"                   | --addresses] [--noinlines] [--max-size BYTES] [FILE...]\n"
 	"Report on the profiles of the FILEs (or stdin; - is stdin), merged into one\n"
 	"report, or one report per profile with --each: sample types, period, time,\n"
 	"counts, totals, label keys, sizes, and the functions with the most flat\n"
@@ -35,9 +36,18 @@ static const char usage_text[] =
 	"      --json               write one JSON document per report\n"
 	"      --folded             write collapsed stacks (root;...;leaf VALUE), the\n"
 	"                           input of flamegraph.pl, inferno and speedscope\n"
+	"      --traces             write every sample's stack, labels and value, as\n"
+	"                           'go tool pprof -traces' does\n"
 	"      --check              only validate the profiles: print nothing and exit 0,\n"
 	"                           or say what is wrong and exit 1\n"
 	"      --each               one report per profile instead of one for the merge\n"
+	"      --functions          a frame is a function (the default); or with\n"
+	"      --filefunctions      its source file too,\n"
+	"      --files              only its source file,\n"
+	"      --lines              its file and line number,\n"
+	"      --addresses          its address, file and line (for --top, --traces and\n"
+	"                           --folded, as pprof's flags of the same names)\n"
+	"      --noinlines          a location is one frame, without its inlined calls\n"
 	"      --max-size BYTES     refuse profiles larger than this uncompressed\n"
 	"                           (default 2G; suffixes K, M, G)\n"
 	"      --help               show this help\n"
@@ -59,7 +69,10 @@ enum {
 	OPT_FOLDED,
 	OPT_CHECK,
 	OPT_EACH,
-	OPT_PPROF_SAMPLE /* + the index in pprof_sample_flags */
+	OPT_TRACES,
+	OPT_NOINLINES,
+	OPT_GRANULARITY,                       /* + PPROF_FUNCTIONS ... PPROF_ADDRESSES */
+	OPT_PPROF_SAMPLE = OPT_GRANULARITY + 5 /* + the index in pprof_sample_flags */
 };
 
 /* pprof's flags that stand for -sample_index=TYPE, and their TYPEs. */
@@ -87,6 +100,13 @@ static const struct option long_options[] = {
 	{ "folded", no_argument, NULL, OPT_FOLDED },
 	{ "check", no_argument, NULL, OPT_CHECK },
 	{ "each", no_argument, NULL, OPT_EACH },
+	{ "traces", no_argument, NULL, OPT_TRACES },
+	{ "functions", no_argument, NULL, OPT_GRANULARITY + PPROF_FUNCTIONS },
+	{ "filefunctions", no_argument, NULL, OPT_GRANULARITY + PPROF_FILEFUNCTIONS },
+	{ "files", no_argument, NULL, OPT_GRANULARITY + PPROF_FILES },
+	{ "lines", no_argument, NULL, OPT_GRANULARITY + PPROF_LINES },
+	{ "addresses", no_argument, NULL, OPT_GRANULARITY + PPROF_ADDRESSES },
+	{ "noinlines", no_argument, NULL, OPT_NOINLINES },
 	{ "max-size", required_argument, NULL, OPT_MAX_SIZE },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ "version", no_argument, NULL, OPT_VERSION },
@@ -104,8 +124,6 @@ static const cli_pprof_advice pprof_advice[] = {
 	                        "drop the flag"),
 	CLI_ADVICE("text", "pprof-stat's report has the table of pprof's -text and -top; "
 	                   "--top N for N rows"),
-	CLI_ADVICE("traces",
-	           "pprof-stat has no -traces; --folded writes each stack with its value"),
 	CLI_ADVICE("tags", "--by KEY breaks the total down by the values of label KEY"),
 	CLI_ADVICE("flat", "the table is sorted by flat value unless --cum; drop the flag"),
 	CLI_ADVICE("relative_percentages", "percentages are of the profile pprof-stat reads (after "
@@ -147,8 +165,18 @@ static size_t parse_count(const char *arg)
 static void set_mode(stat_options *o, int mode)
 {
 	if (o->mode != MODE_TEXT && o->mode != mode)
-		cli_usage_error("--json, --folded and --check cannot be used together");
+		cli_usage_error("--json, --folded, --traces and --check cannot be used together");
 	o->mode = mode;
+}
+
+/* Sets the granularity (flag: the word that named it), refusing a second
+ * one, as pprof does ("conflicting options set"). */
+static void set_granularity(stat_options *o, int granularity, const char *flag)
+{
+	if (o->granularity_flag && o->granularity != granularity)
+		cli_usage_error("%s and %s cannot be used together", o->granularity_flag, flag);
+	o->granularity = granularity;
+	o->granularity_flag = flag;
 }
 
 static void parse_options(int argc, char **argv, stat_options *o)
@@ -164,6 +192,10 @@ static void parse_options(int argc, char **argv, stat_options *o)
 			o->sample_type = pprof_sample_flags[c - OPT_PPROF_SAMPLE][1];
 			continue;
 		}
+		if (c >= OPT_GRANULARITY && c <= OPT_GRANULARITY + PPROF_ADDRESSES) {
+			set_granularity(o, c - OPT_GRANULARITY, argv[optind - 1]);
+			continue;
+		}
 		switch (c) {
 		case OPT_TOP: o->top = parse_count(optarg); break;
 		case OPT_CUM: o->cum = true; break;
@@ -173,14 +205,16 @@ static void parse_options(int argc, char **argv, stat_options *o)
 		case OPT_FOLDED: set_mode(o, MODE_FOLDED); break;
 		case OPT_CHECK: set_mode(o, MODE_CHECK); break;
 		case OPT_EACH: o->each = true; break;
+		case OPT_TRACES: set_mode(o, MODE_TRACES); break;
+		case OPT_NOINLINES: o->noinlines = true; break;
 		case OPT_MAX_SIZE: o->in.max_size = cli_parse_size("--max-size", optarg); break;
 		case OPT_HELP: cli_help(usage_text);
 		case OPT_VERSION: cli_version();
 		default: cli_bad_option(c, argv);
 		}
 	}
-	if (o->by && (o->mode == MODE_FOLDED || o->mode == MODE_CHECK))
-		cli_usage_error("--by cannot be used with --folded or --check");
+	if (o->by && (o->mode == MODE_FOLDED || o->mode == MODE_TRACES || o->mode == MODE_CHECK))
+		cli_usage_error("--by cannot be used with --folded, --traces or --check");
 	o->in.keep_going = o->mode == MODE_CHECK; /* check every input */
 	o->in.broken_is_error = true;
 }

@@ -1,7 +1,7 @@
 /*
  * stat-report.c - one report of pprof-stat: picks the sample type, has
  * libpprof compute what the report shows, and hands it to the writer of the
- * mode (text, JSON, folded).
+ * mode (text, JSON, folded, traces) at the granularity asked for.
  */
 #include "config.h"
 
@@ -61,6 +61,7 @@ static bool gather(stat_facts *f, pprof_report *r, const stat_options *o)
 	pprof_top_options to;
 	char msg[256];
 	int rc = PPROF_OK;
+	bool streams = o->mode == MODE_FOLDED || o->mode == MODE_TRACES; /* no summary */
 
 	if (!choose_type(f, o->sample_type, &f->st))
 		return false;
@@ -68,11 +69,11 @@ static bool gather(stat_facts *f, pprof_report *r, const stat_options *o)
 	to.sample_type = f->st;
 	to.max_rows = o->top;
 	to.sort_cum = o->cum;
-	if (o->mode != MODE_FOLDED)
+	if (!streams)
 		rc = pprof_report_label_keys(r, &f->keys, &f->n_keys);
 	if (rc == PPROF_OK && typed && o->by)
 		rc = pprof_report_by_label(r, o->by, f->st, &f->by);
-	else if (rc == PPROF_OK && typed && o->mode != MODE_FOLDED)
+	else if (rc == PPROF_OK && typed && !streams)
 		rc = pprof_report_top(r, &to, &f->top);
 	if (rc != PPROF_OK) {
 		report_error(f, pprof_report_error(r));
@@ -85,26 +86,46 @@ static bool gather(stat_facts *f, pprof_report *r, const stat_options *o)
 	return true;
 }
 
+/* The stacks of the report in the mode's form; false after a message. */
+static bool write_stacks(stat_writer *w, const stat_facts *f, pprof_report *r,
+                         const stat_options *o)
+{
+	int rc;
+
+	if (!pprof_profile_sample_type_count(f->p))
+		return true;
+	if (o->mode == MODE_FOLDED)
+		rc = stat_folded(w, r, f->st);
+	else
+		rc = stat_traces(w, f, r, f->st);
+	if (rc == PPROF_ERR_NOMEM)
+		report_error(f, "out of memory");
+	return rc != PPROF_ERR_NOMEM;
+}
+
 int stat_report(stat_writer *w, stat_facts *f, const stat_options *o)
 {
-	pprof_report *r = pprof_report_new(f->p);
+	pprof_report_options ro;
+	pprof_report *r;
 	int status = EXIT_DATA;
 
-	if (!r) {
-		report_error(f, "out of memory");
+	pprof_report_options_init(&ro);
+	ro.granularity = o->granularity;
+	ro.noinlines = o->noinlines;
+	if (pprof_report_new_with(&r, f->p, &ro) != PPROF_OK) {
+		report_error(f, "out of memory"); /* (the granularity is one of ours) */
 		return EXIT_DATA;
 	}
 	if (!gather(f, r, o))
 		goto done;
-	if (o->mode == MODE_TEXT && w->reports++)
+	if ((o->mode == MODE_TEXT || o->mode == MODE_TRACES) && w->reports++)
 		PUT(w, "\n");
 	if (o->mode == MODE_TEXT)
 		stat_text(w, f, o);
 	else if (o->mode == MODE_JSON)
 		stat_json(w, f, o);
-	else if (pprof_profile_sample_type_count(f->p) &&
-	         stat_folded(w, r, f->st) == PPROF_ERR_NOMEM)
-		report_error(f, "out of memory");
+	else if (!write_stacks(w, f, r, o))
+		goto done;
 	status = w->ok ? EXIT_OK : EXIT_DATA;
 done:
 	stat_text_forget(w);

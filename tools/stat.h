@@ -8,6 +8,7 @@
  *   stat-text.c     the text report (summary, --top table, --by)
  *   stat-json.c     the --json report, through json.c
  *   stat-folded.c   --folded: collapsed stacks
+ *   stat-traces.c   --traces: every sample's stack, as pprof -traces
  *   stat-format.c   values, percentages and times as pprof prints them
  */
 #ifndef PPROF_STAT_H
@@ -21,7 +22,7 @@
 #include "input.h"
 #include "output.h"
 
-enum { MODE_TEXT, MODE_JSON, MODE_FOLDED, MODE_CHECK };
+enum { MODE_TEXT, MODE_JSON, MODE_FOLDED, MODE_TRACES, MODE_CHECK };
 
 typedef struct {
 	int mode;
@@ -30,6 +31,9 @@ typedef struct {
 	bool cum;
 	const char *sample_type; /* NULL: the default one */
 	const char *by;
+	int granularity;              /* PPROF_FUNCTIONS ... (pprof_report_options) */
+	const char *granularity_flag; /* the flag that set it, or NULL */
+	bool noinlines;
 	cli_read_options in;
 } stat_options;
 
@@ -89,6 +93,13 @@ void stat_json(stat_writer *w, const stat_facts *f, const stat_options *o);
 /* Writes the stacks of r's profile in sample type st as collapsed stacks,
  * "root;...;leaf VALUE" a line; returns pprof_report_folded's code. */
 int stat_folded(stat_writer *w, pprof_report *r, size_t st);
+
+/* ---- stat-traces.c ------------------------------------------------------ */
+
+/* Writes every sample of r's profile (f's) with a stack as `go tool pprof
+ * -traces` prints it, for sample type st, after a heading; returns
+ * pprof_report_traces's code. */
+int stat_traces(stat_writer *w, const stat_facts *f, pprof_report *r, size_t st);
 
 /* ---- stat-format.c: values for people ----------------------------------- */
 

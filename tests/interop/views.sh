@@ -12,7 +12,10 @@
 # real fixtures (cpu-1 has inlined frames), a merge of two (both
 # tools merge), a -diff_base merge (negative values, pprof::base labels) and
 # the odd profile of stat-lib.sh (nameless functions, locations without
-# lines or mapping, ';' in a name, repeated labels, a sample without stack).
+# lines or mapping, ';' in a name, repeated labels, a sample without stack)
+# and the paths profile (tests/data/make-paths-profile.pl: file names that
+# pprof cleans and trims, two functions that are one node only after
+# trimming, nameless functions in files, columns, an inline chain).
 . "$top_srcdir/tests/interop/stat-lib.sh"
 
 : "${PPROF_TAG:?}"
@@ -79,6 +82,11 @@ views synth-small-1 1 some "$data/synth-small-1.pb.gz"
 views goroutine 0 some "$data/goroutine.pb.gz"
 views cpu-2+3 1 some "$data/cpu-2.pb.gz" "$data/cpu-3.pb.gz"
 views diff 1 some diff.pb.gz
+# File names that pprof cleans, and trims in top tables only; columns.
+if command -v perl >/dev/null; then
+	perl "$data/make-paths-profile.pl" > paths.pb || exit 99
+	views paths 1 all paths.pb
+fi
 # (its label "who" holds control characters, which pprof prints raw and we
 # escape: pprof-tag sets it to plain text first)
 if [ -n "$odd" ]; then

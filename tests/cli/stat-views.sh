@@ -53,6 +53,19 @@ check_eq 'one heading' 1 "$(grep -c '^Type: ' "$out")"
 status=$( (ps --traces "$a" "$b"; echo $? > rc) | head -n 1 > /dev/null; cat rc)
 check_eq 'a closed pipe ends quietly' 0 "$status"
 
+t '--traces of hostile names'
+# (names, label keys and values with escape sequences, a line break, NULs,
+# C1 controls, bytes that are not UTF-8: tests/data/make-report-edges.pl)
+if command -v perl >/dev/null; then
+	perl "$data/make-report-edges.pl" names > names.pb || exit 99
+	expect_exit 0 ps --traces --sample-type 2 --lines names.pb
+	check_no_grep 'no raw control characters' $'[\x01-\x09\x0b-\x1f\x7f]' "$out"
+	check_grep 'an escape sequence as \xHH' 'main\.\\x1b\[31mred' "$out"
+	check_grep 'a line break in a name as \x0a' 'line\\x0abreak' "$out"
+	check_grep 'a NUL as \x00, the name whole' 'nul\\x00inside' "$out"
+	check_eq 'every frame line is one line' 0 "$(grep -cvE '^(-{11}[+]-+|Type: .*| {0,10}[^ ]*:  .*|[ 0-9.a-zA-Z-]{10}   .+)$' "$out")"
+fi
+
 t '--folded at a granularity'
 expect_exit 0 ps --folded --files "$a"
 check_grep 'frames are files' '^[^ ]+\.go;' "$out"

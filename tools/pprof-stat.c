@@ -169,14 +169,18 @@ static void set_mode(stat_options *o, int mode)
 	o->mode = mode;
 }
 
-/* Sets the granularity (flag: the word that named it), refusing a second
- * one, as pprof does ("conflicting options set"). */
-static void set_granularity(stat_options *o, int granularity, const char *flag)
+/* Sets the granularity, refusing a second one, as pprof does ("conflicting
+ * options set"). */
+static void set_granularity(stat_options *o, int granularity)
 {
-	if (o->granularity_flag && o->granularity != granularity)
-		cli_usage_error("%s and %s cannot be used together", o->granularity_flag, flag);
+	static const char *const flags[] = { "--functions", "--filefunctions", "--files", "--lines",
+		                             "--addresses" };
+
+	if (o->granularity_set && o->granularity != granularity)
+		cli_usage_error("%s and %s cannot be used together", flags[o->granularity],
+		                flags[granularity]);
 	o->granularity = granularity;
-	o->granularity_flag = flag;
+	o->granularity_set = true;
 }
 
 static void parse_options(int argc, char **argv, stat_options *o)
@@ -193,7 +197,7 @@ static void parse_options(int argc, char **argv, stat_options *o)
 			continue;
 		}
 		if (c >= OPT_GRANULARITY && c <= OPT_GRANULARITY + PPROF_ADDRESSES) {
-			set_granularity(o, c - OPT_GRANULARITY, argv[optind - 1]);
+			set_granularity(o, c - OPT_GRANULARITY);
 			continue;
 		}
 		switch (c) {

@@ -31,8 +31,8 @@ typedef struct {
 	bool cum;
 	const char *sample_type; /* NULL: the default one */
 	const char *by;
-	int granularity;              /* PPROF_FUNCTIONS ... (pprof_report_options) */
-	const char *granularity_flag; /* the flag that set it, or NULL */
+	int granularity;      /* PPROF_FUNCTIONS ... (pprof_report_options) */
+	bool granularity_set; /* by an option */
 	bool noinlines;
 	cli_read_options in;
 } stat_options;

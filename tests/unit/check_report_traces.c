@@ -204,6 +204,43 @@ START_TEST(test_traces_labels_grouped_by_key)
 }
 END_TEST
 
+/* Appends "a;b value\n" for each folded stack to the text at ctx. */
+static int add_stack(void *ctx, const char *const *frames, size_t n, int64_t value)
+{
+	char *text = ctx;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		strcat(strcat(text, frames[i]), i + 1 < n ? ";" : "");
+	sprintf(text + strlen(text), " %" PRId64 "\n", value);
+	return PPROF_OK;
+}
+
+START_TEST(test_folded_stacks_are_of_names)
+{
+	/* Location 3 (no lines) and 4 (a nameless function) are two nodes that
+	 * print "[app]" at "functions"; at "files", main and the nameless
+	 * function are two nodes that print /src/app/main.go. pprof's traces
+	 * print them alike, so their stacks are one, values summed. */
+	PbProfile *p = pb_app();
+	char *text = defer(calloc(1, 4096), free);
+
+	pb_sample(p, LOCS(4, 1), VALS(1, 4));
+	ck_assert_int_eq(
+		pprof_report_folded(report_at(p, PPROF_FUNCTIONS, 0), SIZE_MAX, add_stack, text),
+		PPROF_OK);
+	ck_assert_str_eq(text, "main;[app] 6\nmain;work;helper 5\n");
+	text[0] = '\0';
+	pb_sample(p, LOCS(1, 4), VALS(1, 1));
+	ck_assert_int_eq(
+		pprof_report_folded(report_at(p, PPROF_FILES, 0), SIZE_MAX, add_stack, text),
+		PPROF_OK);
+	ck_assert_str_eq(text, "/src/app/main.go;/proc/self/cwd/work.go;/src/app/h.go 5\n"
+	                       "/src/app/main.go;/src/app/main.go 5\n"
+	                       "/src/app/main.go;[app] 2\n");
+}
+END_TEST
+
 static int stop_at_first(void *ctx, const pprof_trace *t)
 {
 	(void)t;
@@ -239,6 +276,7 @@ Suite *report_traces_suite(void)
 	tcase_add_test(tc, test_traces_at_each_granularity);
 	tcase_add_test(tc, test_noinlines_keeps_the_outermost_line);
 	tcase_add_test(tc, test_top_trims_paths_and_keeps_nameless_functions_apart);
+	tcase_add_test(tc, test_folded_stacks_are_of_names);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("traces");
 	tcase_add_test(tc, test_traces_labels_grouped_by_key);

@@ -311,10 +311,11 @@ void pprof_pool_free(pprof_pool *pool);
 /* ---- Reports -------------------------------------------------------- */
 /*
  * What pprof-stat shows, computed as `go tool pprof` computes its -top, -tags
- * and -traces reports at its default granularity ("functions"): a node of
- * the call graph is a function by name, and every Line of a Location is a
- * frame of its own (inlined calls included), the last Line rootmost. Values
- * are raw numbers in the sample type's unit; formatting is the caller's.
+ * and -traces reports, at its default granularity ("functions") unless the
+ * report is made with other options (pprof_report_new_with): a node of the
+ * call graph is a function by name, and every Line of a Location is a frame
+ * of its own (inlined calls included), the last Line rootmost. Values are
+ * raw numbers in the sample type's unit; formatting is the caller's.
  */
 
 typedef struct pprof_report pprof_report;
@@ -323,6 +324,38 @@ typedef struct pprof_report pprof_report;
  * memory. Results returned by the calls below belong to the report and stay
  * valid until the next call of the same function or pprof_report_free. */
 pprof_report *pprof_report_new(const pprof_profile *p);
+
+/*
+ * What a node of the call graph is: pprof's granularity flags, which every
+ * view of the report (top, traces, folded stacks) uses. A node is what the
+ * granularity keeps of a frame (pprof's Profile.Aggregate and NodeInfo):
+ *   PPROF_FUNCTIONS      the function's name (pprof's default);
+ *   PPROF_FILEFUNCTIONS  name and source file;
+ *   PPROF_FILES          the source file alone;
+ *   PPROF_LINES          name, file and line number;
+ *   PPROF_ADDRESSES      the location's address, name, file and line (and
+ *                        column, unless noinlines: pprof then aggregates).
+ * A frame is named as pprof prints a node: the address ("%016x"), the name,
+ * then "file:line" (or the file), or "[binary]" or "<unknown>" when there is
+ * nothing else. File names are cleaned as Go's filepath.Clean does, and in
+ * top tables a "/proc/self/cwd/" prefix is trimmed (pprof's trimPath); pprof
+ * does not trim them in traces and neither do traces and folded stacks here.
+ * With noinlines, a location is one frame, its last (outermost) Line: pprof's
+ * -noinlines.
+ */
+enum { PPROF_FUNCTIONS = 0, PPROF_FILEFUNCTIONS, PPROF_FILES, PPROF_LINES, PPROF_ADDRESSES };
+
+typedef struct {
+	int granularity; /* PPROF_FUNCTIONS ... PPROF_ADDRESSES */
+	int noinlines;   /* a location is its outermost Line alone */
+} pprof_report_options;
+
+/* Sets pprof's defaults: PPROF_FUNCTIONS, inlined frames kept. */
+void pprof_report_options_init(pprof_report_options *o);
+
+/* pprof_report_new with options: *r is the report on PPROF_OK;
+ * PPROF_ERR_ARG for a granularity out of range, PPROF_ERR_NOMEM. */
+int pprof_report_new_with(pprof_report **r, const pprof_profile *p, const pprof_report_options *o);
 const char *pprof_report_error(const pprof_report *r);
 void pprof_report_free(pprof_report *r);
 
@@ -456,6 +489,52 @@ typedef int (*pprof_stack_fn)(void *ctx, const char *const *frames, size_t n, in
  * code fn stopped with.
  */
 int pprof_report_folded(pprof_report *r, size_t sample_type, pprof_stack_fn fn, void *ctx);
+
+/* A frame of a trace: a node's name as pprof prints it (see
+ * pprof_report_options), and whether it is an inlined call (a Line of its
+ * Location other than the last: pprof's "(inline)"). */
+typedef struct {
+	const char *name;
+	size_t name_len; /* the bytes of name, which may hold NULs */
+	int inlined;
+} pprof_frame;
+
+/* The labels of one key on a sample, in the order the sample has them:
+ * strings (str, str_len) or numbers (num, in unit as pprof_label_key has
+ * it). weight is the sample's value, samples 1. */
+typedef struct {
+	const char *key;
+	size_t key_len;
+	int numeric;      /* values are numbers, else strings */
+	const char *unit; /* numbers: the key's unit; "" for strings */
+	size_t n_values;
+	const pprof_label_value *values;
+} pprof_trace_label;
+
+/* One sample as pprof -traces prints it. */
+typedef struct {
+	size_t sample;                   /* its index in the profile */
+	int64_t value;                   /* of the sample type asked for */
+	size_t n_frames;                 /* >= 1 */
+	const pprof_frame *frames;       /* leaf first */
+	size_t n_labels;                 /* keys with string labels first, then */
+	const pprof_trace_label *labels; /* those with numbers, each in order of
+	                                      first appearance */
+} pprof_trace;
+
+/* Receives one trace; the trace is valid during the call. Returns PPROF_OK to
+ * go on, or a PPROF code to stop, which pprof_report_traces then returns. */
+typedef int (*pprof_trace_fn)(void *ctx, const pprof_trace *t);
+
+/*
+ * Every sample with a stack, in the profile's order, its value of
+ * sample_type (SIZE_MAX for the default; zero values included), frames and
+ * labels: what `go tool pprof -traces` prints. Samples are not summed: a
+ * profile read as one (not merged) gives pprof's order. PPROF_OK,
+ * PPROF_ERR_ARG for a sample type out of range, PPROF_ERR_NOMEM, or the code
+ * fn stopped with.
+ */
+int pprof_report_traces(pprof_report *r, size_t sample_type, pprof_trace_fn fn, void *ctx);
 
 /* ---- Label edits (pprof-tag) ---------------------------------------- */
 /*

@@ -1,16 +1,18 @@
 /*
  * report.c - the facts pprof-stat reports (HACKING.md section 8), computed the
  * way google/pprof's report and graph packages compute `go tool pprof -top`,
- * `-tags` and `-traces` at the default "functions" granularity, so that the
- * numbers are theirs:
+ * `-tags` and `-traces` at its granularities, so that the numbers are theirs:
  *
- *  - Nodes. pprof clears file names, line numbers and addresses at this
- *    granularity, so a frame's node is its function's name; a nameless
+ *  - Nodes. A frame's node is pprof's NodeInfo of it after driver.aggregate:
+ *    at the default "functions" granularity pprof clears file names, line
+ *    numbers and addresses, so a node is its function's name; a nameless
  *    function's frame is a node per (mapping file, start line), and a
  *    location without lines one per mapping file, shown as "[base name]" or
- *    "<unknown>".
+ *    "<unknown>". Other granularities keep the file, line or address too
+ *    (granularity_keeps), and a node is shown as pprof's PrintableName.
  *  - Frames. Every Line of a Location is a frame, the last Line rootmost;
- *    the frames of Lines before the last are inlined calls.
+ *    the frames of Lines before the last are inlined calls (noinlines
+ *    keeps the last alone).
  *  - Values. A sample adds its value to the cum of each node on its stack
  *    once, and to the flat of its leaf frame's node; samples whose value is
  *    zero add nothing.
@@ -26,9 +28,10 @@
  * that makes the same kind of result.
  *
  * This file holds the handle, the canonical strings, the nodes and the
- * stacks; the results are made in report_top.c, report_labels.c and
- * report_folded.c (report.h).
+ * stacks; the results are made in report_top.c, report_labels.c,
+ * report_folded.c and report_traces.c (report.h).
  */
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -136,20 +139,41 @@ bool rp_pick_sample_type(pprof_report *r, size_t *st)
 
 /* ---- the report handle ------------------------------------------------ */
 
-pprof_report *pprof_report_new(const pprof_profile *p)
+void pprof_report_options_init(pprof_report_options *o)
 {
-	pprof_report *r = calloc(1, sizeof(*r));
+	o->granularity = PPROF_FUNCTIONS;
+	o->noinlines = 0;
+}
 
-	if (!r)
-		return NULL;
+int pprof_report_new_with(pprof_report **out, const pprof_profile *p, const pprof_report_options *o)
+{
+	pprof_report *r;
+
+	*out = NULL;
+	if (o->granularity < PPROF_FUNCTIONS || o->granularity > PPROF_ADDRESSES)
+		return PPROF_ERR_ARG;
+	if (!(r = calloc(1, sizeof(*r))))
+		return PPROF_ERR_NOMEM;
 	r->p = p;
 	r->pb = p->pb;
+	r->opt = *o;
 	r->arena = pp_arena_new();
-	if (!r->arena) {
+	if (!r->arena || !pp_strtab_init(&r->files)) {
+		pp_arena_free(r->arena);
 		free(r);
-		return NULL;
+		return PPROF_ERR_NOMEM;
 	}
-	return r;
+	*out = r;
+	return PPROF_OK;
+}
+
+pprof_report *pprof_report_new(const pprof_profile *p)
+{
+	pprof_report_options o;
+	pprof_report *r;
+
+	pprof_report_options_init(&o);
+	return pprof_report_new_with(&r, p, &o) == PPROF_OK ? r : NULL;
 }
 
 const char *pprof_report_error(const pprof_report *r)
@@ -157,16 +181,16 @@ const char *pprof_report_error(const pprof_report *r)
 	return r->err;
 }
 
+static void drop_nodes(pprof_report *r);
+
 void pprof_report_free(pprof_report *r)
 {
 	if (!r)
 		return;
 	pp_arena_free(r->arena);
 	free(r->canon);
-	rp_key3_set_free(&r->node_keys);
-	free(r->nodes);
-	free(r->loc_first);
-	free(r->line_nodes);
+	drop_nodes(r);
+	pp_strtab_free(&r->files);
 	VEC_FREE(r->frames);
 	free(r->sample_stack);
 	VEC_FREE(r->stacks);
@@ -239,7 +263,119 @@ uint32_t rp_find_string(const pprof_report *r, const char *s)
 	return NONE;
 }
 
+/* ---- file names --------------------------------------------------------- */
+
+/* Go's filepath.Clean of path (len > 0 bytes) into out (room for len + 1):
+ * one '/' between elements, "." elements dropped, ".." with the element
+ * before it, ".." at the root dropped; "." when nothing is left. Returns the
+ * cleaned length. */
+static size_t clean_path(const char *path, size_t len, char *out)
+{
+	bool rooted = path[0] == '/';
+	size_t r = 0, w = 0, dotdot = 0;
+
+	if (rooted) {
+		out[w++] = '/';
+		r = dotdot = 1;
+	}
+	while (r < len) {
+		if (path[r] == '/') {
+			r++;
+		} else if (path[r] == '.' && (r + 1 == len || path[r + 1] == '/')) {
+			r++;
+		} else if (path[r] == '.' && path[r + 1] == '.' &&
+		           (r + 2 == len || path[r + 2] == '/')) {
+			r += 2;
+			if (w > dotdot) {
+				for (w--; w > dotdot && out[w] != '/'; w--)
+					;
+			} else if (!rooted) {
+				if (w > 0)
+					out[w++] = '/';
+				out[w++] = '.';
+				out[w++] = '.';
+				dotdot = w;
+			}
+		} else {
+			if ((rooted && w != 1) || (!rooted && w != 0))
+				out[w++] = '/';
+			for (; r < len && path[r] != '/'; r++)
+				out[w++] = path[r];
+		}
+	}
+	if (w == 0)
+		out[w++] = '.';
+	return w;
+}
+
+/* The prefix pprof's trimPath removes from a file name without -trim_path
+ * or -source_path (0 when none). */
+static size_t trimmed_prefix(const char *path, size_t len)
+{
+	static const char *const prefixes[] = { "/proc/self/cwd/./", "/proc/self/cwd/" };
+	size_t i, n;
+
+	for (i = 0; i < 2; i++) {
+		n = strlen(prefixes[i]);
+		if (len >= n && memcmp(path, prefixes[i], n) == 0)
+			return n;
+	}
+	return 0;
+}
+
+/* The index in r->files of a function's file name (string i) as pprof's
+ * NodeInfo.File has it: trimmed (in top tables) and cleaned; 0 for "". */
+static uint32_t node_file(pprof_report *r, uint64_t i, bool trim)
+{
+	const char *path = pp_profile_cstr(r->p, i);
+	size_t len = rp_slen(r->pb, i), cut = trim ? trimmed_prefix(path, len) : 0;
+	char *clean;
+	uint32_t idx;
+
+	if (len == cut)
+		return 0;
+	if (!(clean = malloc(len - cut + 1)))
+		return NONE;
+	idx = pp_strtab_intern(&r->files, clean, clean_path(path + cut, len - cut, clean));
+	free(clean);
+	return idx;
+}
+
 /* ---- nodes and frames ------------------------------------------------- */
+
+static bool node_key_eq(const void *ctx, uint32_t idx)
+{
+	const node_set *s = ((const void *const *)ctx)[0];
+	const node_key *k = ((const void *const *)ctx)[1];
+
+	return memcmp(&s->keys.v[idx], k, sizeof(*k)) == 0;
+}
+
+/* The index of node key k in s, adding it if new (*added says so); NONE
+ * when out of memory. Keys are compared as bytes: make them with memset. */
+static uint32_t node_intern(node_set *s, const node_key *k, bool *added)
+{
+	uint64_t hash = pp_hash_bytes(11, k, sizeof(*k));
+	const void *ctx[2] = { s, k };
+	uint32_t idx = pp_htab_find(&s->index, hash, node_key_eq, ctx);
+
+	*added = false;
+	if (idx != NONE)
+		return idx;
+	idx = (uint32_t)s->keys.n;
+	if (s->keys.n >= NONE - 1 || !VEC_RESERVE(s->keys, s->keys.n + 1) ||
+	    !pp_htab_add(&s->index, hash, idx))
+		return NONE;
+	memcpy(&s->keys.v[s->keys.n++], k, sizeof(*k)); /* padding too */
+	*added = true;
+	return idx;
+}
+
+static void node_set_free(node_set *s)
+{
+	VEC_FREE(s->keys);
+	pp_htab_free(&s->index);
+}
 
 /* filepath.Base of a mapping file (len bytes), in brackets: pprof's name for
  * a frame that has only its binary; *label_len is its length. */
@@ -265,38 +401,125 @@ static const char *objfile_label(pprof_report *r, const char *path, size_t len, 
 	return label;
 }
 
-/* Fills in a new node's names from its key. */
-static bool init_node(pprof_report *r, rnode *n, const key3 *k)
+/* pprof's NodeInfo.PrintableName when it is more than one part: the
+ * address, the name, then "file:line[:column]", the file, or the tail (the
+ * binary or "<unknown>", tail_len bytes) of a frame with neither name nor
+ * file. */
+static const char *compose_label(pprof_report *r, const rnode *n, size_t name_len, const char *tail,
+                                 size_t tail_len, size_t *label_len)
 {
+	size_t file_len = strlen(n->file), size = name_len + file_len + tail_len + 80, len = 0;
+	char *label = pp_arena_alloc(r->arena, size);
+
+	if (!label)
+		return NULL;
+	if (n->address)
+		len += (size_t)snprintf(label, size, "%016" PRIx64, n->address);
+	if (name_len) {
+		if (len)
+			label[len++] = ' ';
+		memcpy(label + len, n->name, name_len);
+		len += name_len;
+	}
+	if (n->line || file_len || tail_len) {
+		if (len)
+			label[len++] = ' ';
+		memcpy(label + len, n->line || file_len ? n->file : tail,
+		       n->line || file_len ? file_len : tail_len);
+		len += n->line || file_len ? file_len : tail_len;
+	}
+	if (n->line)
+		len += (size_t)snprintf(label + len, size - len, ":%" PRId64, n->line);
+	if (n->line && n->column)
+		len += (size_t)snprintf(label + len, size - len, ":%" PRId64, n->column);
+	label[len] = '\0';
+	*label_len = len;
+	return label;
+}
+
+/* Fills in a new node's names from its key: the label is pprof's
+ * NodeInfo.PrintableName. */
+static bool init_node(pprof_report *r, rnode *n, const node_key *k)
+{
+	size_t name_len = rp_slen(r->pb, k->name), objfile_len = rp_slen(r->pb, k->objfile);
+	size_t file_len, tail_len = 0;
+	const char *file = pp_strtab_get(&r->files, k->file, &file_len), *tail = "";
+	char *copy = pp_arena_alloc(r->arena, file_len + 1);
+
 	memset(n, 0, sizeof(*n));
-	n->name = pp_profile_cstr(r->p, k->a);
-	n->objfile = pp_profile_cstr(r->p, k->b);
-	n->start_line = (int64_t)k->c;
-	n->label = n->name;
-	n->label_len = rp_slen(r->pb, k->a);
-	if (!n->label_len && rp_slen(r->pb, k->b))
-		n->label = objfile_label(r, n->objfile, rp_slen(r->pb, k->b), &n->label_len);
-	else if (!n->label_len)
-		n->label_len = strlen(n->label = "<unknown>");
+	if (!copy)
+		return false;
+	memcpy(copy, file, file_len);
+	copy[file_len] = '\0';
+	n->name = pp_profile_cstr(r->p, k->name);
+	n->objfile = pp_profile_cstr(r->p, k->objfile);
+	n->file = copy;
+	n->address = k->address;
+	n->start_line = k->start_line;
+	n->line = k->line;
+	n->column = k->column;
+	if (!name_len && !n->line && !file_len && objfile_len)
+		tail = objfile_label(r, n->objfile, objfile_len, &tail_len);
+	else if (!name_len && !n->line && !file_len)
+		tail_len = strlen(tail = "<unknown>");
+	if (!tail)
+		return false;
+	if (n->address || n->line || file_len)
+		n->label = compose_label(r, n, name_len, tail, tail_len, &n->label_len);
+	else if (name_len)
+		n->label = n->name, n->label_len = name_len;
+	else
+		n->label = tail, n->label_len = tail_len;
 	return n->label != NULL;
 }
 
-/* The node of a frame: a function's Line (fn != NULL) or a location
- * without lines, in a mapping with file objfile (canonical index). */
-static uint32_t frame_node(pprof_report *r, const pb_function *fn, uint32_t objfile)
+/* What the granularity keeps of a frame (pprof's driver.aggregate). */
+typedef struct {
+	bool name, file, line, address, column;
+} kept_info;
+
+static kept_info granularity_keeps(const pprof_report_options *o)
 {
-	key3 k = { 0, objfile, 0 };
+	kept_info k = { 0 };
+	int g = o->granularity;
+
+	k.name = g == PPROF_FUNCTIONS || g == PPROF_FILEFUNCTIONS || g == PPROF_LINES ||
+	         g == PPROF_ADDRESSES;
+	k.file = g != PPROF_FUNCTIONS;
+	k.line = g == PPROF_LINES || g == PPROF_ADDRESSES;
+	k.address = g == PPROF_ADDRESSES;
+	k.column = g == PPROF_ADDRESSES && !o->noinlines; /* pprof does not aggregate */
+	return k;
+}
+
+/* The node of a frame of location l: a Line (line != NULL, of function fn)
+ * or a location without lines, in a mapping with file objfile (canonical
+ * index); pprof's graph.nodeInfo. */
+static uint32_t frame_node(pprof_report *r, const pb_location *l, const pb_line *line,
+                           const pb_function *fn, uint32_t objfile, bool trim)
+{
+	kept_info keep = granularity_keeps(&r->opt);
 	size_t cap = r->node_keys.keys.cap;
+	node_key k;
 	bool added;
 	uint32_t idx;
 
-	if (fn && r->canon[fn->name]) {
-		k.a = r->canon[fn->name];
-		k.b = 0;
-	} else if (fn) {
-		k.c = (uint64_t)fn->start_line;
+	memset(&k, 0, sizeof(k));
+	k.address = keep.address ? l->address : 0;
+	k.objfile = objfile;
+	if (fn) {
+		k.name = keep.name ? r->canon[fn->name] : 0;
+		k.line = keep.line ? line->line : 0;
+		k.column = keep.column ? line->column : 0;
+		k.file = keep.file ? node_file(r, fn->filename, trim) : 0;
+		if (k.file == NONE)
+			return NONE;
+		if (k.name)
+			k.objfile = 0; /* pprof keeps the binary of nameless frames only */
+		else
+			k.start_line = fn->start_line;
 	}
-	idx = rp_key3_intern(&r->node_keys, k, &added);
+	idx = node_intern(&r->node_keys, &k, &added);
 	if (idx == NONE || !added)
 		return idx;
 	if (r->node_keys.keys.cap != cap) {
@@ -308,8 +531,9 @@ static uint32_t frame_node(pprof_report *r, const pb_function *fn, uint32_t objf
 	return init_node(r, &r->nodes[idx], &r->node_keys.keys.v[idx]) ? idx : NONE;
 }
 
-/* The frames of one location into line_nodes from position *pos on. */
-static bool location_nodes(pprof_report *r, const pb_location *l, size_t *pos)
+/* The frames of one location into line_nodes from position *pos on: one per
+ * Line, or the last Line alone with noinlines. */
+static bool location_nodes(pprof_report *r, const pb_location *l, size_t *pos, bool trim)
 {
 	const pprof_profile *p = r->p;
 	uint32_t objfile = 0;
@@ -320,44 +544,59 @@ static bool location_nodes(pprof_report *r, const pb_location *l, size_t *pos)
 		objfile = r->canon[m->filename];
 	}
 	if (l->n_line == 0)
-		return (r->line_nodes[(*pos)++] = frame_node(r, NULL, objfile)) != NONE;
-	for (j = 0; j < l->n_line; j++) {
-		uint32_t f = pp_idmap_get(&p->functions, l->line[j]->function_id);
-		if ((r->line_nodes[(*pos)++] = frame_node(r, r->pb->function[f], objfile)) == NONE)
+		return (r->line_nodes[(*pos)++] = frame_node(r, l, NULL, NULL, objfile, trim)) !=
+		       NONE;
+	for (j = r->opt.noinlines ? l->n_line - 1 : 0; j < l->n_line; j++) {
+		const pb_line *line = l->line[j];
+		uint32_t f = pp_idmap_get(&p->functions, line->function_id);
+		if ((r->line_nodes[(*pos)++] =
+		             frame_node(r, l, line, r->pb->function[f], objfile, trim)) == NONE)
 			return false;
 	}
 	return true;
 }
 
-/* Builds the nodes and every location's frames, once. */
-bool rp_build_nodes(pprof_report *r)
+/* Forgets the nodes and frames, to build them again. */
+static void drop_nodes(pprof_report *r)
+{
+	free(r->loc_first);
+	free(r->line_nodes);
+	free(r->nodes);
+	r->loc_first = NULL;
+	r->line_nodes = NULL;
+	r->nodes = NULL;
+	node_set_free(&r->node_keys);
+}
+
+/* Builds the nodes and every location's frames, once, with file names
+ * trimmed as pprof's top tables have them or not, as its traces do (which
+ * makes a difference only at granularities that keep files). */
+bool rp_build_nodes(pprof_report *r, bool trim_paths)
 {
 	const pb_profile *pb = r->pb;
 	size_t i, n = 0, pos = 0;
 
-	if (r->loc_first)
+	if (r->loc_first && (r->nodes_trimmed == trim_paths || !granularity_keeps(&r->opt).file))
 		return true;
+	drop_nodes(r);
+	r->nodes_trimmed = trim_paths;
 	if (!rp_build_canon(r))
 		return false;
 	for (i = 0; i < pb->n_location; i++)
-		n += pb->location[i]->n_line ? pb->location[i]->n_line : 1;
+		n += pb->location[i]->n_line && !r->opt.noinlines ? pb->location[i]->n_line : 1;
 	r->loc_first = malloc((pb->n_location + 1) * sizeof(*r->loc_first));
 	r->line_nodes = malloc((n + 1) * sizeof(*r->line_nodes));
 	if (!r->loc_first || !r->line_nodes || n >= NONE)
 		goto fail;
 	for (i = 0; i < pb->n_location; i++) {
 		r->loc_first[i] = (uint32_t)pos;
-		if (!location_nodes(r, pb->location[i], &pos))
+		if (!location_nodes(r, pb->location[i], &pos, trim_paths))
 			goto fail;
 	}
 	r->loc_first[pb->n_location] = (uint32_t)pos;
 	return true;
 fail: /* start again next time: the keys may lack their nodes */
-	free(r->loc_first);
-	free(r->line_nodes);
-	r->loc_first = NULL;
-	r->line_nodes = NULL;
-	rp_key3_set_free(&r->node_keys);
+	drop_nodes(r);
 	return false;
 }
 

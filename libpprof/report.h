@@ -2,7 +2,8 @@
  * report.h - what the files of the report share (report.c: the handle,
  * canonical strings, nodes, frames and stacks; report_top.c: top;
  * report_labels.c: label keys and breakdowns; report_tags.c: pprof -tags;
- * report_folded.c: folded stacks). Private to them; report.c says what a report computes.
+ * report_folded.c: folded stacks; report_traces.c: traces). Private to
+ * them; report.c says what a report computes.
  */
 #ifndef PPROF_REPORT_H
 #define PPROF_REPORT_H
@@ -22,14 +23,31 @@ typedef struct {
 	pp_htab index;
 } key3_set;
 
+/* What makes a node: pprof's NodeInfo, as the granularity leaves it
+ * (strings as canonical indices of the profile, the file as an index into
+ * report->files: it is cleaned). */
+typedef struct {
+	uint64_t address;
+	int64_t start_line, line, column;
+	uint32_t name, file, objfile;
+} node_key;
+
+typedef struct {
+	VEC(node_key) keys;
+	pp_htab index;
+} node_set;
+
 /* A node of the call graph and what the current top computation gave it. */
 typedef struct {
-	const char *name;    /* pprof's NodeInfo.Name: "" for nameless frames */
-	const char *objfile; /* NodeInfo.Objfile: the mapping file, nameless only */
-	int64_t start_line;  /* NodeInfo.StartLine: nameless functions only */
-	const char *label;   /* as pprof prints it */
-	size_t label_len;    /* its bytes (a name may hold NULs) */
-	const char *folded;  /* label fit for collapsed stacks */
+	const char *name;     /* pprof's NodeInfo.Name: "" for nameless frames */
+	const char *objfile;  /* NodeInfo.Objfile: the mapping file, nameless only */
+	const char *file;     /* NodeInfo.File: cleaned; "" unless kept */
+	uint64_t address;     /* NodeInfo.Address: 0 unless kept */
+	int64_t start_line;   /* NodeInfo.StartLine: nameless functions only */
+	int64_t line, column; /* NodeInfo.Lineno, Columnno: 0 unless kept */
+	const char *label;    /* as pprof prints it */
+	size_t label_len;     /* its bytes (a name may hold NULs) */
+	const char *folded;   /* label fit for collapsed stacks */
 	int64_t flat, cum;
 	size_t stamp; /* 1 + the last sample that added to cum */
 	bool kept;
@@ -54,10 +72,13 @@ typedef VEC(redge) redge_vec;
 struct pprof_report {
 	const pprof_profile *p;
 	const pb_profile *pb;
-	pp_arena *arena;    /* node labels */
-	uint32_t *canon;    /* per string: the first index with equal bytes */
-	key3_set node_keys; /* (name, objfile, start line), canonical */
+	pp_arena *arena; /* node labels */
+	uint32_t *canon; /* per string: the first index with equal bytes */
+	pprof_report_options opt;
+	node_set node_keys; /* the nodes' NodeInfo */
 	rnode *nodes;
+	pp_strtab files;      /* cleaned file names of nodes */
+	bool nodes_trimmed;   /* whether the nodes' files had pprof's trimPath */
 	uint32_t *loc_first;  /* per location: its first entry in line_nodes */
 	uint32_t *line_nodes; /* per Line (one for a location without), the node */
 	VEC(frame) frames;    /* the stack of the sample at hand */
@@ -91,7 +112,7 @@ int rp_nomem(pprof_report *r);
 bool rp_pick_sample_type(pprof_report *r, size_t *st);
 bool rp_build_canon(pprof_report *r);
 uint32_t rp_find_string(const pprof_report *r, const char *s);
-bool rp_build_nodes(pprof_report *r);
+bool rp_build_nodes(pprof_report *r, bool trim_paths);
 bool rp_sample_frames(pprof_report *r, const pb_sample *s);
 bool rp_sum_stacks(pprof_report *r, size_t st);
 uint32_t rp_location_at(const pprof_report *r, const pb_sample *s, size_t i);

@@ -29,6 +29,7 @@ typedef struct {
 	VEC(uint32_t) pool;
 	VEC(stack_rec) stacks;
 	pp_htab index;
+	uint32_t *same; /* per node: the first node with the same folded name */
 } stack_set;
 
 /* What stack_eq compares with: the frames at hand. */
@@ -46,7 +47,7 @@ static bool stack_eq(const void *ctx, uint32_t idx)
 	if (s->n != k->r->frames.n)
 		return false;
 	for (j = 0; j < s->n; j++)
-		if (k->set->pool.v[s->first + j] != k->r->frames.v[j].node)
+		if (k->set->pool.v[s->first + j] != k->set->same[k->r->frames.v[j].node])
 			return false;
 	return true;
 }
@@ -61,7 +62,7 @@ static bool add_stack(pprof_report *r, stack_set *set, int64_t w)
 	size_t j;
 
 	for (j = 0; j < r->frames.n; j++)
-		hash = pp_hash_mix(hash, r->frames.v[j].node);
+		hash = pp_hash_mix(hash, set->same[r->frames.v[j].node]);
 	idx = pp_htab_find(&set->index, hash, stack_eq, &key);
 	if (idx != NONE) {
 		set->stacks.v[idx].value = rp_add64(set->stacks.v[idx].value, w);
@@ -77,7 +78,7 @@ static bool add_stack(pprof_report *r, stack_set *set, int64_t w)
 	s->n = (uint32_t)r->frames.n;
 	s->value = w;
 	for (j = 0; j < r->frames.n; j++)
-		set->pool.v[set->pool.n++] = r->frames.v[j].node;
+		set->pool.v[set->pool.n++] = set->same[r->frames.v[j].node];
 	return true;
 }
 
@@ -169,15 +170,50 @@ static bool fold_labels(pprof_report *r)
 	return true;
 }
 
+static bool same_name(const void *ctx, uint32_t idx)
+{
+	const pprof_report *r = ((const void *const *)ctx)[0];
+	const char *name = ((const void *const *)ctx)[1];
+
+	return strcmp(r->nodes[idx].folded, name) == 0;
+}
+
+/* Maps each node to the first node with the same folded name: distinct
+ * nodes may print alike (two nameless functions of a binary, at "files"
+ * two functions of a file), and stacks are of names, as pprof's traces. */
+static uint32_t *same_names(const pprof_report *r)
+{
+	size_t i, n = r->node_keys.keys.n;
+	uint32_t *same = malloc((n + 1) * sizeof(*same));
+	pp_htab index = { 0 };
+	bool ok = same != NULL;
+
+	for (i = 0; ok && i < n; i++) {
+		const char *name = r->nodes[i].folded;
+		const void *ctx[2] = { r, name };
+		uint64_t hash = pp_hash_bytes(12, name, strlen(name));
+		uint32_t found = pp_htab_find(&index, hash, same_name, ctx);
+		same[i] = found == NONE ? (uint32_t)i : found;
+		ok = found != NONE || pp_htab_add(&index, hash, (uint32_t)i);
+	}
+	pp_htab_free(&index);
+	if (!ok) {
+		free(same);
+		return NULL;
+	}
+	return same;
+}
+
 int pprof_report_folded(pprof_report *r, size_t sample_type, pprof_stack_fn fn, void *ctx)
 {
-	stack_set set = { { 0 }, { 0 }, { 0 } };
+	stack_set set = { { 0 }, { 0 }, { 0 }, NULL };
 	size_t st = sample_type, i;
 	int rc = PPROF_OK;
 
 	if (!rp_pick_sample_type(r, &st))
 		return PPROF_ERR_ARG;
-	if (!rp_build_nodes(r) || !fold_labels(r) || !rp_sum_stacks(r, st))
+	if (!rp_build_nodes(r, false) || !fold_labels(r) || !rp_sum_stacks(r, st) ||
+	    !(set.same = same_names(r)))
 		return rp_nomem(r);
 	for (i = 0; i < r->stacks.n && rc == PPROF_OK; i++) {
 		const pb_sample *s = r->stacks.v[i];
@@ -190,5 +226,6 @@ int pprof_report_folded(pprof_report *r, size_t sample_type, pprof_stack_fn fn, 
 	VEC_FREE(set.pool);
 	VEC_FREE(set.stacks);
 	pp_htab_free(&set.index);
+	free(set.same);
 	return rc;
 }

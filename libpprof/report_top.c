@@ -3,6 +3,7 @@
  * section 8): values per node, the cutoffs, the order and the inline marks.
  * report.c says what a report computes.
  */
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -86,15 +87,16 @@ static bool add_values(pprof_report *r, size_t st, int64_t *flat_sum)
 	return true;
 }
 
-/* fmt.Sprint of the NodeInfo pprof keeps for n at this granularity, its
- * last tie-break; NULL when out of memory. */
+/* fmt.Sprint of the NodeInfo pprof keeps for n, its last tie-break; NULL
+ * when out of memory. */
 static char *node_info_text(const rnode *n)
 {
-	size_t size = strlen(n->name) + strlen(n->objfile) + 64;
+	size_t size = strlen(n->name) + strlen(n->file) + strlen(n->objfile) + 128;
 	char *s = malloc(size);
 
 	if (s)
-		snprintf(s, size, "{%s  0  %lld 0 0 %s}", n->name, (long long)n->start_line,
+		snprintf(s, size, "{%s  %" PRIu64 " %s %" PRId64 " %" PRId64 " %" PRId64 " %s}",
+		         n->name, n->address, n->file, n->start_line, n->line, n->column,
 		         n->objfile);
 	return s;
 }
@@ -355,7 +357,7 @@ int pprof_report_top(pprof_report *r, const pprof_top_options *o, const pprof_to
 
 	if (!rp_pick_sample_type(r, &st))
 		return PPROF_ERR_ARG;
-	if (!rp_build_nodes(r) || !add_values(r, st, &flat_sum))
+	if (!rp_build_nodes(r, true) || !add_values(r, st, &flat_sum))
 		return rp_nomem(r);
 	memset(&r->top, 0, sizeof(r->top));
 	r->top.sample_type = st;

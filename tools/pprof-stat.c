@@ -4,7 +4,7 @@
  * for flame graphs, a flame graph, or just a validity check. libpprof computes every
  * number; this file reads its options and the stream, and merges; the
  * report is made in stat-report.c and written by stat-text.c, stat-json.c,
- * stat-folded.c or stat-flame.c (see stat.h).
+ * stat-folded.c, stat-traces.c, stat-tags.c or stat-flame.c (see stat.h).
  */
 #include "config.h"
 
@@ -20,8 +20,9 @@
 
 static const char usage_text[] =
 	"Usage: pprof-stat [--top N] [--cum] [--sample-type TYPE] [--by KEY[,KEY]]\n"
-	"                  [--tags] [--json | --folded | --check] [--each]\n"
-	"                  [--max-size BYTES] [FILE...]\n"
+	"                  [--tags] [--json | --folded | --traces | --check] [--each]\n"
+	"                  [--functions | --filefunctions | --files | --lines\n"
+	"                   | --addresses] [--noinlines] [--max-size BYTES] [FILE...]\n"
 	"       pprof-stat [--flamegraph] [--inverted] [--min-width PX] [--title TEXT]\n"
 	"                  [--width PX] [--sample-type TYPE] [FILE...] > flame.svg\n"
 	"Report on the profiles of the FILEs (or stdin; - is stdin), merged into one\n"
@@ -40,6 +41,8 @@ static const char usage_text[] =
 	"      --json               write one JSON document per report\n"
 	"      --folded             write collapsed stacks (root;...;leaf VALUE), the\n"
 	"                           input of flamegraph.pl, inferno and speedscope\n"
+	"      --traces             write every sample's stack, labels and value, as\n"
+	"                           'go tool pprof -traces' does\n"
 	"      --flamegraph         write a flame graph of the stacks of --folded: one\n"
 	"                           SVG with its script, to open in a browser\n"
 	"      --inverted           the flame graph's root on top (an icicle)\n"
@@ -49,6 +52,13 @@ static const char usage_text[] =
 	"      --check              only validate the profiles: print nothing and exit 0,\n"
 	"                           or say what is wrong and exit 1\n"
 	"      --each               one report per profile instead of one for the merge\n"
+	"      --functions          a frame is a function (the default); or with\n"
+	"      --filefunctions      its source file too,\n"
+	"      --files              only its source file,\n"
+	"      --lines              its file and line number,\n"
+	"      --addresses          its address, file and line (for --top, --traces and\n"
+	"                           --folded, as pprof's flags of the same names)\n"
+	"      --noinlines          a location is one frame, without its inlined calls\n"
 	"      --max-size BYTES     refuse profiles larger than this uncompressed\n"
 	"                           (default 2G; suffixes K, M, G)\n"
 	"      --help               show this help\n"
@@ -76,7 +86,10 @@ enum {
 	OPT_MIN_WIDTH,
 	OPT_TITLE,
 	OPT_WIDTH,
-	OPT_PPROF_SAMPLE /* + the index in pprof_sample_flags */
+	OPT_TRACES,
+	OPT_NOINLINES,
+	OPT_GRANULARITY,                       /* + PPROF_FUNCTIONS ... PPROF_ADDRESSES */
+	OPT_PPROF_SAMPLE = OPT_GRANULARITY + 5 /* + the index in pprof_sample_flags */
 };
 
 /* pprof's flags that stand for -sample_index=TYPE, and their TYPEs. */
@@ -110,6 +123,13 @@ static const struct option long_options[] = {
 	{ "min-width", required_argument, NULL, OPT_MIN_WIDTH },
 	{ "title", required_argument, NULL, OPT_TITLE },
 	{ "width", required_argument, NULL, OPT_WIDTH },
+	{ "traces", no_argument, NULL, OPT_TRACES },
+	{ "functions", no_argument, NULL, OPT_GRANULARITY + PPROF_FUNCTIONS },
+	{ "filefunctions", no_argument, NULL, OPT_GRANULARITY + PPROF_FILEFUNCTIONS },
+	{ "files", no_argument, NULL, OPT_GRANULARITY + PPROF_FILES },
+	{ "lines", no_argument, NULL, OPT_GRANULARITY + PPROF_LINES },
+	{ "addresses", no_argument, NULL, OPT_GRANULARITY + PPROF_ADDRESSES },
+	{ "noinlines", no_argument, NULL, OPT_NOINLINES },
 	{ "max-size", required_argument, NULL, OPT_MAX_SIZE },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ "version", no_argument, NULL, OPT_VERSION },
@@ -127,8 +147,6 @@ static const cli_pprof_advice pprof_advice[] = {
 	                        "drop the flag"),
 	CLI_ADVICE("text", "pprof-stat's report has the table of pprof's -text and -top; "
 	                   "--top N for N rows"),
-	CLI_ADVICE("traces",
-	           "pprof-stat has no -traces; --folded writes each stack with its value"),
 	CLI_ADVICE("flat", "the table is sorted by flat value unless --cum; drop the flag"),
 	CLI_ADVICE("relative_percentages", "percentages are of the profile pprof-stat reads (after "
 	                                   "pprof-filter, the filtered one); drop the flag"),
@@ -187,8 +205,10 @@ static void check_tags(const stat_options *o)
 		cli_usage_error("--tags cannot be used with --by (--tags shows every key)");
 	if (o->top_given)
 		cli_usage_error("--tags cannot be used with --top or --cum: it shows no functions");
-	if (o->mode == MODE_FOLDED || o->mode == MODE_FLAME || o->mode == MODE_CHECK)
-		cli_usage_error("--tags cannot be used with --folded, --flamegraph or --check");
+	if (o->mode == MODE_FOLDED || o->mode == MODE_TRACES || o->mode == MODE_FLAME ||
+	    o->mode == MODE_CHECK)
+		cli_usage_error("--tags cannot be used with --folded, --traces, --flamegraph or "
+		                "--check");
 }
 
 /* Sets the mode, refusing a second one. */
@@ -196,9 +216,10 @@ static void set_mode(stat_options *o, int mode)
 {
 	if (o->mode != MODE_TEXT && o->mode != mode &&
 	    (mode == MODE_FLAME || o->mode == MODE_FLAME))
-		cli_usage_error("--flamegraph cannot be used with --json, --folded or --check");
+		cli_usage_error("--flamegraph cannot be used with --json, --folded, --traces or "
+		                "--check");
 	if (o->mode != MODE_TEXT && o->mode != mode)
-		cli_usage_error("--json, --folded and --check cannot be used together");
+		cli_usage_error("--json, --folded, --traces and --check cannot be used together");
 	o->mode = mode;
 }
 
@@ -243,6 +264,20 @@ static void check_flame_options(const stat_options *o, bool flame_options)
 		cli_usage_error("--by cannot be used with --flamegraph");
 }
 
+/* Sets the granularity, refusing a second one, as pprof does ("conflicting
+ * options set"). */
+static void set_granularity(stat_options *o, int granularity)
+{
+	static const char *const flags[] = { "--functions", "--filefunctions", "--files", "--lines",
+		                             "--addresses" };
+
+	if (o->granularity_set && o->granularity != granularity)
+		cli_usage_error("%s and %s cannot be used together", flags[o->granularity],
+		                flags[granularity]);
+	o->granularity = granularity;
+	o->granularity_set = true;
+}
+
 static void parse_options(int argc, char **argv, stat_options *o)
 {
 	int c;
@@ -257,6 +292,10 @@ static void parse_options(int argc, char **argv, stat_options *o)
 	while ((c = getopt_long(argc, argv, ":", long_options, NULL)) != -1) {
 		if (c >= OPT_PPROF_SAMPLE && c < OPT_PPROF_SAMPLE + (int)N_PPROF_SAMPLE_FLAGS) {
 			o->sample_type = pprof_sample_flags[c - OPT_PPROF_SAMPLE][1];
+			continue;
+		}
+		if (c >= OPT_GRANULARITY && c <= OPT_GRANULARITY + PPROF_ADDRESSES) {
+			set_granularity(o, c - OPT_GRANULARITY);
 			continue;
 		}
 		switch (c) {
@@ -277,14 +316,16 @@ static void parse_options(int argc, char **argv, stat_options *o)
 			break;
 		case OPT_TITLE: o->flame.title = optarg, flame_options = true; break;
 		case OPT_WIDTH: o->flame.width = parse_width(optarg), flame_options = true; break;
+		case OPT_TRACES: set_mode(o, MODE_TRACES); break;
+		case OPT_NOINLINES: o->noinlines = true; break;
 		case OPT_MAX_SIZE: o->in.max_size = cli_parse_size("--max-size", optarg); break;
 		case OPT_HELP: cli_help(usage_text);
 		case OPT_VERSION: cli_version();
 		default: cli_bad_option(c, argv);
 		}
 	}
-	if (o->by && (o->mode == MODE_FOLDED || o->mode == MODE_CHECK))
-		cli_usage_error("--by cannot be used with --folded or --check");
+	if (o->by && (o->mode == MODE_FOLDED || o->mode == MODE_TRACES || o->mode == MODE_CHECK))
+		cli_usage_error("--by cannot be used with --folded, --traces or --check");
 	check_tags(o);
 	check_flame_options(o, flame_options);
 	o->in.keep_going = o->mode == MODE_CHECK; /* check every input */

@@ -1,7 +1,8 @@
 /*
  * stat-report.c - one report of pprof-stat: picks the sample type, has
  * libpprof compute what the report shows, and hands it to the writer of the
- * mode (text, JSON, folded, flame graph).
+ * mode (text, JSON, folded, traces, tags, flame graph) at the granularity asked
+ * for.
  */
 #include "config.h"
 
@@ -127,7 +128,9 @@ static void warn_missing_keys(const stat_facts *f)
 static bool gather(stat_facts *f, pprof_report *r, const stat_options *o, by_tables *by)
 {
 	bool typed = pprof_profile_sample_type_count(f->p) > 0; /* else no ranking */
-	bool stacks = o->mode == MODE_FOLDED || o->mode == MODE_FLAME;
+	/* folded stacks and traces show no summary; they and flame graphs no top */
+	bool streams = o->mode == MODE_FOLDED || o->mode == MODE_TRACES;
+	bool stacks = streams || o->mode == MODE_FLAME;
 	pprof_top_options to;
 	int rc = PPROF_OK;
 
@@ -137,7 +140,7 @@ static bool gather(stat_facts *f, pprof_report *r, const stat_options *o, by_tab
 	to.sample_type = f->st;
 	to.max_rows = o->top;
 	to.sort_cum = o->cum;
-	if (o->mode != MODE_FOLDED)
+	if (!streams)
 		rc = pprof_report_label_keys(r, &f->keys, &f->n_keys);
 	if (rc == PPROF_OK && typed && o->by)
 		rc = gather_by(f, r, o->by, by);
@@ -155,8 +158,15 @@ static bool gather(stat_facts *f, pprof_report *r, const stat_options *o, by_tab
 
 pprof_report *stat_new_report(const pprof_profile *p, const stat_options *o)
 {
-	(void)o;
-	return pprof_report_new(p);
+	pprof_report_options ro;
+	pprof_report *r;
+
+	pprof_report_options_init(&ro);
+	ro.granularity = o->granularity;
+	ro.noinlines = o->noinlines;
+	if (pprof_report_new_with(&r, p, &ro) != PPROF_OK)
+		return NULL; /* out of memory (the granularity is one of ours) */
+	return r;
 }
 
 /* Writes the flame graph; false after a message. */
@@ -171,6 +181,23 @@ static bool flame(stat_writer *w, const stat_facts *f, pprof_report *r, const st
 	return rc == PPROF_OK;
 }
 
+/* The stacks of the report in the mode's form; false after a message. */
+static bool write_stacks(stat_writer *w, const stat_facts *f, pprof_report *r,
+                         const stat_options *o)
+{
+	int rc;
+
+	if (!pprof_profile_sample_type_count(f->p))
+		return true;
+	if (o->mode == MODE_FOLDED)
+		rc = stat_folded(w, r, f->st);
+	else
+		rc = stat_traces(w, f, r, f->st);
+	if (rc == PPROF_ERR_NOMEM)
+		report_error(f, "out of memory");
+	return rc != PPROF_ERR_NOMEM;
+}
+
 int stat_report(stat_writer *w, stat_facts *f, const stat_options *o)
 {
 	pprof_report *r = stat_new_report(f->p, o);
@@ -183,8 +210,10 @@ int stat_report(stat_writer *w, stat_facts *f, const stat_options *o)
 	}
 	if (!gather(f, r, o, &by))
 		goto done;
-	if (o->mode == MODE_TEXT && !o->tags && w->reports++)
-		PUT(w, "\n"); /* (the tags end with a blank line) */
+	if ((o->mode == MODE_TEXT && !o->tags) || o->mode == MODE_TRACES) {
+		if (w->reports++)
+			PUT(w, "\n"); /* (the tags end with a blank line) */
+	}
 	if (o->mode == MODE_TEXT && o->tags)
 		stat_tags(w, f);
 	else if (o->mode == MODE_TEXT)
@@ -194,9 +223,8 @@ int stat_report(stat_writer *w, stat_facts *f, const stat_options *o)
 	else if (o->mode == MODE_FLAME) {
 		if (!flame(w, f, r, o))
 			goto done;
-	} else if (pprof_profile_sample_type_count(f->p) &&
-	           stat_folded(w, r, f->st) == PPROF_ERR_NOMEM)
-		report_error(f, "out of memory");
+	} else if (!write_stacks(w, f, r, o))
+		goto done;
 	status = w->ok ? EXIT_OK : EXIT_DATA;
 done:
 	free_by(&by);

@@ -9,6 +9,7 @@
  *   stat-json.c     the --json report, through json.c
  *   stat-folded.c   --folded: collapsed stacks
  *   stat-tags.c     --tags: pprof's -tags
+ *   stat-traces.c   --traces: every sample's stack, as pprof -traces
  *   stat-flame.c    --flamegraph: an SVG (stat-flame-svg.c writes it, with
  *                   tools/flame.js and flame.css, made into flame-assets.c
  *                   at build time; stat-flame.h is what they share)
@@ -25,7 +26,7 @@
 #include "input.h"
 #include "output.h"
 
-enum { MODE_TEXT, MODE_JSON, MODE_FOLDED, MODE_CHECK, MODE_FLAME };
+enum { MODE_TEXT, MODE_JSON, MODE_FOLDED, MODE_TRACES, MODE_CHECK, MODE_FLAME };
 
 /* --flamegraph's options. */
 typedef struct {
@@ -43,7 +44,10 @@ typedef struct {
 	const char *sample_type; /* NULL: the default one */
 	const char *by;          /* KEY[,KEY...] as given */
 	bool tags;
-	bool top_given; /* --top or --cum was given */
+	bool top_given;       /* --top or --cum was given */
+	int granularity;      /* PPROF_FUNCTIONS ... (pprof_report_options) */
+	bool granularity_set; /* by an option */
+	bool noinlines;
 	cli_read_options in;
 	stat_flame_options flame;
 } stat_options;
@@ -119,6 +123,13 @@ void stat_json(stat_writer *w, const stat_facts *f, const stat_options *o);
 /* Writes the stacks of r's profile in sample type st as collapsed stacks,
  * "root;...;leaf VALUE" a line; returns pprof_report_folded's code. */
 int stat_folded(stat_writer *w, pprof_report *r, size_t st);
+
+/* ---- stat-traces.c ------------------------------------------------------ */
+
+/* Writes every sample of r's profile (f's) with a stack as `go tool pprof
+ * -traces` prints it, for sample type st, after a heading; returns
+ * pprof_report_traces's code. */
+int stat_traces(stat_writer *w, const stat_facts *f, pprof_report *r, size_t st);
 
 /* ---- stat-flame.c ------------------------------------------------------- */
 

@@ -407,6 +407,8 @@ specific() {
 		check_eq 'jq prints the CPU total' "$(total merged.pb.gz | cut -d ' ' -f 2)" "$(head -n 1 "$ex_out")" ;;&
 	*'pprof-stat --top'*)
 		check_grep 'a top table' '^ +flat +flat%' "$ex_out" ;;&
+	*'pprof-stat --traces'*)
+		check_grep 'traces as pprof prints them' '^-{11}[+]-+$' "$ex_out" ;;&
 	*'flamegraph.pl'*)
 		check_grep 'cpu.svg is the SVG' '<svg>' cpu.svg ;;
 	*'pprof-stat --flamegraph '*'> cpu.svg'*)

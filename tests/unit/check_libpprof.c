@@ -15,10 +15,10 @@
 int main(void)
 {
 	Suite *(*const suites[])(void) = {
-		arena_suite,   htab_suite,       strtab_suite,    util_suite,   units_suite,
-		profile_suite, sampletype_suite, decode_suite,    encode_suite, reader_suite,
-		writer_suite,  merge_suite,      normalize_suite, labels_suite, filter_suite,
-		pgo_suite,     regex_suite,      report_suite,    pool_suite,
+		arena_suite,   htab_suite,       strtab_suite,    util_suite,          units_suite,
+		profile_suite, sampletype_suite, decode_suite,    encode_suite,        reader_suite,
+		writer_suite,  merge_suite,      normalize_suite, labels_suite,        filter_suite,
+		pgo_suite,     regex_suite,      report_suite,    report_traces_suite, pool_suite,
 	};
 	SRunner *sr = srunner_create(NULL);
 	size_t i;

@@ -45,6 +45,7 @@ Suite *filter_suite(void);
 Suite *pgo_suite(void);
 Suite *regex_suite(void);
 Suite *report_suite(void);
+Suite *report_traces_suite(void);
 Suite *pool_suite(void);
 
 /* ---- cleanup ---------------------------------------------------------- */

@@ -4,7 +4,10 @@
 # protobuf-c, RE2, zlib, Check, Go (its `go tool
 # pprof` is what the interoperability tests compare with), and mandoc,
 # valgrind, clang with libFuzzer, clang-format (make format-check), jq and
-# bash-completion (where completions install) for the checks.
+# bash-completion (where completions install) for the checks; chromium, in
+# which tests/cli/flame-browser.sh opens the flame graphs (headless), and a
+# font for its screenshots (fontconfig pulls one in anyway; named, since
+# --no-install-recommends leaves out chromium's fonts-liberation).
 #
 # Go: Debian 12's golang-go is Go 1.19, and some checks need a newer one (the
 # PGO checks run `go tool preprofile`, which came with Go 1.23), so Go 1.23
@@ -32,6 +35,7 @@ packages=(
 	golang-go mandoc valgrind clang libclang-rt-14-dev clang-format time bsdutils jq
 	bash-completion
 	strace
+	chromium fonts-dejavu-core
 )
 
 apt-get update -qq

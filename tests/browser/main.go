@@ -87,7 +87,9 @@ func run(chromium, logPath string, width, height int, timeout, step time.Duratio
 		if line == "" || strings.HasPrefix(line, "#") {
 			continue
 		}
+		t0 := time.Now()
 		answer, err := p.do(line)
+		fmt.Fprintf(os.Stderr, "browser-driver: %4d ms: %.100s\n", time.Since(t0).Milliseconds(), line)
 		if err != nil {
 			answer = "error: " + err.Error()
 			fmt.Fprintf(os.Stderr, "browser-driver: %s: %v\n", line, err)

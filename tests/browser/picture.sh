@@ -8,7 +8,7 @@
 set -eu
 out=${1:?usage: picture.sh PNG}
 : "${top_srcdir:?}" "${PPROF_MERGE:?}" "${PPROF_STAT:?}"
-chromium=${CHROMIUM:-$(command -v chromium || command -v chromium-headless-shell)} || {
+chromium=${CHROMIUM:-$(command -v /usr/lib/chromium/chromium || command -v chromium)} || {
 	echo "picture.sh: no chromium (Debian package chromium; or set CHROMIUM)" >&2
 	exit 1
 }

@@ -184,7 +184,7 @@ ask paint_large 'paint'
 ask frames_large 'eval document.querySelectorAll("#frames g.frame").length'
 
 # The browser runs the script while the expected shares are computed.
-"$scratch/browser-driver" -chromium "$chromium" -log "$scratch/chromium.log" -timeout 120s \
+"$scratch/browser-driver" -chromium "$chromium" -log "$scratch/chromium.log" -timeout 120s -step 20s \
 	< script > answers 2> driver.log &
 driver=$!
 want_share=()

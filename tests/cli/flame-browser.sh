@@ -200,7 +200,8 @@ check_eq "one answer per command" "$n_asked" "${#answer[@]}"
 
 # ---- what the browser saw ---------------------------------------------------
 
-# shown NAME MIN_COLOURS: checks a pngstat answer: "WxH colours=N nonwhite=P"
+# shown STAT: checks that a pngstat answer, "WxH colours=N nonwhite=P", is not
+# that of a blank page (one colour, or all but white)
 shown() {
 	local stat=$1 colours nonwhite
 	colours=$(echo "$stat" | sed -n 's/.* colours=\([0-9]*\).*/\1/p')
@@ -272,8 +273,10 @@ titles=${answer[titles_static]}
 check "every frame has a title with its name ($titles)" test "${titles% *}" = "${titles#* }" -a "${titles% *}" -gt 0
 
 t 'large.svg'
-check "$large's graph opens (${answer[open_large]} ms) and paints (${answer[paint_large]} ms)" \
+check "$large's graph opens (in ${answer[open_large]} ms, ${answer[frames_large]} frames)" \
 	test "${answer[frames_large]}" -gt 0 2> /dev/null
+check_grep "and paints (${answer[paint_large]}, ms from navigation)" '^first-paint=[0-9]+ ' \
+	<(echo "${answer[paint_large]}")
 ended=$(date +%s%N)
 echo "# cpu-1: opened in ${answer[open_cpu]} ms, ${answer[paint_cpu]}" \
 	"(ms from navigation); $large ($(wc -c < large.svg) bytes of SVG," \

@@ -287,6 +287,6 @@ t 'browser-driver'
 # (the driver names the profile directory its browser was given)
 profile_dir=$(sed -n 's/^browser-driver: profile directory //p' driver.log)
 check_eq 'no process of the browser left behind' '' \
-	"$(ps -eo pid=,args= | grep -F -e "--user-data-dir=${profile_dir:-?}" | grep -v grep)"
+	"$(grep -alF -e "--user-data-dir=${profile_dir:-?}" /proc/[0-9]*/cmdline 2> /dev/null)"
 check "its profile directory ${profile_dir:-?} removed" test -n "$profile_dir" -a ! -e "$profile_dir"
 finish

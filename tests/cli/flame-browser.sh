@@ -27,6 +27,14 @@ case $? in
 *) t 'building tests/browser'; fail 'go build' "$(head -20 build.log)"; finish ;;
 esac
 built=$(date +%s%N)
+# The browser starts now (a few seconds), while the graphs are made; it
+# reads the script from a FIFO (fd 4) as ask writes it, and ends when fd 4
+# is closed, or when this script exits.
+mkfifo script.fifo || exit 99
+"$scratch/browser-driver" -chromium "$chromium" -log "$scratch/chromium.log" -timeout 120s -step 20s \
+	< script.fifo > answers 2> driver.log &
+driver=$!
+exec 4> script.fifo
 
 # ---- the pictures, and what they should show --------------------------------
 
@@ -82,10 +90,12 @@ check "$grew grew and $shrank shrank from cpu-2 to cpu-1" \
 	test "$(tail -n 1 change | cut -d' ' -f1)" -gt 0 -a "$(head -n 1 change | cut -d' ' -f1)" -lt 0
 
 # ---- the script -------------------------------------------------------------
-# ask VAR COMMAND: adds COMMAND to the browser's script; ${answer[VAR]} will
-# hold its answer (each command answers one line).
+# ask VAR COMMAND: adds COMMAND to the browser's script (and to the file
+# script, for a look); ${answer[VAR]} will hold its answer (each command
+# answers one line).
 n_asked=0
 ask() {
+	printf '%s\n' "$2" >&4
 	printf '%s\n' "$2" >> script
 	printf -v "$1" %d "$n_asked"
 	n_asked=$((n_asked + 1))
@@ -184,9 +194,7 @@ ask paint_large 'paint'
 ask frames_large 'eval document.querySelectorAll("#frames g.frame").length'
 
 # The browser runs the script while the expected shares are computed.
-"$scratch/browser-driver" -chromium "$chromium" -log "$scratch/chromium.log" -timeout 120s -step 20s \
-	< script > answers 2> driver.log &
-driver=$!
+exec 4>&-
 want_share=()
 for i in "${!searches[@]}"; do
 	want_share[i]=$(percent "$(total cpu.pb.gz --focus "${searches[i]}")" "$cpu_total")

@@ -47,6 +47,8 @@ flame() {
 	expect_exit_into "$name.svg" "$name.err" 0 "$PPROF_STAT" --flamegraph "$name.pb.gz"
 }
 flame cpu cat "$data/cpu-1.pb.gz"
+t 'inverted.svg'
+expect_exit_into inverted.svg inverted.err 0 "$PPROF_STAT" --flamegraph --inverted cpu.pb.gz
 # cpu-1 runs every workload, cpu-2 the API ones (json, regexp, template)
 # harder: as NEW and OLD, some functions grew and some shrank
 flame diff "$PPROF_MERGE" --diff-base "$data/cpu-2.pb.gz" "$data/cpu-1.pb.gz"
@@ -151,6 +153,16 @@ ask w_zoomed_out "eval $(width "$zoomed")"
 ask w_root_out "eval $(width root)"
 ask reset_hidden 'eval getComputedStyle(document.getElementById("reset-zoom")).display === "none" || getComputedStyle(document.getElementById("reset-zoom")).visibility === "hidden" || document.getElementById("reset-zoom").getBoundingClientRect().width === 0'
 
+# The icicle: the root on top, and a click zooms there too.
+# top NAME: JavaScript for the top of NAME's rectangle, in pixels.
+top() {
+	printf '%s.querySelector("rect").getBoundingClientRect().top' "$(frame "$1")"
+}
+ask open_inverted "open $(url inverted.svg)"
+ask root_on_top "eval $(top root) < $(top "$parent") && $(top "$parent") < $(top "$zoomed")"
+ask click_inverted "click $(rect_of "$zoomed")"
+ask w_inverted "eval $(width "$zoomed") + ' ' + $(width root)"
+
 # Searches from the URL (?s=), each a new load: one regex naming two
 # workloads, one matching a frame and its descendants (each stack counts
 # once), one matching runtime frames at every depth, one nothing. Anchored:
@@ -250,6 +262,12 @@ check "Reset zoom: $zoomed back to its width (${answer[w_zoomed_out]})" \
 check "Reset zoom: the root back to its width (${answer[w_root_out]})" \
 	close_to "${answer[w_root_out]}" "${answer[w_root]}"
 check 'Reset zoom is hidden again' test "${answer[reset_hidden]}" = true
+
+t 'inverted.svg'
+check 'the root on top, its callees below' test "${answer[root_on_top]}" = true
+w_inverted=${answer[w_inverted]}
+check "a click on $zoomed: its width becomes the root's ($w_inverted)" \
+	close_to "${w_inverted% *}" "${w_inverted#* }"
 
 t 'search'
 for i in "${!searches[@]}"; do

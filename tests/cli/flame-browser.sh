@@ -193,6 +193,8 @@ ask open_diff "open $(url diff.svg)"
 ask fill_grew "$(fill "$grew")"
 ask fill_shrank "$(fill "$shrank")"
 ask net_diff 'requests'
+ask hover_diff "hover $(rect_of "$shrank")"
+ask details_diff 'eval document.getElementById("details").textContent.trim()'
 
 # Without JavaScript: a static picture with every frame's name in a title.
 ask open_static "open-static $(url cpu.svg)"
@@ -292,6 +294,9 @@ is_blue() { set -- $1; [ "${3:-0}" -gt "${1:-0}" ]; }
 check "$grew grew: red (rgb ${answer[fill_grew]})" is_red "${answer[fill_grew]}"
 check "$shrank shrank: blue (rgb ${answer[fill_shrank]})" is_blue "${answer[fill_shrank]}"
 check_eq 'no request leaves the page' none "${answer[net_diff]}"
+echo "${answer[details_diff]}" > details_diff
+check_grep "hover on $shrank: its value, then its base's and a change below zero" \
+	"^${shrank//./\\.} \\(.+\\).*[0-9].*-[0-9]" details_diff
 
 t 'without JavaScript'
 shown "${answer[stat_static]}"

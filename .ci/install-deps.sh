@@ -5,7 +5,10 @@
 # pprof` is what the interoperability tests compare with), and mandoc,
 # valgrind, clang with libFuzzer, clang-format (make format-check), jq,
 # xmllint (libxml2-utils: the flame graph's SVG is well-formed) and
-# bash-completion (where completions install) for the checks.
+# bash-completion (where completions install) for the checks; chromium, in
+# which tests/cli/flame-browser.sh opens the flame graphs (headless), and a
+# font for its screenshots (fontconfig pulls one in anyway; named, since
+# --no-install-recommends leaves out chromium's fonts-liberation).
 #
 # Go: Debian 12's golang-go is Go 1.19, and some checks need a newer one (the
 # PGO checks run `go tool preprofile`, which came with Go 1.23), so Go 1.23
@@ -33,6 +36,7 @@ packages=(
 	golang-go mandoc valgrind clang libclang-rt-14-dev clang-format time bsdutils jq
 	libxml2-utils bash-completion
 	strace
+	chromium fonts-dejavu-core
 )
 
 apt-get update -qq

@@ -1,0 +1,3 @@
+module pprof-tools/tests/browser
+
+go 1.19

@@ -3,7 +3,8 @@
 # through sudo): the toolchain (C, and C++ for libpprof's shim over RE2),
 # protobuf-c, RE2, zlib, Check, Go (its `go tool
 # pprof` is what the interoperability tests compare with), and mandoc,
-# valgrind, clang with libFuzzer, clang-format (make format-check), jq and
+# valgrind, clang with libFuzzer, clang-format (make format-check), jq,
+# xmllint (libxml2-utils: the flame graph's SVG is well-formed) and
 # bash-completion (where completions install) for the checks; chromium, in
 # which tests/cli/flame-browser.sh opens the flame graphs (headless), and a
 # font for its screenshots (fontconfig pulls one in anyway; named, since
@@ -33,7 +34,7 @@ packages=(
 	build-essential autoconf automake libtool pkg-config
 	protobuf-c-compiler libprotobuf-c-dev zlib1g-dev libre2-dev check
 	golang-go mandoc valgrind clang libclang-rt-14-dev clang-format time bsdutils jq
-	bash-completion
+	libxml2-utils bash-completion
 	strace
 	chromium fonts-dejavu-core
 )

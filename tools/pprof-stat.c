@@ -1,10 +1,10 @@
 /*
  * pprof-stat - report on a stream of pprof profiles: a summary and a top
  * table like `go tool pprof -top`, a breakdown by a label, collapsed stacks
- * for flame graphs, or just a validity check. libpprof computes every
+ * for flame graphs, a flame graph, or just a validity check. libpprof computes every
  * number; this file reads its options and the stream, and merges; the
- * report is made in stat-report.c and written by stat-text.c, stat-json.c or
- * stat-folded.c (see stat.h).
+ * report is made in stat-report.c and written by stat-text.c, stat-json.c,
+ * stat-folded.c or stat-flame.c (see stat.h).
  */
 #include "config.h"
 
@@ -21,6 +21,8 @@ static const char usage_text[] =
 	"Usage: pprof-stat [--top N] [--cum] [--sample-type TYPE] [--by KEY]\n"
 	"                  [--json | --folded | --check] [--each] [--max-size BYTES]\n"
 	"                  [FILE...]\n"
+	"       pprof-stat [--flamegraph] [--inverted] [--min-width PX] [--title TEXT]\n"
+	"                  [--width PX] [--sample-type TYPE] [FILE...] > flame.svg\n"
 	"Report on the profiles of the FILEs (or stdin; - is stdin), merged into one\n"
 	"report, or one report per profile with --each: sample types, period, time,\n"
 	"counts, totals, label keys, sizes, and the functions with the most flat\n"
@@ -35,6 +37,12 @@ static const char usage_text[] =
 	"      --json               write one JSON document per report\n"
 	"      --folded             write collapsed stacks (root;...;leaf VALUE), the\n"
 	"                           input of flamegraph.pl, inferno and speedscope\n"
+	"      --flamegraph         write a flame graph of the stacks of --folded: one\n"
+	"                           SVG with its script, to open in a browser\n"
+	"      --inverted           the flame graph's root on top (an icicle)\n"
+	"      --min-width PX       leave out frames narrower than PX (default 0.1)\n"
+	"      --title TEXT         the flame graph's title (default \"Flame graph\")\n"
+	"      --width PX           the flame graph's width (default 1200)\n"
 	"      --check              only validate the profiles: print nothing and exit 0,\n"
 	"                           or say what is wrong and exit 1\n"
 	"      --each               one report per profile instead of one for the merge\n"
@@ -59,6 +67,11 @@ enum {
 	OPT_FOLDED,
 	OPT_CHECK,
 	OPT_EACH,
+	OPT_FLAMEGRAPH,
+	OPT_INVERTED,
+	OPT_MIN_WIDTH,
+	OPT_TITLE,
+	OPT_WIDTH,
 	OPT_PPROF_SAMPLE /* + the index in pprof_sample_flags */
 };
 
@@ -87,6 +100,11 @@ static const struct option long_options[] = {
 	{ "folded", no_argument, NULL, OPT_FOLDED },
 	{ "check", no_argument, NULL, OPT_CHECK },
 	{ "each", no_argument, NULL, OPT_EACH },
+	{ "flamegraph", no_argument, NULL, OPT_FLAMEGRAPH },
+	{ "inverted", no_argument, NULL, OPT_INVERTED },
+	{ "min-width", required_argument, NULL, OPT_MIN_WIDTH },
+	{ "title", required_argument, NULL, OPT_TITLE },
+	{ "width", required_argument, NULL, OPT_WIDTH },
 	{ "max-size", required_argument, NULL, OPT_MAX_SIZE },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ "version", no_argument, NULL, OPT_VERSION },
@@ -146,17 +164,64 @@ static size_t parse_count(const char *arg)
 /* Sets the mode, refusing a second one. */
 static void set_mode(stat_options *o, int mode)
 {
+	if (o->mode != MODE_TEXT && o->mode != mode &&
+	    (mode == MODE_FLAME || o->mode == MODE_FLAME))
+		cli_usage_error("--flamegraph cannot be used with --json, --folded or --check");
 	if (o->mode != MODE_TEXT && o->mode != mode)
 		cli_usage_error("--json, --folded and --check cannot be used together");
 	o->mode = mode;
 }
 
+/* Parses --min-width's pixels: a number, 0 or more. */
+static double parse_pixels(const char *arg)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(arg, &end);
+	if (end == arg || *end || errno || !(v >= 0 && v <= 1e6))
+		cli_usage_error("invalid --min-width '%s': not a number of pixels (0 or more)",
+		                arg);
+	return v;
+}
+
+/* Parses --width's pixels: a whole number from 100 to 100000. */
+static unsigned parse_width(const char *arg)
+{
+	char *end;
+	unsigned long v;
+
+	errno = 0;
+	v = strtoul(arg, &end, 10);
+	if (arg[0] < '0' || arg[0] > '9' || *end || errno || v < 100 || v > 100000)
+		cli_usage_error("invalid --width '%s': not a whole number of pixels from 100 to "
+		                "100000",
+		                arg);
+	return (unsigned)v;
+}
+
+/* Refuses what does not go together with --flamegraph, and its options
+ * without it. */
+static void check_flame_options(const stat_options *o, bool flame_options)
+{
+	if (flame_options && o->mode != MODE_FLAME)
+		cli_usage_error("--inverted, --min-width, --title and --width need --flamegraph");
+	if (o->mode == MODE_FLAME && o->each)
+		cli_usage_error("--flamegraph makes one SVG: it cannot be used with --each");
+	if (o->mode == MODE_FLAME && o->by)
+		cli_usage_error("--by cannot be used with --flamegraph");
+}
+
 static void parse_options(int argc, char **argv, stat_options *o)
 {
 	int c;
+	bool flame_options = false;
 
 	o->mode = MODE_TEXT;
 	o->top = 10;
+	o->flame.min_width = 0.1;
+	o->flame.width = 1200;
 	o->in.max_size = PPROF_DEFAULT_MAX_SIZE;
 	cli_check_pprof_habits(argc, argv, ":", long_options, pprof_advice);
 	while ((c = getopt_long(argc, argv, ":", long_options, NULL)) != -1) {
@@ -173,6 +238,14 @@ static void parse_options(int argc, char **argv, stat_options *o)
 		case OPT_FOLDED: set_mode(o, MODE_FOLDED); break;
 		case OPT_CHECK: set_mode(o, MODE_CHECK); break;
 		case OPT_EACH: o->each = true; break;
+		case OPT_FLAMEGRAPH: set_mode(o, MODE_FLAME); break;
+		case OPT_INVERTED: o->flame.inverted = flame_options = true; break;
+		case OPT_MIN_WIDTH:
+			o->flame.min_width = parse_pixels(optarg);
+			flame_options = true;
+			break;
+		case OPT_TITLE: o->flame.title = optarg, flame_options = true; break;
+		case OPT_WIDTH: o->flame.width = parse_width(optarg), flame_options = true; break;
 		case OPT_MAX_SIZE: o->in.max_size = cli_parse_size("--max-size", optarg); break;
 		case OPT_HELP: cli_help(usage_text);
 		case OPT_VERSION: cli_version();
@@ -181,6 +254,7 @@ static void parse_options(int argc, char **argv, stat_options *o)
 	}
 	if (o->by && (o->mode == MODE_FOLDED || o->mode == MODE_CHECK))
 		cli_usage_error("--by cannot be used with --folded or --check");
+	check_flame_options(o, flame_options);
 	o->in.keep_going = o->mode == MODE_CHECK; /* check every input */
 	o->in.broken_is_error = true;
 }

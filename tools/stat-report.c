@@ -1,7 +1,7 @@
 /*
  * stat-report.c - one report of pprof-stat: picks the sample type, has
  * libpprof compute what the report shows, and hands it to the writer of the
- * mode (text, JSON, folded).
+ * mode (text, JSON, folded, flame graph).
  */
 #include "config.h"
 
@@ -58,6 +58,7 @@ static bool choose_type(const stat_facts *f, const char *spec, size_t *st)
 static bool gather(stat_facts *f, pprof_report *r, const stat_options *o)
 {
 	bool typed = pprof_profile_sample_type_count(f->p) > 0; /* else no ranking */
+	bool stacks = o->mode == MODE_FOLDED || o->mode == MODE_FLAME;
 	pprof_top_options to;
 	char msg[256];
 	int rc = PPROF_OK;
@@ -72,7 +73,7 @@ static bool gather(stat_facts *f, pprof_report *r, const stat_options *o)
 		rc = pprof_report_label_keys(r, &f->keys, &f->n_keys);
 	if (rc == PPROF_OK && typed && o->by)
 		rc = pprof_report_by_label(r, o->by, f->st, &f->by);
-	else if (rc == PPROF_OK && typed && o->mode != MODE_FOLDED)
+	else if (rc == PPROF_OK && typed && !stacks)
 		rc = pprof_report_top(r, &to, &f->top);
 	if (rc != PPROF_OK) {
 		report_error(f, pprof_report_error(r));
@@ -85,9 +86,27 @@ static bool gather(stat_facts *f, pprof_report *r, const stat_options *o)
 	return true;
 }
 
+pprof_report *stat_new_report(const pprof_profile *p, const stat_options *o)
+{
+	(void)o;
+	return pprof_report_new(p);
+}
+
+/* Writes the flame graph; false after a message. */
+static bool flame(stat_writer *w, const stat_facts *f, pprof_report *r, const stat_options *o)
+{
+	int rc = stat_flame(w, f, r, o);
+
+	if (rc == PPROF_ERR_NOMEM)
+		report_error(f, "out of memory");
+	else if (rc != PPROF_OK && rc != PPROF_ERR_IO)
+		report_error(f, pprof_strerror(rc)); /* (none expected: a bug) */
+	return rc == PPROF_OK;
+}
+
 int stat_report(stat_writer *w, stat_facts *f, const stat_options *o)
 {
-	pprof_report *r = pprof_report_new(f->p);
+	pprof_report *r = stat_new_report(f->p, o);
 	int status = EXIT_DATA;
 
 	if (!r) {
@@ -102,8 +121,11 @@ int stat_report(stat_writer *w, stat_facts *f, const stat_options *o)
 		stat_text(w, f, o);
 	else if (o->mode == MODE_JSON)
 		stat_json(w, f, o);
-	else if (pprof_profile_sample_type_count(f->p) &&
-	         stat_folded(w, r, f->st) == PPROF_ERR_NOMEM)
+	else if (o->mode == MODE_FLAME) {
+		if (!flame(w, f, r, o))
+			goto done;
+	} else if (pprof_profile_sample_type_count(f->p) &&
+	           stat_folded(w, r, f->st) == PPROF_ERR_NOMEM)
 		report_error(f, "out of memory");
 	status = w->ok ? EXIT_OK : EXIT_DATA;
 done:

@@ -8,6 +8,9 @@
  *   stat-text.c     the text report (summary, --top table, --by)
  *   stat-json.c     the --json report, through json.c
  *   stat-folded.c   --folded: collapsed stacks
+ *   stat-flame.c    --flamegraph: an SVG (stat-flame-svg.c writes it, with
+ *                   tools/flame.js and flame.css, made into flame-assets.c
+ *                   at build time; stat-flame.h is what they share)
  *   stat-format.c   values, percentages and times as pprof prints them
  */
 #ifndef PPROF_STAT_H
@@ -21,7 +24,15 @@
 #include "input.h"
 #include "output.h"
 
-enum { MODE_TEXT, MODE_JSON, MODE_FOLDED, MODE_CHECK };
+enum { MODE_TEXT, MODE_JSON, MODE_FOLDED, MODE_CHECK, MODE_FLAME };
+
+/* --flamegraph's options. */
+typedef struct {
+	bool inverted;     /* root on top (an icicle) */
+	double min_width;  /* leave out frames narrower than this, in px */
+	const char *title; /* NULL: "Flame graph" */
+	unsigned width;    /* of the SVG, in px */
+} stat_flame_options;
 
 typedef struct {
 	int mode;
@@ -31,6 +42,7 @@ typedef struct {
 	const char *sample_type; /* NULL: the default one */
 	const char *by;
 	cli_read_options in;
+	stat_flame_options flame;
 } stat_options;
 
 /* The output: where it goes, whether every write so far worked, the escape
@@ -69,6 +81,9 @@ typedef struct {
  * came from); returns the exit status. */
 int stat_report(stat_writer *w, stat_facts *f, const stat_options *o);
 
+/* A report on p as o asks for it; NULL when out of memory. */
+pprof_report *stat_new_report(const pprof_profile *p, const stat_options *o);
+
 /* ---- stat-text.c -------------------------------------------------------- */
 
 /* Sets w's escape codes for bold when stdout is a terminal and NO_COLOR is
@@ -89,6 +104,15 @@ void stat_json(stat_writer *w, const stat_facts *f, const stat_options *o);
 /* Writes the stacks of r's profile in sample type st as collapsed stacks,
  * "root;...;leaf VALUE" a line; returns pprof_report_folded's code. */
 int stat_folded(stat_writer *w, pprof_report *r, size_t st);
+
+/* ---- stat-flame.c ------------------------------------------------------- */
+
+/* Writes the stacks of r's profile (f->p) in sample type f->st as a flame
+ * graph, one SVG document; returns a PPROF code (PPROF_ERR_IO after a write
+ * error, which the output reported). */
+int stat_flame(stat_writer *w, const stat_facts *f, pprof_report *r, const stat_options *o);
+/* tools/flame.css and tools/flame.js (flame-assets.c, made by make). */
+extern const char stat_flame_css[], stat_flame_js[];
 
 /* ---- stat-format.c: values for people ----------------------------------- */
 

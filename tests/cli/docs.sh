@@ -409,6 +409,10 @@ specific() {
 		check_grep 'a top table' '^ +flat +flat%' "$ex_out" ;;&
 	*'flamegraph.pl'*)
 		check_grep 'cpu.svg is the SVG' '<svg>' cpu.svg ;;
+	*'pprof-stat --flamegraph '*'> cpu.svg'*)
+		check_grep 'cpu.svg is a flame graph' '<svg [^>]*id="pprof-flame"' cpu.svg ;;&
+	*'--diff-base yesterday.pb.gz today.pb.gz |'*'--flamegraph'*)
+		check_grep 'diff.svg is a differential flame graph' '<svg [^>]*data-kind="diff"' diff.svg ;;
 	esac
 }
 

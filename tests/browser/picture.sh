@@ -18,7 +18,7 @@ chromium=${CHROMIUM:-$(command -v /usr/lib/chromium/chromium || command -v chrom
 }
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-"$top_srcdir/tests/browser/build.sh" "$tmp/browser-driver"
+sh "$top_srcdir/tests/browser/build.sh" "$tmp/browser-driver"
 "$PPROF_MERGE" "$top_srcdir"/tests/data/cpu-[1-6].pb.gz |
 	"$PPROF_STAT" --flamegraph --title 'pprof-merge tests/data/cpu-*.pb.gz | pprof-stat --flamegraph' \
 		> "$tmp/flame.svg"

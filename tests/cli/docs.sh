@@ -30,8 +30,9 @@
 # installed), go (`go build -pgo=F` checks F with pprof-stat --check and, when
 # a Go >= 1.21 is found, with `go tool preprofile`, and writes a stand-in
 # binary; `go tool pprof` is the real one when a Go is found, its stderr
-# chatter sent to a log, else checks its inputs), and flamegraph.pl
-# (checks its input is collapsed stacks). jq is the real one.
+# chatter sent to a log, else checks its inputs), flamegraph.pl
+# (checks its input is collapsed stacks) and xdg-open (checks its argument
+# is a flame graph's SVG). jq is the real one.
 . "$top_srcdir/tests/lib.sh"
 
 : "${PPROF_MERGE:?}" "${PPROF_FILTER:?}" "${PPROF_STAT:?}" "${PPROF_TAG:?}"
@@ -246,6 +247,15 @@ while IFS= read -r line; do
 done
 [ $n -gt 0 ] || { echo 'flamegraph.pl: no stack counts found' >&2; exit 1; }
 echo "<svg><!-- $n stacks --></svg>"
+EOF
+
+standin xdg-open <<'EOF'
+# xdg-open stand-in: one argument, a file holding a flame graph's SVG.
+if [ $# -ne 1 ] || ! grep -q '<svg [^>]*id="pprof-flame"' "$1"; then
+	echo "xdg-open stand-in: not a flame graph: $*" >&2
+	exit 1
+fi
+echo "xdg-open $1" >> "$DOCS_LOG"
 EOF
 
 export PATH=$bin:$PATH

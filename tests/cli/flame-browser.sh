@@ -20,7 +20,7 @@ chromium=${CHROMIUM:-$(command -v /usr/lib/chromium/chromium || command -v chrom
 	command -v chromium-browser)} || skip 'no chromium (Debian package chromium; or set CHROMIUM)'
 command -v jq > /dev/null || skip 'no jq'
 started=$(date +%s%N)
-"$top_srcdir/tests/browser/build.sh" "$scratch/browser-driver" 2> build.log
+sh "$top_srcdir/tests/browser/build.sh" "$scratch/browser-driver" 2> build.log
 case $? in
 0) ;;
 77) skip 'no go command to build the driver in tests/browser (set GO to one)' ;;

@@ -7,8 +7,10 @@ sample_types() {
 	go_pprof_cached -raw "$1" 2>/dev/null | sed -n '/^Samples:/{n;s|/[^ ]*||g;p;}'
 }
 
-# sum_traces: -traces output with the values of equal traces summed, in
-# first-seen order, without those that sum to 0 (see the top).
+# sum_traces [TAG.TYPE.traces.all...]: -traces output with the values of
+# equal traces summed, in first-seen order, without those that sum to 0 (see
+# the top): stdin to stdout, or each file named into TAG.TYPE.traces (one
+# process for them all), which must be a report of sample type TYPE.
 sum_traces() {
 	awk '
 		function flush() {
@@ -16,19 +18,32 @@ sum_traces() {
 				order[++n] = key
 			sum[key] += value
 		}
+		function finish(  i) {
+			if (inblock) flush()
+			for (i = 1; i <= n; i++)
+				if (sum[order[i]] != 0)
+					printf "%s= %.0f\n--\n", order[i], sum[order[i]] > out
+			if (out != "/dev/stdout" && !typed) {
+				print "sum_traces: " FILENAME " is no report of " type > "/dev/stderr"
+				failed = 1
+			}
+			split("", sum); split("", order); n = 0; inblock = 0
+		}
+		BEGIN { out = "/dev/stdout" }
+		FNR == 1 && ARGC > 1 {
+			if (FILENAME != ARGV[1]) finish()
+			out = FILENAME; sub(/[.]all$/, "", out); printf "" > out
+			type = out; sub(/[.]traces$/, "", type); sub(/.*[.]/, "", type); typed = 0
+		}
 		/^-----------[+]/ { if (inblock) flush(); inblock = 1; key = ""; value = 0; stack = 0; next }
-		!inblock { print; next }
+		!inblock { typed = typed || $0 == "Type: " type; print > out; next }
 		!stack && /^ *[^ ]+:  / { key = key $0 "\n"; next }
 		!stack && /^ *[^ ]+   / {
 			stack = 1; v = $1; sub(/[^0-9.-]+$/, "", v); value = v + 0
 			line = $0; sub(/^ *[^ ]+/, "", line); key = key line "\n"; next
 		}
 		{ key = key $0 "\n" }
-		END {
-			for (i = 1; i <= n; i++)
-				if (sum[order[i]] != 0)
-					printf "%s= %.0f\n--\n", order[i], sum[order[i]]
-		}'
+		END { finish(); exit failed }' "$@"
 }
 
 # reports FILE TAG [PPROF_OPTION...]: writes TAG.top and TAG.traces (as
@@ -47,18 +62,16 @@ reports() {
 # and the unit between reports. Only the first top begins with the header
 # pprof writes when it starts; ours and theirs are made alike.
 reports_by_type() {
-	local file=$1 tag=$2 index cmds=()
+	local file=$1 tag=$2 index cmds=() traces=()
 	shift 2
 	for index; do
 		cmds+=("sample_index=$index" unit=minimum "top:$tag.$index.top" unit=ns
 			"traces:$tag.$index.traces.all")
+		traces+=("$tag.$index.traces.all")
 	done
 	go_pprof_batch -sample_index="$1" "${top[@]:1}" "$file" -- "${cmds[@]}"
-	for index; do   # (a setting pprof refused would leave the last type on)
-		grep -q -m 1 "^Type: $index\$" "$tag.$index.traces.all" ||
-			{ echo "reports_by_type: no $index report of $file" >&2; exit 99; }
-		sum_traces < "$tag.$index.traces.all" > "$tag.$index.traces"
-	done
+	# (a setting pprof refused would leave the last type on: sum_traces fails)
+	sum_traces "${traces[@]}" || exit 99
 }
 
 # compare_reports NAME WHAT [INDEX]: the reports of NAME.ours and NAME.theirs
@@ -79,11 +92,18 @@ warned() {
 			          "tagfocus TagFocus tagignore TagIgnore tagshow TagShow taghide TagHide", a)
 			for (i = 1; i < n; i += 2) name["--" a[i]] = a[i + 1]
 		}
-		/^[A-Za-z]+ expression matched no samples$/ { print $1 }
+		/^[A-Za-z]+ expression matched no samples$/ { found[++n] = $1 }
 		/^pprof-filter: .* matched nothing$/ && match($0, / --[a-z-]+ /) {
 			o = substr($0, RSTART + 1, RLENGTH - 2)
-			if (o in name) print name[o]
-		}' "$1" | sort | tr '\n' ' '
+			if (o in name) found[++n] = name[o]
+		}
+		END {   # sorted, each followed by a space
+			for (i = 2; i <= n; i++)
+				for (j = i; j > 1 && found[j - 1] > found[j]; j--) {
+					x = found[j]; found[j] = found[j - 1]; found[j - 1] = x
+				}
+			for (i = 1; i <= n; i++) printf "%s ", found[i]
+		}' "$1"
 }
 
 # same NAME FILE OURS... -- THEIRS...: FILE filtered by pprof-filter OURS and

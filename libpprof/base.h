@@ -119,15 +119,4 @@ static inline const char *pp_strtab_get(const pp_strtab *t, uint32_t i, size_t *
 	return t->pool + t->offsets[i];
 }
 
-/* ---- units.c: values as pprof labels them ----------------------------- */
-
-/* Room for any pp_scaled_label. */
-#define PP_LABEL_LEN 64
-
-/* value as pprof's measurement.ScaledLabel writes it: scaled from unit to
- * to_unit (pprof_unit_scale), "%.2f" without a ".00", the unit appended;
- * "0" for what prints as zero. Written to buf (size bytes), returned. */
-const char *pp_scaled_label(char *buf, size_t size, int64_t value, const char *unit,
-                            const char *to_unit);
-
 #endif /* PPROF_BASE_H */

@@ -152,7 +152,7 @@ static bool add_value(framer *fr, const char *s, size_t len, size_t *count)
 static bool add_numbers(framer *fr, const pb_sample *s, int32_t key, size_t *count)
 {
 	size_t j, n = 0, last_unit = 0;
-	char buf[PP_LABEL_LEN];
+	char buf[PPROF_UNIT_LABEL_LEN];
 
 	for (j = 0; j < s->n_label; j++) {
 		if (pp_label_kind(s->label[j]) != PP_LABEL_NUM ||
@@ -169,10 +169,10 @@ static bool add_numbers(framer *fr, const pb_sample *s, int32_t key, size_t *cou
 		if (pp_label_kind(l) != PP_LABEL_NUM || fr->key_of[l->key] != key)
 			continue;
 		if (last_unit)
-			pp_scaled_label(buf, sizeof(buf), l->num,
-			                pp_profile_cstr(fr->p, l->num_unit), "minimum");
+			pprof_unit_label(buf, sizeof(buf), l->num,
+			                 pp_profile_cstr(fr->p, l->num_unit), "minimum");
 		else
-			pp_scaled_label(buf, sizeof(buf), l->num, "", "");
+			pprof_unit_label(buf, sizeof(buf), l->num, "", "");
 		if (!add_value(fr, buf, strlen(buf), count))
 			return false;
 	}

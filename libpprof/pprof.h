@@ -68,6 +68,16 @@ const char *pprof_protobuf_c_version(void);
  */
 const char *pprof_unit_scale(int64_t value, const char *unit, const char *to_unit, double *scaled);
 
+/* Room for any label pprof_unit_label writes. */
+#define PPROF_UNIT_LABEL_LEN 64
+
+/* value as pprof's measurement.ScaledLabel writes it: scaled from unit to
+ * to_unit (pprof_unit_scale), "%.2f" without a ".00", the unit appended
+ * ("1.50kB", "10ms"); "0" for what prints as zero. Written to buf (size
+ * bytes, PPROF_UNIT_LABEL_LEN is enough), which is returned. */
+const char *pprof_unit_label(char *buf, size_t size, int64_t value, const char *unit,
+                             const char *to_unit);
+
 /* Kinds of unit, for pprof_unit_kind. */
 enum { PPROF_UNIT_OTHER, PPROF_UNIT_BYTES, PPROF_UNIT_TIME, PPROF_UNIT_GCU };
 

@@ -96,7 +96,7 @@ static const char *slot_unit(const tagger *g, uint32_t slot)
 /* Adds weight w to the value of label l. */
 static bool weigh_label(tagger *g, const pb_label *l, int64_t w)
 {
-	char buf[PP_LABEL_LEN];
+	char buf[PPROF_UNIT_LABEL_LEN];
 	key3 k = { 0, 0, 0 };
 	bool added;
 	uint32_t slot = key_slot(g, l), text, v;
@@ -107,7 +107,7 @@ static bool weigh_label(tagger *g, const pb_label *l, int64_t w)
 		text = pp_strtab_intern(&g->t->texts, pp_profile_cstr(g->r->p, l->str),
 		                        rp_slen(g->r->pb, (uint64_t)l->str) + 1);
 	} else {
-		pp_scaled_label(buf, sizeof(buf), l->num, slot_unit(g, slot), "minimum");
+		pprof_unit_label(buf, sizeof(buf), l->num, slot_unit(g, slot), "minimum");
 		text = pp_strtab_intern(&g->t->texts, buf, strlen(buf) + 1);
 	}
 	if (text == UINT32_MAX)

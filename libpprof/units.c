@@ -135,8 +135,8 @@ int pprof_unit_kind(const char *unit, double *factor)
 	return PPROF_UNIT_OTHER;
 }
 
-const char *pp_scaled_label(char *buf, size_t size, int64_t value, const char *unit,
-                            const char *to_unit)
+const char *pprof_unit_label(char *buf, size_t size, int64_t value, const char *unit,
+                             const char *to_unit)
 {
 	double v;
 	const char *name = pprof_unit_scale(value, unit, to_unit, &v);

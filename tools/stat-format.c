@@ -19,18 +19,7 @@ static double absd(double x)
 
 const char *stat_pprof_label(char *buf, int64_t value, const char *unit, const char *to_unit)
 {
-	double v;
-	const char *name = pprof_unit_scale(value, unit, to_unit, &v);
-	size_t len;
-
-	snprintf(buf, STAT_VALUE_LEN, "%.2f", v);
-	len = strlen(buf);
-	if (len > 3 && strcmp(buf + len - 3, ".00") == 0)
-		buf[len -= 3] = '\0';
-	if (strcmp(buf, "0") == 0 || strcmp(buf, "-0") == 0)
-		return strcpy(buf, "0");
-	snprintf(buf + len, STAT_VALUE_LEN - len, "%s", name);
-	return buf;
+	return pprof_unit_label(buf, STAT_VALUE_LEN, value, unit, to_unit);
 }
 
 const char *stat_pprof_percent(char *buf, int64_t value, int64_t total)

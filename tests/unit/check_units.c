@@ -82,13 +82,13 @@ START_TEST(test_scaled_label_as_pprof_writes_it)
 {
 	/* measurement.ScaledLabel: "%.2f", ".00" dropped, unit appended,
 	 * zero as "0" whatever its unit. */
-	char buf[PP_LABEL_LEN];
+	char buf[PPROF_UNIT_LABEL_LEN];
 
-	ck_assert_str_eq(pp_scaled_label(buf, sizeof(buf), 2048, "bytes", "minimum"), "2kB");
-	ck_assert_str_eq(pp_scaled_label(buf, sizeof(buf), 1500000, "ns", "minimum"), "1.50ms");
-	ck_assert_str_eq(pp_scaled_label(buf, sizeof(buf), 0, "ms", "minimum"), "0");
-	ck_assert_str_eq(pp_scaled_label(buf, sizeof(buf), -3, "", ""), "-3");
-	ck_assert_str_eq(pp_scaled_label(buf, sizeof(buf), 7, "requests", "minimum"), "7");
+	ck_assert_str_eq(pprof_unit_label(buf, sizeof(buf), 2048, "bytes", "minimum"), "2kB");
+	ck_assert_str_eq(pprof_unit_label(buf, sizeof(buf), 1500000, "ns", "minimum"), "1.50ms");
+	ck_assert_str_eq(pprof_unit_label(buf, sizeof(buf), 0, "ms", "minimum"), "0");
+	ck_assert_str_eq(pprof_unit_label(buf, sizeof(buf), -3, "", ""), "-3");
+	ck_assert_str_eq(pprof_unit_label(buf, sizeof(buf), 7, "requests", "minimum"), "7");
 }
 END_TEST
 

@@ -421,6 +421,20 @@ specific() {
 		check_grep 'traces as pprof prints them' '^-{11}[+]-+$' "$ex_out" ;;&
 	*'flamegraph.pl'*)
 		check_grep 'cpu.svg is the SVG' '<svg>' cpu.svg ;;
+	*'--tagroot endpoint merged.pb.gz | pprof-stat --flamegraph > endpoints.svg'*)
+		# (the endpoints of merged.pb.gz's samples: the frames one row above the
+		# root's, which stand for them; a sample without one has an "<unknown>" one)
+		check_eq 'endpoints.svg: a frame on the root per endpoint' \
+			"$(pprof-stat --json --by endpoint merged.pb.gz | jq -r '.by.values[].value' | sort)" \
+			"$(awk 'function attr(name) {
+			            if (!match($0, " " name "=\"[^\"]*\"")) return ""
+			            return substr($0, RSTART + length(name) + 3, RLENGTH - length(name) - 4) }
+			        /<svg / { row = attr("data-row") }
+			        /<g class="frame"/ { name[++n] = attr("data-name"); y[n] = attr("y")
+			                             if (name[n] == "root") root = y[n] }
+			        END { for (i = 1; i <= n; i++)
+			                  if (y[i] == root - row && name[i] != "&lt;unknown&gt;") print name[i] }' endpoints.svg |
+				sort)" ;;
 	*'pprof-stat --flamegraph '*'> cpu.svg'*)
 		check_grep 'cpu.svg is a flame graph' '<svg [^>]*id="pprof-flame"' cpu.svg ;;&
 	*'--diff-base yesterday.pb.gz today.pb.gz |'*'--flamegraph'*)

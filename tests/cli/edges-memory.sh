@@ -57,8 +57,10 @@ check 'the bombs are small' test "$(($(wc -c < over.gz) + $(wc -c < under.gz)))"
 # peak_kb ARGS...: pprof-merge ARGS (which fails: they are bombs), the same
 # messages as -j 1 checked; prints the peak RSS in KiB of the program.
 peak_kb() {
-	"$top_builddir/libtool" --mode=execute /usr/bin/time -f %M -o rss.txt \
-		"$PPROF_MERGE" --no-progress -k --max-size ${limit_mib}M "$@" > /dev/null 2> bomb.err
+	# (PPROF_MERGE names the binary, not libtool's wrapper script around it:
+	# run_built_programs in tests/lib.sh)
+	/usr/bin/time -f %M -o rss.txt "$PPROF_MERGE" --no-progress -k --max-size ${limit_mib}M "$@" \
+		> /dev/null 2> bomb.err
 	tail -n 1 rss.txt   # (after "Command exited with non-zero status 1")
 }
 # check_bombs WHAT FILES...: -j 1, then -j 4 over FILES; -j 4 must stay within

@@ -506,11 +506,10 @@ if [ -x /usr/bin/time ] && [ -z "${PPROF_VALGRIND:-}" ] && [ -z "${SAN_CFLAGS:-}
 	many() { local i; for ((i = 0; i < $1 / 6 + 1; i++)); do printf '%s\n' $six; done | head -n "$1"; }
 	# timed ARGS...: pprof-merge ARGS and then the inputs listed in
 	# inputs.txt (if any), one a line, under /usr/bin/time; peak RSS in
-	# rss.txt (the program, not libtool's wrapper script around it). The
-	# inputs do not go through libtool, which looks at every argument
-	# (minutes of CPU for 5000 of them).
+	# rss.txt (of the program itself: PPROF_MERGE names the binary, not
+	# libtool's wrapper script, see run_built_programs in tests/lib.sh).
 	timed() {
-		"$top_builddir/libtool" --mode=execute bash -c 'mapfile -t inputs < inputs.txt
+		bash -c 'mapfile -t inputs < inputs.txt
 			exec /usr/bin/time -f %M -o rss.txt "$0" "$@" "${inputs[@]}"' "$PPROF_MERGE" "$@"
 	}
 	# peak_kb N: pprof-merge -j 2 over N inputs; prints its peak RSS in KiB.

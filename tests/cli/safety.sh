@@ -70,8 +70,10 @@ interrupt() {
 	rm -rf dir && mkdir dir && mkfifo dir/fifo || exit 99
 	echo 'the old contents' > dir/out.pb.gz
 	cp dir/out.pb.gz old.copy
-	# Background jobs of a script ignore SIGINT; the program must not.
-	env --default-signal=INT "$@" 2> sig.err &
+	# Background jobs of a script ignore SIGINT, and a suite run under nohup
+	# ignores SIGHUP; the program, which keeps ignoring what it was started
+	# ignoring (as nohup asks of it), must not here.
+	env --default-signal=INT,HUP,TERM "$@" 2> sig.err &
 	pid=$!
 	exec 3<> dir/fifo   # (after the start: the program must not inherit it)
 	cat "$a" half.pb.gz >&3

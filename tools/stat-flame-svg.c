@@ -329,7 +329,8 @@ static bool put_frames(flame *fl, const char *unit)
 		}
 		if (!ok)
 			break;
-		qsort(kids, n_kids, sizeof(*kids), by_name);
+		if (n_kids > 1) /* (kids is NULL until a frame has one) */
+			qsort(kids, n_kids, sizeof(*kids), by_name);
 		for (i = 0; i < n_kids; i++) {
 			fl->nodes[kids[i].node].start = at;
 			at = add64(at, fl->nodes[kids[i].node].width);

@@ -237,18 +237,6 @@ START_TEST(test_tags_as_pprof_computes_them)
 }
 END_TEST
 
-/* Appends "a;b value\n" for each stack to the text at ctx. */
-static int add_stack(void *ctx, const char *const *frames, size_t n, int64_t value)
-{
-	char *text = ctx;
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		strcat(strcat(text, frames[i]), i + 1 < n ? ";" : "");
-	sprintf(text + strlen(text), " %lld\n", (long long)value);
-	return 0;
-}
-
 static int stop_at_first(void *ctx, const char *const *frames, size_t n, int64_t value)
 {
 	(void)frames;

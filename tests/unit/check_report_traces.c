@@ -204,18 +204,6 @@ START_TEST(test_traces_labels_grouped_by_key)
 }
 END_TEST
 
-/* Appends "a;b value\n" for each folded stack to the text at ctx. */
-static int add_stack(void *ctx, const char *const *frames, size_t n, int64_t value)
-{
-	char *text = ctx;
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		strcat(strcat(text, frames[i]), i + 1 < n ? ";" : "");
-	sprintf(text + strlen(text), " %" PRId64 "\n", value);
-	return PPROF_OK;
-}
-
 START_TEST(test_folded_stacks_are_of_names)
 {
 	/* Location 3 (no lines) and 4 (a nameless function) are two nodes that

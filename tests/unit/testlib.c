@@ -737,3 +737,14 @@ const char *apply_err(pprof_filter *f, const PbProfile *pb, int code)
 	ck_assert_mem_eq(a->data, b->data, b->len);
 	return pprof_filter_error(f);
 }
+
+int add_stack(void *ctx, const char *const *frames, size_t n, int64_t value)
+{
+	char *text = ctx;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		strcat(strcat(text, frames[i]), i + 1 < n ? ";" : "");
+	sprintf(text + strlen(text), " %" PRId64 "\n", value);
+	return 0;
+}

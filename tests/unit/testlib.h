@@ -147,6 +147,10 @@ buf *write_profile(const pprof_profile *p, int level);
 /* p written uncompressed and unpacked again with protobuf-c. */
 PbProfile *dump(const pprof_profile *p);
 
+/* pprof_stack_fn for pprof_report_folded: appends "a;b value\n" for each
+ * stack to the text at ctx (which must have room). */
+int add_stack(void *ctx, const char *const *frames, size_t n, int64_t value);
+
 /* ---- filters ---------------------------------------------------------- */
 
 /* defer() callbacks for a filter and a profile. */

@@ -78,9 +78,10 @@ raw_totals() {
 		END { for (i = 1; i <= n; i++) printf "%s%s=%.0f", (i > 1 ? " " : ""), type[i], sum[i]; print "" }'
 }
 
-# raw_by_label INDEX KEY FILE...: "value weight" per value of label KEY (and
-# "(none) weight" for samples without it), summed from the samples of -raw
-# for the sample type at INDEX, sorted. -raw prints labels as key:[v1 v2]
+# raw_by_label INDEX KEY FILE...: "value weight" per value of label KEY and
+# "(none) weight" for samples without it ("(none) 0" when every sample has
+# it, as --json's unlabelled says), summed from the samples of -raw for the
+# sample type at INDEX, sorted. -raw prints labels as key:[v1 v2]
 # and numeric ones with units as key:[n1 unit n2 unit]; values must have no
 # spaces.
 raw_by_label() {
@@ -101,7 +102,10 @@ raw_by_label() {
 				for (; i <= NF; v = $(++i)) { if (sub(/\]$/, "", v)) { add(v); break } add(v) }
 			}
 		}
-		END { flush(); for (v in sum) printf "%s %.0f\n", v, sum[v] }' | LC_ALL=C sort
+		END {
+			flush(); for (v in sum) printf "%s %.0f\n", v, sum[v]
+			if (!("(none)" in sum)) print "(none) 0"
+		}' | LC_ALL=C sort
 }
 
 # tags_block KEY: the rows of KEY's block of `-tags` (stdin) as "pct value",
@@ -114,9 +118,10 @@ tags_block() {
 		inside { sub(/^ *[^ ]+: /, "- "); print }   # no percentage: total <= 0'
 }
 
-# our_by_rows: the rows of a --by text report (stdin) as "pct value".
+# our_by_rows: the rows of a --by text report (stdin) as "pct value": the
+# lines after its header line ("  VALUE  %  KEY", the first to match).
 our_by_rows() {
-	sed -En '/^ *[^ ]+ +% +/,$p' | sed 1d | sed -E 's/^ *[^ ]+ +([^ ]+) +/\1 /'
+	sed -E '0,/^ *[^ ]+ +% +/d; s/^ *[^ ]+ +([^ ]+) +/\1 /'
 }
 
 # traces_folded: the -traces report (stdin) as collapsed stacks, summed.
@@ -260,45 +265,49 @@ compare_folded() {
 		"$name.$index.folded.theirs" "$name.$index.folded.ours"
 }
 
-# compare_by NAME INDEX KEY FILE...: the breakdown by KEY agrees (pprof's
-# rows from the -tags of pprof_reports).
+# compare_by NAME INDEX KEY NUMBERS STRINGS FILE...: the breakdown by KEY
+# agrees (pprof's rows from the -tags of pprof_reports). NUMBERS and STRINGS
+# are the counts of KEY's values of each kind in --json's .labels.
 compare_by() {
-	local name=$1 index=$2 key=$3 json tag=$1.$2.$3
-	shift 3
+	local name=$1 index=$2 key=$3 numbers=$4 strings=$5 tag=$1.$2.$3 rows
+	shift 5
 	ps --json --by "$key" --sample-type "$index" "$@" > "$tag.json"
-	jq -r '(.by.values[] | "\(.value) \(.weight)"), "(none) \(.by.unlabelled)"' "$tag.json" |
-		LC_ALL=C sort > "$tag.weights.ours"
+	# (sorted in jq: code point order is LC_ALL=C sort's byte order in UTF-8)
+	jq -r '[(.by.values[] | "\(.value) \(.weight)"), "(none) \(.by.unlabelled)"] | sort[]' \
+		"$tag.json" > "$tag.weights.ours"
 	raw_by_label "$index" "$key" "$@" > "$tag.weights.theirs"
-	# pprof has no "(none)" line when every sample has the key.
-	grep -q '^(none) ' "$tag.weights.theirs" || echo '(none) 0' >> "$tag.weights.theirs"
-	LC_ALL=C sort -o "$tag.weights.theirs" "$tag.weights.theirs"
 	check_same "--by $key, sample type $index: weights vs pprof -raw" \
 		"$tag.weights.theirs" "$tag.weights.ours"
-	if [ "$(jq -r '.labels[] | select(.key == "'"$key"'") | .numbers' "$tag.json")" = 0 ]; then
+	if [ "$numbers" = 0 ]; then
 		ps --by "$key" --sample-type "$index" "$@" | our_by_rows > "$tag.rows.ours"
 		tags_block "$key" < "$name.$index.tags" > "$tag.rows.theirs"
 		check_same "--by $key, sample type $index: rows vs pprof -tags" \
 			"$tag.rows.theirs" "$tag.rows.ours"
-		check_eq "number of values of $key vs pprof -tags" "$(wc -l < "$tag.rows.theirs")" \
-			"$(jq '.labels[] | select(.key == "'"$key"'") | .strings' "$tag.json")"
+		mapfile -t rows < "$tag.rows.theirs"
+		check_eq "number of values of $key vs pprof -tags" "${#rows[@]}" "$strings"
 	fi
 }
 
 # compare NAME FILE...: everything, for every sample type of the inputs.
 compare() {
-	local name=$1 index=0 type unit key
+	local name=$1 index=0 type info n_types label
 	shift
 	expect_exit 0 ps --json "$@"
 	cp "$out" "$name.json"
-	check_eq 'totals: ours vs pprof -raw' "$(raw_totals "$@")" \
-		"$(jq -r '[.sample_types[] | "\(.type)/\(.unit)=\(.total)"] | join(" ")' "$name.json")"
+	# What the checks read of --json, from one jq: the totals line, the
+	# number of sample types and their units, "KEY NUMBERS STRINGS" per label.
+	jq -r '([.sample_types[] | "\(.type)/\(.unit)=\(.total)"] | join(" ")),
+	       (.sample_types | length), .sample_types[].unit,
+	       (.labels[] | "\(.key) \(.numbers) \(.strings)")' "$name.json" > "$name.info"
+	mapfile -t info < "$name.info"
+	n_types=${info[1]}
+	check_eq 'totals: ours vs pprof -raw' "$(raw_totals "$@")" "${info[0]}"
 	for type in $(sample_types "$@"); do
-		unit=$(jq -r ".sample_types[$index].unit" "$name.json")
-		pprof_reports "$name" "$type" "$index" "$unit" "$@"
+		pprof_reports "$name" "$type" "$index" "${info[index + 2]}" "$@"
 		compare_tops "$name" "$type" "$@"
 		compare_folded "$name" "$index" "$@"
-		for key in $(jq -r '.labels[].key' "$name.json"); do
-			compare_by "$name" "$index" "$key" "$@"
+		for label in "${info[@]:n_types + 2}"; do
+			compare_by "$name" "$index" $label "$@"   # (split: KEY NUMBERS STRINGS)
 		done
 		index=$((index + 1))
 	done

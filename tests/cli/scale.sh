@@ -67,11 +67,17 @@ folded_frames() {
 	"$PPROF_STAT" --folded "$1" | awk '{ sub(/ [-0-9]+$/, ""); print split($0, f, ";") }'
 }
 
-# stat_json FILE FILTER: a jq FILTER applied to pprof-stat --json of FILE
-# (the report made once per FILE, in FILE.json: each takes seconds here).
+# stat_json FILE FILTER...: sets the array json to what each jq FILTER gives
+# of pprof-stat --json --top 1 FILE, one line each (the report, which takes
+# seconds here, made once per FILE in FILE.json; one jq run for the FILTERs,
+# each of which must give one value: jq reads a 16 MB report in 0.3 s).
 stat_json() {
-	[ "$1.json" -nt "$1" ] || "$PPROF_STAT" --json --top 1 "$1" > "$1.json" || return
-	jq -r "$2" "$1.json"
+	local file=$1 filters
+	shift
+	[ "$file.json" -nt "$file" ] || "$PPROF_STAT" --json --top 1 "$file" > "$file.json" || return
+	printf -v filters '%s, ' "$@"
+	jq -r "${filters%, }" "$file.json" > "$file.jq" || return
+	mapfile -t json < "$file.jq"
 }
 
 # ---- a stack of 10,000 frames ---------------------------------------------
@@ -81,9 +87,10 @@ gen deep "$deep" > deep.pb
 expect_exit 0 pm deep.pb deep.pb
 cp "$out" deep2.pb.gz
 check_eq 'frames of the two samples' "$((deep / 2 + 1)) $deep" "$(folded_frames deep2.pb.gz | sort -n | tr '\n' ' ' | sed 's/ $//')"
-check_eq 'locations' "$deep" "$(stat_json deep2.pb.gz .locations)"
-check_eq 'functions' "$deep" "$(stat_json deep2.pb.gz .functions)"
-check_eq 'total: both samples, twice' $((2 * (3 + 4))) "$(stat_json deep2.pb.gz '.samples.total.samples')"
+stat_json deep2.pb.gz .locations .functions .samples.total.samples
+check_eq 'locations' "$deep" "${json[0]}"
+check_eq 'functions' "$deep" "${json[1]}"
+check_eq 'total: both samples, twice' $((2 * (3 + 4))) "${json[2]}"
 check_eq "f1's cum is the first sample's, f$deep's both" "6 14" \
 	"$("$PPROF_STAT" --json --top 100000 deep2.pb.gz |
 		jq -r --arg n "f$deep" '[.top.rows[] | select(.name == "f1" or .name == $n) | .cum] | sort | join(" ")')"
@@ -99,14 +106,18 @@ check_eq '--prune-from and --focus: one sample from f100 to the root' "$((deep -
 
 if find_go; then
 	t "a stack of $deep frames, as go tool pprof sees our merge"
-	"$GO" tool pprof -proto deep.pb deep.pb > deep2.go.pb.gz 2>/dev/null
+	go_pprof -proto deep.pb deep.pb > deep2.go.pb.gz 2>/dev/null
+	# (-traces and -top of each profile from one run of pprof)
+	for who in go ours; do
+		file=deep2.pb.gz
+		[ "$who" = ours ] || file=deep2.go.pb.gz
+		go_pprof_batch -nodecount=100000 -nodefraction=0 -edgefraction=0 "$file" -- \
+			"traces:$who.-traces.txt" "top:$who.-top.txt"
+	done
 	for report in -traces -top; do
-		"$GO" tool pprof -symbolize=none $report -nodecount=100000 -nodefraction=0 \
-			-edgefraction=0 deep2.go.pb.gz > go.txt 2>&1
-		"$GO" tool pprof -symbolize=none $report -nodecount=100000 -nodefraction=0 \
-			-edgefraction=0 deep2.pb.gz > ours.txt 2>&1
-		check "$report of go's merge shows every frame" grep -q "f$deep\$" go.txt
-		check_same "$report: the same as of go tool pprof's own merge" go.txt ours.txt
+		check "$report of go's merge shows every frame" grep -q "f$deep\$" "go.$report.txt"
+		check_same "$report: the same as of go tool pprof's own merge" "go.$report.txt" \
+			"ours.$report.txt"
 	done
 else
 	echo '# no go: the comparison with go tool pprof is skipped'
@@ -118,29 +129,31 @@ t "$n_strings distinct label values and a $long_name-byte name"
 gen strings "$n_strings" "$long_name" > strings.pb
 expect_exit 0 pm strings.pb strings.pb
 cp "$out" strings2.pb.gz
-check_eq 'samples: one per label value' "$n_strings" "$(stat_json strings2.pb.gz .samples.count)"
-check_eq 'label values' "$n_strings" "$(stat_json strings2.pb.gz '.labels[0].strings')"
-check 'strings: at least the label values and the name' \
-	test "$(stat_json strings2.pb.gz .strings)" -gt "$n_strings"
-check_eq 'total: twice 1 + ... + N' $((n_strings * (n_strings + 1))) \
-	"$(stat_json strings2.pb.gz .samples.total.samples)"
-check_eq 'the long name is whole' "$long_name" \
-	"$("$PPROF_STAT" --folded strings2.pb.gz | head -n 1 | awk '{ print length($1) }')"
+stat_json strings2.pb.gz .samples.count '.labels[0].strings' .strings .samples.total.samples \
+	'.top.rows[0].name | length'
+check_eq 'samples: one per label value' "$n_strings" "${json[0]}"
+check_eq 'label values' "$n_strings" "${json[1]}"
+check 'strings: at least the label values and the name' test "${json[2]}" -gt "$n_strings"
+check_eq 'total: twice 1 + ... + N' $((n_strings * (n_strings + 1))) "${json[3]}"
+# (the one function's name, as the table prints it: jq counts its characters)
+check_eq 'the long name is whole' "$long_name" "${json[4]}"
 expect_exit 0 "$PPROF_FILTER" --tagfocus 'request=^r(1|2)[0-9]*$' strings2.pb.gz
-check_eq '--tagfocus on the values' "$(seq "$n_strings" | grep -c '^[12]')" \
-	"$(stat_json "$out" .samples.count)"
+stat_json "$out" .samples.count
+check_eq '--tagfocus on the values' "$(seq "$n_strings" | grep -c '^[12]')" "${json[0]}"
 
 # ---- millions of samples ---------------------------------------------------
 
 t "$n_samples samples in one profile"
 gen many "$n_samples" > many.pb
 expect_exit 0 pm many.pb many.pb
-check_eq 'samples after merging' "$n_stacks" "$(stat_json "$out" .samples.count)"
-check_eq 'total: every sample, twice' $((2 * n_samples)) "$(stat_json "$out" .samples.total.samples)"
-check_eq 'pprof-stat of the input: its total' "$n_samples" "$(stat_json many.pb .samples.total.samples)"
+stat_json "$out" .samples.count .samples.total.samples
+check_eq 'samples after merging' "$n_stacks" "${json[0]}"
+check_eq 'total: every sample, twice' $((2 * n_samples)) "${json[1]}"
+stat_json many.pb .samples.total.samples
+check_eq 'pprof-stat of the input: its total' "$n_samples" "${json[0]}"
 expect_exit 0 "$PPROF_FILTER" --focus '^f7$' many.pb
-check_eq '--focus: the samples of one stack' $((n_samples / n_stacks)) \
-	"$(stat_json "$out" .samples.total.samples)"
+stat_json "$out" .samples.total.samples
+check_eq '--focus: the samples of one stack' $((n_samples / n_stacks)) "${json[0]}"
 rm -f many.pb
 
 # ---- int64 overflow ---------------------------------------------------------
@@ -159,9 +172,9 @@ check_eq 'two: 2^64-2 wraps to -2, 2^63 to -2^63, -2^64+2 to 2' \
 	'f1 -2,f2 -9223372036854775808,f3 2' \
 	"$("$PPROF_STAT" --folded "$out" | sort | tr '\n' ',' | sed 's/,$//')"
 if find_go; then
-	"$GO" tool pprof -proto wrap.pb wrap.pb wrap.pb wrap.pb > wrap4.go.pb.gz 2>/dev/null
-	"$GO" tool pprof -symbolize=none -traces wrap4.go.pb.gz > go.txt 2>&1
-	"$GO" tool pprof -symbolize=none -traces wrap4.pb.gz > ours.txt 2>&1
+	go_pprof -proto wrap.pb wrap.pb wrap.pb wrap.pb > wrap4.go.pb.gz 2>/dev/null
+	go_pprof -traces wrap4.go.pb.gz > go.txt 2>&1
+	go_pprof -traces wrap4.pb.gz > ours.txt 2>&1
 	check_same 'go tool pprof -traces: the same as its own merge' go.txt ours.txt
 fi
 

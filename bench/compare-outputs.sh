@@ -71,7 +71,7 @@ filters=(
 	"--taghide worker" "--tagfocus bytes=1kb:" "--sample-type cpu"
 	"--sample-type 1" "--sample-type alloc_space" "--rename-function (main)\\.(.*)=\\2_\\1"
 	"--drop-labels" "--drop-addresses" "--scale 0.5" "--pgo"
-	"--focus json --ignore regexp --hide runtime"
+	"--focus json --ignore regexp --hide runtime" "--tagroot endpoint" "--tagleaf worker,bytes"
 )
 for opts in "${filters[@]}"; do
 	# shellcheck disable=SC2086  # the option sets are split on purpose
@@ -82,7 +82,10 @@ done
 
 # pprof-stat: every report on every fixture.
 stats=("" "--top 0" "--top 5 --cum" "--by endpoint" "--by bytes" "--json" "--folded"
-	"--check" "--each" "--sample-type 0" "--sample-type inuse_space" "--json --by worker")
+	"--check" "--each" "--sample-type 0" "--sample-type inuse_space" "--json --by worker"
+	"--traces" "--tags" "--json --tags" "--by endpoint,worker" "--top 0 --lines" "--top 0 --files"
+	"--top 0 --addresses" "--folded --filefunctions" "--top 0 --cum --noinlines"
+	"--flamegraph" "--flamegraph --inverted --min-width 0")
 for opts in "${stats[@]}"; do
 	for f in "${all[@]}"; do
 		# shellcheck disable=SC2086

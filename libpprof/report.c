@@ -76,38 +76,52 @@ int64_t rp_scale64(int64_t v, double f)
 	return (int64_t)x;
 }
 
-static bool key3_eq(const void *ctx, uint32_t idx)
-{
-	const key3_set *s = ((const void *const *)ctx)[0];
-	const key3 *k = ((const void *const *)ctx)[1];
-	const key3 *have = &s->keys.v[idx];
+/* What set_key_eq compares: a key of size bytes with those of a set. */
+typedef struct {
+	const rp_set *set;
+	const void *key;
+	size_t size;
+} set_lookup;
 
-	return have->a == k->a && have->b == k->b && have->c == k->c;
+static bool set_key_eq(const void *ctx, uint32_t idx)
+{
+	const set_lookup *l = ctx;
+
+	return memcmp(rp_set_key(l->set, idx, l->size), l->key, l->size) == 0;
 }
 
-/* The index of key k in s, adding it if new (*added says so); NONE when out
- * of memory. */
-uint32_t rp_key3_intern(key3_set *s, key3 k, bool *added)
+/* The index of the key of size bytes at k in s (whose keys all have that
+ * size), adding a copy if new (*added says so); NONE when out of memory. */
+uint32_t rp_set_intern(rp_set *s, const void *k, size_t size, bool *added)
 {
-	uint64_t hash = pp_hash_mix(pp_hash_mix(pp_hash_mix(7, k.a), k.b), k.c);
-	const void *ctx[2] = { s, &k };
-	uint32_t idx = pp_htab_find(&s->index, hash, key3_eq, ctx);
+	uint64_t hash = pp_hash_bytes(7, k, size);
+	set_lookup l = { s, k, size };
+	uint32_t idx = pp_htab_find(&s->index, hash, set_key_eq, &l);
 
 	*added = false;
 	if (idx != NONE)
 		return idx;
-	idx = (uint32_t)s->keys.n;
-	if (s->keys.n >= NONE - 1 || !VEC_RESERVE(s->keys, s->keys.n + 1) ||
+	idx = (uint32_t)s->n;
+	if (s->n >= NONE - 1 || !pp_grow(&s->keys, &s->cap, s->n + 1, size) ||
 	    !pp_htab_add(&s->index, hash, idx))
 		return NONE;
-	s->keys.v[s->keys.n++] = k;
+	memcpy(s->keys + s->n * size, k, size);
+	s->n++;
 	*added = true;
 	return idx;
 }
 
-void rp_key3_set_free(key3_set *s)
+/* Key i of s, whose keys have size bytes. */
+const void *rp_set_key(const rp_set *s, uint32_t i, size_t size)
 {
-	VEC_FREE(s->keys);
+	return s->keys + (size_t)i * size;
+}
+
+void rp_set_free(rp_set *s)
+{
+	free(s->keys);
+	s->keys = NULL;
+	s->n = s->cap = 0;
 	pp_htab_free(&s->index);
 }
 
@@ -343,40 +357,6 @@ static uint32_t node_file(pprof_report *r, uint64_t i, bool trim)
 
 /* ---- nodes and frames ------------------------------------------------- */
 
-static bool node_key_eq(const void *ctx, uint32_t idx)
-{
-	const node_set *s = ((const void *const *)ctx)[0];
-	const node_key *k = ((const void *const *)ctx)[1];
-
-	return memcmp(&s->keys.v[idx], k, sizeof(*k)) == 0;
-}
-
-/* The index of node key k in s, adding it if new (*added says so); NONE
- * when out of memory. Keys are compared as bytes: make them with memset. */
-static uint32_t node_intern(node_set *s, const node_key *k, bool *added)
-{
-	uint64_t hash = pp_hash_bytes(11, k, sizeof(*k));
-	const void *ctx[2] = { s, k };
-	uint32_t idx = pp_htab_find(&s->index, hash, node_key_eq, ctx);
-
-	*added = false;
-	if (idx != NONE)
-		return idx;
-	idx = (uint32_t)s->keys.n;
-	if (s->keys.n >= NONE - 1 || !VEC_RESERVE(s->keys, s->keys.n + 1) ||
-	    !pp_htab_add(&s->index, hash, idx))
-		return NONE;
-	memcpy(&s->keys.v[s->keys.n++], k, sizeof(*k)); /* padding too */
-	*added = true;
-	return idx;
-}
-
-static void node_set_free(node_set *s)
-{
-	VEC_FREE(s->keys);
-	pp_htab_free(&s->index);
-}
-
 /* filepath.Base of a mapping file (len bytes), in brackets: pprof's name for
  * a frame that has only its binary; *label_len is its length. */
 static const char *objfile_label(pprof_report *r, const char *path, size_t len, size_t *label_len)
@@ -499,7 +479,7 @@ static uint32_t frame_node(pprof_report *r, const pb_location *l, const pb_line 
                            const pb_function *fn, uint32_t objfile, bool trim)
 {
 	kept_info keep = granularity_keeps(&r->opt);
-	size_t cap = r->node_keys.keys.cap;
+	size_t cap = r->node_keys.cap;
 	node_key k;
 	bool added;
 	uint32_t idx;
@@ -519,16 +499,16 @@ static uint32_t frame_node(pprof_report *r, const pb_location *l, const pb_line 
 		else
 			k.start_line = fn->start_line;
 	}
-	idx = node_intern(&r->node_keys, &k, &added);
+	idx = rp_set_intern(&r->node_keys, &k, sizeof(k), &added);
 	if (idx == NONE || !added)
 		return idx;
-	if (r->node_keys.keys.cap != cap) {
-		rnode *grown = realloc(r->nodes, r->node_keys.keys.cap * sizeof(*grown));
+	if (r->node_keys.cap != cap) {
+		rnode *grown = realloc(r->nodes, r->node_keys.cap * sizeof(*grown));
 		if (!grown)
 			return NONE;
 		r->nodes = grown;
 	}
-	return init_node(r, &r->nodes[idx], &r->node_keys.keys.v[idx]) ? idx : NONE;
+	return init_node(r, &r->nodes[idx], rp_set_key(&r->node_keys, idx, sizeof(k))) ? idx : NONE;
 }
 
 /* The frames of one location into line_nodes from position *pos on: one per
@@ -565,7 +545,7 @@ static void drop_nodes(pprof_report *r)
 	r->loc_first = NULL;
 	r->line_nodes = NULL;
 	r->nodes = NULL;
-	node_set_free(&r->node_keys);
+	rp_set_free(&r->node_keys);
 }
 
 /* Builds the nodes and every location's frames, once, with file names

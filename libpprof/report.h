@@ -12,16 +12,20 @@
 
 #define NONE UINT32_MAX
 
-/* A set of keys of three numbers, each given a dense index in first-seen
- * order: nodes, edges, label values and keys are all such sets. */
+/* A set of keys of one size, each given a dense index in first-seen order:
+ * nodes, edges, label keys and values are all such sets (rp_set_intern).
+ * Keys are hashed and compared as bytes, so make them with an initializer
+ * or memset (padding too). Zero-initialised, it is empty. */
+typedef struct {
+	unsigned char *keys; /* n keys, each of the size the set is used with */
+	size_t n, cap;
+	pp_htab index;
+} rp_set;
+
+/* A key of three numbers, the most common kind. */
 typedef struct {
 	uint64_t a, b, c;
 } key3;
-
-typedef struct {
-	VEC(key3) keys;
-	pp_htab index;
-} key3_set;
 
 /* What makes a node: pprof's NodeInfo, as the granularity leaves it
  * (strings as canonical indices of the profile, the file as an index into
@@ -31,11 +35,6 @@ typedef struct {
 	int64_t start_line, line, column;
 	uint32_t name, file, objfile;
 } node_key;
-
-typedef struct {
-	VEC(node_key) keys;
-	pp_htab index;
-} node_set;
 
 /* A node of the call graph and what the current top computation gave it. */
 typedef struct {
@@ -75,7 +74,7 @@ struct pprof_report {
 	pp_arena *arena; /* node labels */
 	uint32_t *canon; /* per string: the first index with equal bytes */
 	pprof_report_options opt;
-	node_set node_keys; /* the nodes' NodeInfo */
+	rp_set node_keys; /* the nodes' NodeInfo (node_key) */
 	rnode *nodes;
 	pp_strtab files;      /* cleaned file names of nodes */
 	bool nodes_trimmed;   /* whether the nodes' files had pprof's trimPath */
@@ -106,8 +105,9 @@ int rp_compare_bytes(const char *a, size_t a_len, const char *b, size_t b_len);
 int64_t rp_abs64(int64_t v);
 int64_t rp_add64(int64_t a, int64_t b);
 int64_t rp_scale64(int64_t v, double f);
-uint32_t rp_key3_intern(key3_set *s, key3 k, bool *added);
-void rp_key3_set_free(key3_set *s);
+uint32_t rp_set_intern(rp_set *s, const void *k, size_t size, bool *added);
+const void *rp_set_key(const rp_set *s, uint32_t i, size_t size);
+void rp_set_free(rp_set *s);
 int rp_nomem(pprof_report *r);
 bool rp_pick_sample_type(pprof_report *r, size_t *st);
 bool rp_build_canon(pprof_report *r);
@@ -117,6 +117,17 @@ bool rp_sample_frames(pprof_report *r, const pb_sample *s);
 bool rp_sum_stacks(pprof_report *r, size_t st);
 uint32_t rp_location_at(const pprof_report *r, const pb_sample *s, size_t i);
 bool rp_seen_location(pprof_report *r, uint32_t l, size_t stamp);
+
+/* The sets of key3 (the key's size given once, here). */
+static inline uint32_t rp_key3_intern(rp_set *s, key3 k, bool *added)
+{
+	return rp_set_intern(s, &k, sizeof(k), added);
+}
+
+static inline const key3 *rp_key3_at(const rp_set *s, uint32_t i)
+{
+	return rp_set_key(s, i, sizeof(key3));
+}
 
 /* ---- report_top.c ------------------------------------------------ */
 /* (each described where it is defined) */

@@ -153,7 +153,7 @@ static bool fold_labels(pprof_report *r)
 {
 	size_t i, len;
 
-	for (i = 0; i < r->node_keys.keys.n; i++) {
+	for (i = 0; i < r->node_keys.n; i++) {
 		rnode *n = &r->nodes[i];
 		char *s;
 		n->folded = n->label;
@@ -183,7 +183,7 @@ static bool same_name(const void *ctx, uint32_t idx)
  * two functions of a file), and stacks are of names, as pprof's traces. */
 static uint32_t *same_names(const pprof_report *r)
 {
-	size_t i, n = r->node_keys.keys.n;
+	size_t i, n = r->node_keys.n;
 	uint32_t *same = malloc((n + 1) * sizeof(*same));
 	pp_htab index = { 0 };
 	bool ok = same != NULL;

@@ -25,21 +25,21 @@ typedef struct {
 
 /* The index of label key (canonical string index) in r->keys and *state,
  * adding it if new; NONE when out of memory. */
-static uint32_t intern_key(pprof_report *r, key3_set *keys, key_state **state, uint32_t key)
+static uint32_t intern_key(pprof_report *r, rp_set *keys, key_state **state, uint32_t key)
 {
 	key3 k = { key, 0, 0 };
-	size_t cap = keys->keys.cap;
+	size_t cap = keys->cap;
 	bool added;
 	uint32_t ki = rp_key3_intern(keys, k, &added);
 
 	if (ki == NONE)
 		return NONE;
-	if (keys->keys.cap != cap) {
-		key_state *grown = realloc(*state, keys->keys.cap * sizeof(*grown));
+	if (keys->cap != cap) {
+		key_state *grown = realloc(*state, keys->cap * sizeof(*grown));
 		if (!grown)
 			return NONE;
 		*state = grown;
-		if (!VEC_RESERVE(r->keys, keys->keys.cap))
+		if (!VEC_RESERVE(r->keys, keys->cap))
 			return NONE;
 	}
 	if (added) {
@@ -54,7 +54,7 @@ static uint32_t intern_key(pprof_report *r, key3_set *keys, key_state **state, u
 }
 
 /* Counts one label of sample number stamp. */
-static bool count_label(pprof_report *r, key3_set *keys, key3_set *values, key_state **state,
+static bool count_label(pprof_report *r, rp_set *keys, rp_set *values, key_state **state,
                         const pb_label *l, size_t stamp)
 {
 	unsigned kind = pp_label_kind(l);
@@ -107,7 +107,7 @@ static void set_units(pprof_report *r, const key_state *state)
 
 int pprof_report_label_keys(pprof_report *r, const pprof_label_key **keys, size_t *n)
 {
-	key3_set key_set = { 0 }, value_set = { 0 };
+	rp_set key_set = { 0 }, value_set = { 0 };
 	key_state *state = NULL;
 	bool ok = rp_build_canon(r);
 	size_t i, j;
@@ -121,8 +121,8 @@ int pprof_report_label_keys(pprof_report *r, const pprof_label_key **keys, size_
 	if (ok && state)
 		set_units(r, state);
 	free(state);
-	rp_key3_set_free(&key_set);
-	rp_key3_set_free(&value_set);
+	rp_set_free(&key_set);
+	rp_set_free(&value_set);
 	if (!ok)
 		return rp_nomem(r);
 	if (r->keys.n)
@@ -137,7 +137,7 @@ int pprof_report_label_keys(pprof_report *r, const pprof_label_key **keys, size_
 /* The values of the key being broken down, and which sample each last
  * counted (1-based). */
 typedef struct {
-	key3_set set;
+	rp_set set;
 	VEC(size_t) stamps;
 } value_set;
 
@@ -161,8 +161,7 @@ static bool weigh_labels(pprof_report *r, value_set *vs, const pb_sample *s, uin
 		if (kind == PP_LABEL_NONE || r->canon[l->key] != key)
 			continue;
 		if ((idx = rp_key3_intern(&vs->set, k, &added)) == NONE ||
-		    !VEC_RESERVE(r->values, vs->set.keys.n) ||
-		    !VEC_RESERVE(vs->stamps, vs->set.keys.n))
+		    !VEC_RESERVE(r->values, vs->set.n) || !VEC_RESERVE(vs->stamps, vs->set.n))
 			return false;
 		v = &r->values.v[idx];
 		if (added) {
@@ -172,7 +171,7 @@ static bool weigh_labels(pprof_report *r, value_set *vs, const pb_sample *s, uin
 			v->weight = 0;
 			v->samples = 0;
 			vs->stamps.v[idx] = 0;
-			r->values.n = vs->stamps.n = vs->set.keys.n;
+			r->values.n = vs->stamps.n = vs->set.n;
 		}
 		if (vs->stamps.v[idx] != stamp) {
 			vs->stamps.v[idx] = stamp;
@@ -207,7 +206,7 @@ static int compare_values(const void *pa, const void *pb)
 static bool weigh_all(pprof_report *r, uint32_t key, size_t st)
 {
 	pprof_breakdown *b = &r->breakdown;
-	value_set vs = { { { 0 }, { 0 } }, { 0 } };
+	value_set vs = { 0 };
 	bool ok = true, had = false;
 	size_t i;
 
@@ -220,7 +219,7 @@ static bool weigh_all(pprof_report *r, uint32_t key, size_t st)
 			b->unlabelled_samples++;
 		}
 	}
-	rp_key3_set_free(&vs.set);
+	rp_set_free(&vs.set);
 	VEC_FREE(vs.stamps);
 	return ok;
 }

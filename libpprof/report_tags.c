@@ -39,10 +39,10 @@ void rp_tags_free(struct rp_tags *t)
 typedef struct {
 	pprof_report *r;
 	struct rp_tags *t;
-	key3_set keys;           /* (canonical key) -> slot */
+	rp_set keys;             /* (canonical key) -> slot */
 	VEC(uint32_t) unit;      /* per slot: its numbers' unit (canonical string),
 	                            NONE for none given yet */
-	key3_set values;         /* (slot, text) -> value */
+	rp_set values;           /* (slot, text) -> value */
 	VEC(int64_t) weights;    /* per value */
 	VEC(size_t) first_value; /* per slot: where its values begin in t->values */
 } tagger;
@@ -54,7 +54,7 @@ static uint32_t key_slot(tagger *g, const pb_label *l)
 	bool added;
 	uint32_t slot = rp_key3_intern(&g->keys, k, &added);
 
-	if (slot == NONE || !VEC_RESERVE(g->unit, g->keys.keys.n))
+	if (slot == NONE || !VEC_RESERVE(g->unit, g->keys.n))
 		return NONE;
 	if (added)
 		g->unit.v[g->unit.n++] = NONE;
@@ -90,7 +90,7 @@ static const char *slot_unit(const tagger *g, uint32_t slot)
 
 	if (unit != NONE)
 		return pp_profile_cstr(g->r->p, unit);
-	return rp_guess_unit(pp_profile_cstr(g->r->p, (int64_t)g->keys.keys.v[slot].a));
+	return rp_guess_unit(pp_profile_cstr(g->r->p, (int64_t)rp_key3_at(&g->keys, slot)->a));
 }
 
 /* Adds weight w to the value of label l. */
@@ -115,7 +115,7 @@ static bool weigh_label(tagger *g, const pb_label *l, int64_t w)
 	k.a = slot;
 	k.b = text;
 	if ((v = rp_key3_intern(&g->values, k, &added)) == NONE ||
-	    !VEC_RESERVE(g->weights, g->values.keys.n))
+	    !VEC_RESERVE(g->weights, g->values.n))
 		return false;
 	if (added)
 		g->weights.v[g->weights.n++] = 0;
@@ -170,16 +170,16 @@ static void sort_results(struct rp_tags *t)
 static bool collect(tagger *g)
 {
 	struct rp_tags *t = g->t;
-	size_t n_keys = g->keys.keys.n, n = g->values.keys.n, i, at = 0;
+	size_t n_keys = g->keys.n, n = g->values.n, i, at = 0;
 
 	if (!VEC_RESERVE(t->keys, n_keys + 1) || !VEC_RESERVE(t->values, n + 1) ||
 	    !VEC_RESERVE(g->first_value, n_keys + 1))
 		return false;
 	memset(t->keys.v, 0, n_keys * sizeof(*t->keys.v));
 	for (i = 0; i < n; i++)
-		t->keys.v[g->values.keys.v[i].a].n_values++;
+		t->keys.v[rp_key3_at(&g->values, (uint32_t)i)->a].n_values++;
 	for (i = 0; i < n_keys; i++) {
-		uint64_t key = g->keys.keys.v[i].a;
+		uint64_t key = rp_key3_at(&g->keys, (uint32_t)i)->a;
 		g->first_value.v[i] = at;
 		at += t->keys.v[i].n_values;
 		t->keys.v[i].n_values = 0;
@@ -188,10 +188,10 @@ static bool collect(tagger *g)
 		t->keys.v[i].values = t->values.v + g->first_value.v[i];
 	}
 	for (i = 0; i < n; i++) {
-		pprof_tag_key *k = &t->keys.v[g->values.keys.v[i].a];
-		pprof_tag_value *v =
-			&t->values.v[g->first_value.v[g->values.keys.v[i].a] + k->n_values++];
-		v->name = pp_strtab_get(&t->texts, (uint32_t)g->values.keys.v[i].b, &v->name_len);
+		const key3 *slot_text = rp_key3_at(&g->values, (uint32_t)i);
+		pprof_tag_key *k = &t->keys.v[slot_text->a];
+		pprof_tag_value *v = &t->values.v[g->first_value.v[slot_text->a] + k->n_values++];
+		v->name = pp_strtab_get(&t->texts, (uint32_t)slot_text->b, &v->name_len);
 		v->name_len--; /* the NUL interned after each text */
 		v->weight = g->weights.v[i];
 		k->total = rp_add64(k->total, v->weight);
@@ -226,8 +226,8 @@ int pprof_report_tags(pprof_report *r, size_t sample_type, const pprof_tags **ou
 	g.r = r;
 	ok = rp_build_canon(r) && (g.t = fresh_results(r)) && find_units(&g) && weigh_all(&g, st) &&
 	     collect(&g);
-	rp_key3_set_free(&g.keys);
-	rp_key3_set_free(&g.values);
+	rp_set_free(&g.keys);
+	rp_set_free(&g.values);
 	VEC_FREE(g.unit);
 	VEC_FREE(g.weights);
 	VEC_FREE(g.first_value);

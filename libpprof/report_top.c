@@ -72,7 +72,7 @@ static void add_stack_values(pprof_report *r, const pb_sample *s, int64_t w, siz
  * has them, and returns the flat sum. */
 static bool add_values(pprof_report *r, size_t st, int64_t *flat_sum)
 {
-	size_t i, n_nodes = r->node_keys.keys.n;
+	size_t i, n_nodes = r->node_keys.n;
 
 	for (i = 0; i < n_nodes; i++) {
 		r->nodes[i].flat = r->nodes[i].cum = 0;
@@ -150,7 +150,7 @@ static int compare_cum(const void *pa, const void *pb)
 static rnode **select_nodes(pprof_report *r, int64_t cutoff, bool sort_cum, size_t *n,
                             size_t *n_all)
 {
-	size_t i, n_nodes = r->node_keys.keys.n;
+	size_t i, n_nodes = r->node_keys.n;
 	rnode **order = malloc((n_nodes + 1) * sizeof(*order));
 
 	if (!order)
@@ -169,15 +169,15 @@ static rnode **select_nodes(pprof_report *r, int64_t cutoff, bool sort_cum, size
 }
 
 /* Adds the call edge from node a to node b for sample number stamp. */
-static bool add_edge(key3_set *edges, redge_vec *data, const frame *from, const frame *to,
-                     int64_t w, size_t stamp)
+static bool add_edge(rp_set *edges, redge_vec *data, const frame *from, const frame *to, int64_t w,
+                     size_t stamp)
 {
 	key3 k = { from->node, to->node, 0 };
 	bool added;
 	uint32_t e = rp_key3_intern(edges, k, &added);
 	redge *d;
 
-	if (e == NONE || !VEC_RESERVE(*data, edges->keys.n))
+	if (e == NONE || !VEC_RESERVE(*data, edges->n))
 		return false;
 	d = &data->v[e];
 	if (added) {
@@ -191,7 +191,7 @@ static bool add_edge(key3_set *edges, redge_vec *data, const frame *from, const 
 	d->weight = rp_add64(d->weight, w);
 	if (!to->inlined)
 		d->inlined = false;
-	data->n = edges->keys.n;
+	data->n = edges->n;
 	return true;
 }
 
@@ -243,7 +243,7 @@ static bool find_kept_frames(const pprof_report *r, kept_set *k)
  * edges inside a location are added on its first visit only: a stack that
  * repeats it would add the same edges again, which add_edge ignores. */
 static bool add_stack_edges(pprof_report *r, const kept_set *k, const pb_sample *s, int64_t w,
-                            size_t stamp, key3_set *edges, redge_vec *data)
+                            size_t stamp, rp_set *edges, redge_vec *data)
 {
 	const frame *parent = NULL;
 	size_t i, e, n_edges;
@@ -268,7 +268,7 @@ static bool add_stack_edges(pprof_report *r, const kept_set *k, const pb_sample 
 }
 
 /* The call edges between kept nodes, for sample type st. */
-static bool add_edges(pprof_report *r, size_t st, key3_set *edges, redge_vec *data)
+static bool add_edges(pprof_report *r, size_t st, rp_set *edges, redge_vec *data)
 {
 	kept_set k = { NULL, { 0 } };
 	bool ok = rp_sum_stacks(r, st) && find_kept_frames(r, &k);
@@ -287,17 +287,18 @@ static bool add_edges(pprof_report *r, size_t st, key3_set *edges, redge_vec *da
  * least cutoff: what pprof's "(inline)" marks come from. */
 static bool mark_inline(pprof_report *r, size_t st, int64_t cutoff)
 {
-	key3_set edges = { 0 };
+	rp_set edges = { 0 };
 	redge_vec data = { 0 };
 	size_t i;
 	bool ok = add_edges(r, st, &edges, &data);
 
-	for (i = 0; i < r->node_keys.keys.n; i++)
+	for (i = 0; i < r->node_keys.n; i++)
 		r->nodes[i].in_edges = 0;
-	for (i = 0; ok && i < edges.keys.n; i++)
+	for (i = 0; ok && i < edges.n; i++)
 		if (rp_abs64(data.v[i].weight) >= cutoff)
-			r->nodes[edges.keys.v[i].b].in_edges |= data.v[i].inlined ? 1u : 2u;
-	rp_key3_set_free(&edges);
+			r->nodes[rp_key3_at(&edges, (uint32_t)i)->b].in_edges |=
+				data.v[i].inlined ? 1u : 2u;
+	rp_set_free(&edges);
 	VEC_FREE(data);
 	return ok;
 }
@@ -342,7 +343,7 @@ static void keep_nodes(pprof_report *r, rnode **order, size_t n, bool rebuilt)
 {
 	size_t i;
 
-	for (i = 0; i < r->node_keys.keys.n; i++)
+	for (i = 0; i < r->node_keys.n; i++)
 		r->nodes[i].kept = !rebuilt;
 	for (i = 0; i < n; i++)
 		order[i]->kept = true;

@@ -313,14 +313,15 @@ go_pprof_entry() {
 	fi
 }
 
-# go_pprof_sample_types FILE: sets the array sample_types to the names of
-# FILE's sample types ("samples cpu"), the line after "Samples:" in
-# go_pprof_cached -raw FILE without the units; read in the shell (-raw's
-# head is enough), where a pipe into sed cost five processes a call.
+# go_pprof_sample_types FILE...: sets the array sample_types to the names of
+# the sample types of FILE (of the FILEs' merge) ("samples cpu"), the line
+# after "Samples:" in go_pprof_cached -raw FILE... without the units; read in
+# the shell (-raw's head is enough), where a pipe into sed cost five
+# processes a call.
 go_pprof_sample_types() {
 	local line
 	sample_types=()
-	go_pprof_entry -raw "$1"
+	go_pprof_entry -raw "$@"
 	while IFS= read -r line; do
 		[[ $line == Samples:* ]] || continue
 		IFS= read -r line || break

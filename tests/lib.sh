@@ -163,7 +163,7 @@ check_same() {
 
 # check_grep WHAT ERE FILE: FILE has a line matching the extended regex.
 check_grep() {
-	if grep -Eq -- "$2" "$3"; then
+	if grep_lines "$2" "$3"; then
 		pass "$1"
 	else
 		fail "$1" "expected a line matching /$2/ in $3, got:" "$(head -c 2000 "$3")"
@@ -172,11 +172,30 @@ check_grep() {
 
 # check_no_grep WHAT ERE FILE: no line of FILE matches the extended regex.
 check_no_grep() {
-	if ! grep -Eq -- "$2" "$3"; then
+	if ! grep_lines "$2" "$3"; then
 		pass "$1"
 	else
 		fail "$1" "expected no line matching /$2/ in $3, got:" "$(grep -E -- "$2" "$3" | head -5)"
 	fi
+}
+
+# grep_lines ERE FILE: `grep -Eq -- ERE FILE`, decided in the shell for a
+# file of at most 4 KiB without a NUL byte and an ERE on one line (most are
+# a message or two on stderr, and a grep costs some 4 ms here): bash's =~ is
+# the same GNU ERE (regcomp), tried on each line as grep does. Exit status 0
+# when a line matches, 1 when none does, 2 when the ERE is invalid (found
+# on a line: an empty file gives 1).
+grep_lines() {
+	local text line
+	if [[ $1 != *$'\n'* ]] && [ -f "$2" ] && ! IFS= read -r -d '' -n 4096 text < "$2"; then
+		[ -n "$text" ] || return 1   # (no line at all)
+		while IFS= read -r line; do
+			[[ $line =~ $1 ]]
+			case $? in 0) return 0 ;; 2) return 2 ;; esac
+		done <<< "${text%$'\n'}"   # (the last line, ended or not)
+		return 1
+	fi
+	grep -Eq -- "$1" "$2"
 }
 
 # check_empty WHAT FILE: FILE exists and is empty.
@@ -256,7 +275,21 @@ go_pprof() {
 # file among ARGS is newer than the entry. The name is made in the shell:
 # a process costs some 4 ms here, as much as a small report.
 go_pprof_cached() {
-	local key arg entry
+	local status
+	go_pprof_entry "$@"
+	print_file "$pprof_entry.err" >&2
+	print_file "$pprof_entry.out"
+	read -r status < "$pprof_entry.status"
+	return "$status"
+}
+
+# go_pprof_entry ARGS...: go_pprof_cached without the printing: sets
+# pprof_entry to the name of the cache entry of ARGS, made when needed, whose
+# files $pprof_entry.out, .err and .status hold pprof's stdout, stderr and
+# exit status, for a caller to read as they are (an awk over several, say)
+# without a process to print them.
+go_pprof_entry() {
+	local key arg
 	printf -v key '%q ' "$@"
 	key=${key//%/%p}   # (one-to-one: % is written %p, / %s)
 	key=${key//\//%s}
@@ -264,22 +297,49 @@ go_pprof_cached() {
 		key=$(printf '%s' "$key" | md5sum)
 		key=${key%% *}
 	fi
-	entry=$scratch/pprof.cache/$key
-	if [ -f "$entry.status" ]; then
+	pprof_entry=$scratch/pprof.cache/$key
+	if [ -f "$pprof_entry.status" ]; then
 		for arg; do
-			[ ! -f "$arg" ] || [ ! "$arg" -nt "$entry.status" ] || rm -f "$entry.status"
+			[ ! -f "$arg" ] || [ ! "$arg" -nt "$pprof_entry.status" ] ||
+				rm -f "$pprof_entry.status"
 		done
 	fi
-	if [ -f "$entry.status" ]; then
+	if [ -f "$pprof_entry.status" ]; then
 		echo cached >> "$scratch/pprof.calls"
 	else
 		[ -d "$scratch/pprof.cache" ] || mkdir "$scratch/pprof.cache" || exit 99
-		go_pprof "$@" > "$entry.out" 2> "$entry.err"
-		echo $? > "$entry.status"
+		go_pprof "$@" > "$pprof_entry.out" 2> "$pprof_entry.err"
+		echo $? > "$pprof_entry.status"
 	fi
-	cat "$entry.err" >&2
-	cat "$entry.out"
-	return "$(< "$entry.status")"
+}
+
+# go_pprof_sample_types FILE...: sets the array sample_types to the names of
+# the sample types of FILE (of the FILEs' merge) ("samples cpu"), the line
+# after "Samples:" in go_pprof_cached -raw FILE... without the units; read in
+# the shell (-raw's head is enough), where a pipe into sed cost five
+# processes a call.
+go_pprof_sample_types() {
+	local line
+	sample_types=()
+	go_pprof_entry -raw "$@"
+	while IFS= read -r line; do
+		[[ $line == Samples:* ]] || continue
+		IFS= read -r line || break
+		read -r -a sample_types <<< "$line"
+		sample_types=("${sample_types[@]%%/*}")
+		break
+	done < "$pprof_entry.out"
+}
+
+# print_file FILE: writes FILE to stdout, in the shell when it is small (at
+# most 64 KiB without a NUL byte: see same_small_files), else with cat.
+print_file() {
+	local text
+	if ! IFS= read -r -d '' -n 65536 text < "$1"; then
+		printf '%s' "$text"
+	else
+		cat "$1"
+	fi
 }
 
 # go_pprof_batch ARGS... -- COMMAND...: several reports of one pprof run, for
@@ -308,8 +368,10 @@ go_pprof_batch() {
 		esac
 	done
 	echo run >> "$scratch/pprof.calls"
-	printf '%s\n' "${cmds[@]}" |
-		GOMAXPROCS=1 "$go_pprof_bin" -symbolize=none "${args[@]}" > pprof.batch.out 2> pprof.batch.err
+	printf -v cmd '%s\n' "${cmds[@]}"
+	# (a here-string, not printf piped: no subshell)
+	GOMAXPROCS=1 "$go_pprof_bin" -symbolize=none "${args[@]}" <<< "${cmd%$'\n'}" \
+		> pprof.batch.out 2> pprof.batch.err
 	# (line by line: a prompt begins a line, two when an answer is empty;
 	# mawk takes seconds to split a large report on a regex RS)
 	awk -v n="${#files[@]}" -v err=pprof.batch.err '

@@ -68,12 +68,22 @@ summary_totals() {
 }
 
 # pprof_totals FILE...: "type total" per sample type, the total as pprof's
-# -top -unit=auto prints it ("... of Y total").
+# -top -nodecount=1 -unit=auto prints it ("... of Y total"), every type's
+# from one run of pprof (go_pprof_batch: sample_index set before each top).
 pprof_totals() {
-	local type
-	for type in $(go_pprof_cached -raw "$@" 2>/dev/null | sed -n '/^Samples:/{n;s|/[^ ]*||g;p;}'); do
-		echo "$type $(pprof -top -nodecount=1 -unit=auto -sample_index="$type" "$@" 2>/dev/null |
-			sed -n 's/^Showing nodes accounting for .* of \(.*\) total$/\1/p')"
+	local type cmds=() line total
+	go_pprof_sample_types "$@"
+	for type in "${sample_types[@]}"; do
+		cmds+=("sample_index=$type" "top:totals.top.$type")
+	done
+	go_pprof_batch -nodecount=1 -unit=auto "$@" -- "${cmds[@]}"
+	for type in "${sample_types[@]}"; do
+		total=
+		while IFS= read -r line; do
+			[[ $line =~ ^Showing\ nodes\ accounting\ for\ .*\ of\ (.*)\ total$ ]] &&
+				total=${BASH_REMATCH[1]}
+		done < "totals.top.$type"
+		echo "$type $total"
 	done
 }
 

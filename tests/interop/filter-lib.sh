@@ -2,11 +2,6 @@
 # compare pprof-filter with go tool pprof; filter.sh's header says why.
 # Source it after tests/lib.sh, with pf, pprof and top defined.
 
-# sample_types FILE: the names of the profile's sample types.
-sample_types() {
-	go_pprof_cached -raw "$1" 2>/dev/null | sed -n '/^Samples:/{n;s|/[^ ]*||g;p;}'
-}
-
 # sum_traces [TAG.TYPE.traces.all...]: -traces output with the values of
 # equal traces summed, in first-seen order, without those that sum to 0 (see
 # the top): stdin to stdout, or each file named into TAG.TYPE.traces (one
@@ -57,21 +52,19 @@ reports() {
 }
 
 # reports_by_type FILE TAG INDEX...: for each sample type INDEX, TAG.INDEX.top
-# and TAG.INDEX.traces (as reports writes them with -sample_index=INDEX),
+# and TAG.INDEX.traces.all (as reports writes them with -sample_index=INDEX,
+# the traces not summed yet: sum_traces does it for several in one process),
 # all from one run of pprof: its interactive mode switches the sample type
 # and the unit between reports. Only the first top begins with the header
 # pprof writes when it starts; ours and theirs are made alike.
 reports_by_type() {
-	local file=$1 tag=$2 index cmds=() traces=()
+	local file=$1 tag=$2 index cmds=()
 	shift 2
 	for index; do
 		cmds+=("sample_index=$index" unit=minimum "top:$tag.$index.top" unit=ns
 			"traces:$tag.$index.traces.all")
-		traces+=("$tag.$index.traces.all")
 	done
 	go_pprof_batch -sample_index="$1" "${top[@]:1}" "$file" -- "${cmds[@]}"
-	# (a setting pprof refused would leave the last type on: sum_traces fails)
-	sum_traces "${traces[@]}" || exit 99
 }
 
 # compare_reports NAME WHAT [INDEX]: the reports of NAME.ours and NAME.theirs
@@ -83,34 +76,42 @@ compare_reports() {
 	check_same "$2 -traces: ours vs pprof's" "$theirs.traces" "$ours.traces"
 }
 
-# warned FILE: the options a run warned about matching nothing, sorted, in
-# pprof's words ("Focus", "ShowFrom", "TagFocus"...) for ours too.
+# warned FILE: sets warnings to the options a run warned about matching
+# nothing, sorted, each followed by a space, in pprof's words ("Focus",
+# "ShowFrom", "TagFocus"...) for ours too. (In the shell: stderr is a line
+# or two, and an awk in a $(...) cost two processes.)
 warned() {
-	awk '
-		BEGIN {
-			n = split("focus Focus ignore Ignore hide Hide show Show show-from ShowFrom " \
-			          "tagfocus TagFocus tagignore TagIgnore tagshow TagShow taghide TagHide", a)
-			for (i = 1; i < n; i += 2) name["--" a[i]] = a[i + 1]
-		}
-		/^[A-Za-z]+ expression matched no samples$/ { found[++n] = $1 }
-		/^pprof-filter: .* matched nothing$/ && match($0, / --[a-z-]+ /) {
-			o = substr($0, RSTART + 1, RLENGTH - 2)
-			if (o in name) found[++n] = name[o]
-		}
-		END {   # sorted, each followed by a space
-			for (i = 2; i <= n; i++)
-				for (j = i; j > 1 && found[j - 1] > found[j]; j--) {
-					x = found[j]; found[j] = found[j - 1]; found[j - 1] = x
-				}
-			for (i = 1; i <= n; i++) printf "%s ", found[i]
-		}' "$1"
+	local line i j x found=()
+	local -A name=([--focus]=Focus [--ignore]=Ignore [--hide]=Hide [--show]=Show
+		[--show-from]=ShowFrom [--tagfocus]=TagFocus [--tagignore]=TagIgnore
+		[--tagshow]=TagShow [--taghide]=TagHide)
+	while IFS= read -r line || [ -n "$line" ]; do
+		if [[ $line =~ ^[A-Za-z]+\ expression\ matched\ no\ samples$ ]]; then
+			found+=("${line%% *}")
+		elif [[ $line =~ ^pprof-filter:\ .*\ matched\ nothing$ && $line =~ \ (--[a-z-]+)\  ]] &&
+			[ -n "${name[${BASH_REMATCH[1]}]+set}" ]; then
+			found+=("${name[${BASH_REMATCH[1]}]}")
+		fi
+	done < "$1"
+	for ((i = 1; i < ${#found[@]}; i++)); do
+		x=${found[i]}
+		for ((j = i; j > 0; j--)); do
+			[[ ${found[j - 1]} > $x ]] || break
+			found[j]=${found[j - 1]}
+		done
+		found[j]=$x
+	done
+	warnings=
+	for x in "${found[@]}"; do
+		warnings+="$x "
+	done
 }
 
 # same NAME FILE OURS... -- THEIRS...: FILE filtered by pprof-filter OURS and
 # by go tool pprof -proto THEIRS gives the same reports for every sample type
 # and the same warnings (pprof does not warn for -prune_from; we do).
 same() {
-	local name=$1 file=$2 ours=() index
+	local name=$1 file=$2 ours=() index types traces=() theirs_warned
 	shift 2
 	while [ "$1" != -- ]; do
 		ours+=("$1")
@@ -119,12 +120,20 @@ same() {
 	shift
 	expect_exit_into "$name.ours.pb.gz" "$name.ours.err" 0 pf "${ours[@]}" "$file"
 	expect_exit_into "$name.theirs.pb.gz" "$name.theirs.err" 0 pprof -proto "$@" "$file"
-	local types=($(sample_types "$file"))
+	go_pprof_sample_types "$file"
+	types=("${sample_types[@]}")
 	reports_by_type "$name.ours.pb.gz" "$name.ours" "${types[@]}"
 	reports_by_type "$name.theirs.pb.gz" "$name.theirs" "${types[@]}"
 	for index in "${types[@]}"; do
+		traces+=("$name.ours.$index.traces.all" "$name.theirs.$index.traces.all")
+	done
+	# (a setting pprof refused would leave the last type on: sum_traces fails)
+	sum_traces "${traces[@]}" || exit 99
+	for index in "${types[@]}"; do
 		compare_reports "$name" "${ours[*]} ($index)" "$index"
 	done
-	check_eq "${ours[*]}: the same warnings" "$(warned "$name.theirs.err")" \
-		"$(warned "$name.ours.err")"
+	warned "$name.theirs.err"
+	theirs_warned=$warnings
+	warned "$name.ours.err"
+	check_eq "${ours[*]}: the same warnings" "$theirs_warned" "$warnings"
 }

@@ -156,9 +156,9 @@ same droplabels "$synth" --drop-labels -- -taghide='.*'
 
 t '--sample-type vs -sample_index'
 for spec in alloc_space 3 inuse_objects; do
-	expect_exit 0 pf --sample-type "$spec" "$heap"
-	mv "$out" "st-$spec.ours.pb.gz"
-	check_eq "--sample-type $spec: one sample type" 1 "$(sample_types "st-$spec.ours.pb.gz" | wc -w)"
+	expect_exit_into "st-$spec.ours.pb.gz" "st-$spec.ours.err" 0 pf --sample-type "$spec" "$heap"
+	go_pprof_sample_types "st-$spec.ours.pb.gz"
+	check_eq "--sample-type $spec: one sample type" 1 "${#sample_types[@]}"
 	reports "st-$spec.ours.pb.gz" "st-$spec.ours"
 	reports "$heap" "st-$spec.theirs" -sample_index="$spec"
 	compare_reports "st-$spec" "--sample-type $spec"
@@ -167,19 +167,16 @@ done
 t '--drop-addresses vs the profile'
 for file in "$cpu1" "$cpu5" "$synth"; do
 	name=$(basename "$file" .pb.gz)
-	expect_exit 0 pf --drop-addresses "$file"
-	mv "$out" "da-$name.ours.pb.gz"
+	expect_exit_into "da-$name.ours.pb.gz" "da-$name.ours.err" 0 pf --drop-addresses "$file"
 	reports "da-$name.ours.pb.gz" "da-$name.ours"
 	reports "$file" "da-$name.theirs"
-	for r in top traces; do   # they name the main binary, which has no mapping now
-		sed -i -e '/^File: /d' -e '/^Build ID: /d' "da-$name.theirs.$r"
-	done
+	# they name the main binary, which has no mapping now (sed -i edits each file)
+	sed -i -e '/^File: /d' -e '/^Build ID: /d' "da-$name.theirs.top" "da-$name.theirs.traces"
 	compare_reports "da-$name" "--drop-addresses $name"
 done
 
 t '--rename-function vs the profile, names edited'
-expect_exit 0 pf --rename-function 'main\.([a-z]+)=app.\1_v2' "$cpu1"
-mv "$out" rename.ours.pb.gz
+expect_exit_into rename.ours.pb.gz rename.ours.err 0 pf --rename-function 'main\.([a-z]+)=app.\1_v2' "$cpu1"
 reports rename.ours.pb.gz rename.ours
 reports "$cpu1" rename.theirs
 sed -i -E 's/main\.([a-z]+)/app.\1_v2/g' rename.theirs.traces

@@ -33,44 +33,67 @@ pprof() { go_pprof "$@"; }
 
 cpu=("$data"/cpu-[1-6].pb.gz)
 
-# totals FILE: "type/unit=total ..." for every sample type, summed over the
-# sample rows of `go tool pprof -raw` (values, then a colon and location ids).
+# totals [SIGN:]FILE...: for each FILE without a sign, a line "type/unit=total
+# ..." for every sample type, summed over the sample rows of `go tool pprof
+# -raw` (values, then a colon and location ids); then, when some have a sign,
+# one line with their totals added, or subtracted for a "-" sign ("+:a.pb.gz"
+# "-:b.pb.gz"): what a merge (with bases) must hold. One awk over the cached
+# -raw of them all (go_pprof_entry: no process to print each).
 totals() {
-	go_pprof_cached -raw "$1" | awk '
-		/^Samples:/ { getline; n = split($0, type); in_samples = 1; next }
-		/^[A-Z]/ { in_samples = 0 }
-		in_samples && /^ *-?[0-9]+( +-?[0-9]+)*:/ {
-			sub(/:.*/, ""); for (i = 1; i <= NF; i++) sum[i] += $i
-		}
-		END { for (i = 1; i <= n; i++) printf "%s%s=%.0f", (i > 1 ? " " : ""), type[i], sum[i]; print "" }'
-}
-
-# sum_totals SIGN:FILE...: the totals of the FILEs added, or subtracted for a
-# "-" sign ("+:a.pb.gz" "-:b.pb.gz"): what a merge (with bases) must hold.
-sum_totals() {
-	local arg
+	local arg signs=() raws=()
 	for arg; do
-		totals "${arg#?:}" | sed "s/^/${arg%%:*} /"
-	done | awk '
-		{ for (i = 2; i <= NF; i++) { split($i, kv, "="); type[i] = kv[1]
-		  sum[i] += ($1 == "-" ? -kv[2] : kv[2]) } n = NF }
-		END { for (i = 2; i <= n; i++) printf "%s%s=%.0f", (i > 2 ? " " : ""), type[i], sum[i]; print "" }'
+		case $arg in
+		[-+]:*) signs+=("${arg%%:*}") arg=${arg#?:} ;;
+		*) signs+=(=) ;;
+		esac
+		go_pprof_entry -raw "$arg"
+		raws+=("$pprof_entry.out")
+	done
+	awk -v signs="${signs[*]}" '
+		function line(type, sum, n,  i, s) {
+			for (i = 1; i <= n; i++) s = s sprintf("%s%s=%.0f", (i > 1 ? " " : ""), type[i], sum[i])
+			return s
+		}
+		BEGIN {
+			split(signs, sign, " ")
+			for (a = 1; a < ARGC; a++) {
+				split("", sum); n = 0; in_samples = 0
+				while ((getline row < ARGV[a]) > 0) {
+					if (row ~ /^Samples:/) {
+						getline row < ARGV[a]; n = split(row, type); in_samples = 1; continue
+					}
+					if (row ~ /^[A-Z]/) in_samples = 0
+					if (in_samples && row ~ /^ *-?[0-9]+( +-?[0-9]+)*:/) {
+						sub(/:.*/, "", row); m = split(row, v)
+						for (i = 1; i <= m; i++) sum[i] += v[i]
+					}
+				}
+				close(ARGV[a])
+				if (sign[a] == "=") { print line(type, sum, n); continue }
+				# (as each total is printed, then added: %.0f)
+				for (i = 1; i <= n; i++) {
+					all[i] += (sign[a] == "-" ? -1 : 1) * sprintf("%.0f", sum[i])
+					all_type[i] = type[i]
+				}
+				all_n = n; signed = 1
+			}
+			if (signed) print line(all_type, all, all_n)
+			exit
+		}' "${raws[@]}"
 }
 
 # ours NAME ARGS...: pprof-merge ARGS into NAME.ours.pb.gz (exit 0 expected).
 ours() {
 	local name=$1
 	shift
-	expect_exit 0 pm "$@"
-	cp "$out" "$name.ours.pb.gz"
+	expect_exit_into "$name.ours.pb.gz" "$name.ours.err" 0 pm "$@"
 }
 
 # theirs NAME ARGS...: go tool pprof -proto ARGS into NAME.theirs.pb.gz.
 theirs() {
 	local name=$1
 	shift
-	expect_exit 0 pprof -proto "$@"
-	cp "$out" "$name.theirs.pb.gz"
+	expect_exit_into "$name.theirs.pb.gz" "$name.theirs.err" 0 pprof -proto "$@"
 }
 
 # sort_ties FILE...: pprof -tags prints the values of a key by decreasing
@@ -101,9 +124,14 @@ sort_ties() {
 		END { flush() }' "$@" || exit 99
 }
 
-# sample_types FILE: the names of the profile's sample types ("samples cpu").
-sample_types() {
-	go_pprof_cached -raw "$1" | sed -n '/^Samples:/{n;s|/[^ ]*||g;p;}'
+# has_line LINE FILE: FILE has the line LINE (read in the shell, which stops
+# at the header's line, where grep cost a process).
+has_line() {
+	local line
+	while IFS= read -r line; do
+		[ "$line" != "$1" ] || return 0
+	done < "$2"
+	return 1
 }
 
 # compare_reports NAME: the reports of NAME.ours.pb.gz and NAME.theirs.pb.gz
@@ -116,7 +144,8 @@ sample_types() {
 reports=(top traces tags)
 compare_reports() {
 	local name=$1 report tag side index types cmds files=()
-	types=($(sample_types "$name.theirs.pb.gz"))
+	go_pprof_sample_types "$name.theirs.pb.gz"
+	types=("${sample_types[@]}")
 	for side in ours theirs; do
 		cmds=()
 		for index in "${types[@]}"; do
@@ -130,7 +159,7 @@ compare_reports() {
 	sort_ties "${files[@]}"
 	for index in "${types[@]}"; do
 		tag=$name.sample_index=$index
-		grep -q -m 1 "^Type: $index\$" "$tag.ours.traces" ||
+		has_line "Type: $index" "$tag.ours.traces" ||
 			{ echo "compare_reports: no $index report of $name" >&2; exit 99; }
 		for report in "${reports[@]}"; do
 			check_same "go tool pprof -sample_index=$index -$report: ours vs pprof's" \
@@ -142,26 +171,22 @@ compare_reports() {
 # compare NAME SIGN:FILE...: the reports match for every sample type, and the
 # totals are pprof's and those of the inputs.
 compare() {
-	local name=$1
+	local name=$1 theirs ours inputs
 	shift
 	compare_reports "$name"
-	check_eq 'totals per sample type: ours vs pprof'"'"'s' \
-		"$(totals "$name.theirs.pb.gz")" "$(totals "$name.ours.pb.gz")"
-	check_eq 'totals per sample type: ours vs the inputs' \
-		"$(sum_totals "$@")" "$(totals "$name.ours.pb.gz")"
+	totals "$name.theirs.pb.gz" "$name.ours.pb.gz" "$@" > "$name.totals"
+	{ read -r theirs; read -r ours; read -r inputs; } < "$name.totals"
+	check_eq 'totals per sample type: ours vs pprof'"'"'s' "$theirs" "$ours"
+	check_eq 'totals per sample type: ours vs the inputs' "$inputs" "$ours"
 }
 
-# plus FILE...: the FILEs as "+:FILE" arguments of compare.
-plus() {
-	printf '+:%s\n' "$@"
-}
 
 # ---- merges ------------------------------------------------------------------
 
 t 'CPU profiles cpu-1..6 (two binaries, two periods, labels, inlining)'
 ours cpu "${cpu[@]}"
 theirs cpu "${cpu[@]}"
-mapfile -t signs < <(plus "${cpu[@]}")
+signs=("${cpu[@]/#/+:}")
 compare cpu "${signs[@]}"
 
 t 'one CPU profile alone'
@@ -183,7 +208,7 @@ t 'CPU profiles of different binaries, interleaved'
 set -- "$data/cpu-5.pb.gz" "$data/cpu-1.pb.gz" "$data/cpu-6.pb.gz" "$data/cpu-2.pb.gz"
 ours bins "$@"
 theirs bins "$@"
-mapfile -t signs < <(plus "$@")
+signs=("${@/#/+:}")
 compare bins "${signs[@]}"
 
 t 'goroutine profiles, as a stream of members on stdin'
@@ -196,7 +221,7 @@ set -- "$data/go119-cpu.pb.gz" "$data/cpu-1.pb.gz" "$data/cpu-5.pb.gz"
 if pprof -proto "$@" > /dev/null 2>&1; then
 	ours go119 "$@"
 	theirs go119 "$@"
-	mapfile -t signs < <(plus "$@")
+	signs=("${@/#/+:}")
 	compare go119 "${signs[@]}"
 else
 	echo "note: $GO's pprof does not merge them; so neither may we"
@@ -213,7 +238,7 @@ t 'synthetic profiles with a real one (different programs and mappings)'
 set -- "$data/synth-small-1.pb.gz" "$data/cpu-1.pb.gz" "$data/synth-small-2.pb.gz" "$data/cpu-5.pb.gz"
 ours mixed "$@"
 theirs mixed "$@"
-mapfile -t signs < <(plus "$@")
+signs=("${@/#/+:}")
 compare mixed "${signs[@]}"
 
 t 'merging merged parts (a tree of merges)'
@@ -221,7 +246,7 @@ pm "$data/cpu-1.pb.gz" "$data/cpu-2.pb.gz" "$data/cpu-3.pb.gz" > part1.pb.gz
 pm "$data/cpu-4.pb.gz" "$data/cpu-5.pb.gz" > part2.pb.gz
 ours tree part1.pb.gz part2.pb.gz "$data/cpu-6.pb.gz"
 cp cpu.theirs.pb.gz tree.theirs.pb.gz
-mapfile -t signs < <(plus "${cpu[@]}")
+signs=("${cpu[@]/#/+:}")
 compare tree "${signs[@]}"
 
 # ---- --base and --diff-base ----------------------------------------------------

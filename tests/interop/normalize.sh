@@ -21,20 +21,18 @@ pm() { "$PPROF_MERGE" "$@"; }
 pprof() { go_pprof "$@"; }
 
 # totals FILE: "type/unit=total ..." for every sample type, summed over the
-# sample rows of `go tool pprof -raw`; samples=N counts the rows.
+# sample rows of `go tool pprof -raw`; samples=N counts the rows. (awk reads
+# the cache entry itself: go_pprof_entry.)
 totals() {
-	go_pprof_cached -raw "$1" | awk '
+	go_pprof_entry -raw "$1"
+	awk '
 		/^Samples:/ { getline; n = split($0, type); in_samples = 1; next }
 		/^[A-Z]/ { in_samples = 0 }
 		in_samples && /^ *-?[0-9]+( +-?[0-9]+)*:/ {
 			rows++; sub(/:.*/, ""); for (i = 1; i <= NF; i++) sum[i] += $i
 		}
-		END { for (i = 1; i <= n; i++) printf "%s=%.0f ", type[i], sum[i]; printf "rows=%d\n", rows }'
-}
-
-# sample_types FILE: the names of the profile's sample types ("samples cpu").
-sample_types() {
-	go_pprof_cached -raw "$1" | sed -n '/^Samples:/{n;s|/[^ ]*||g;p;}'
+		END { for (i = 1; i <= n; i++) printf "%s=%.0f ", type[i], sum[i]; printf "rows=%d\n", rows }' \
+		"$pprof_entry.out"
 }
 
 # near_zero TOTALS: every total of "type=N ... rows=R" is within R/2 of 0
@@ -58,11 +56,11 @@ reports=(top traces)
 compare() {
 	local name=$1 ours_opt=$2 their_opt=$3 base=$4 index report
 	shift 4
-	expect_exit 0 pm "$ours_opt" "$base" --normalize "$@"
-	cp "$out" "$name.ours.pb.gz"
-	expect_exit 0 pprof -proto -normalize "$their_opt" "$base" "$@"
-	cp "$out" "$name.theirs.pb.gz"
-	for index in $(sample_types "$name.theirs.pb.gz"); do
+	expect_exit_into "$name.ours.pb.gz" "$name.ours.err" 0 pm "$ours_opt" "$base" --normalize "$@"
+	expect_exit_into "$name.theirs.pb.gz" "$name.theirs.err" 0 \
+		pprof -proto -normalize "$their_opt" "$base" "$@"
+	go_pprof_sample_types "$name.theirs.pb.gz"
+	for index in "${sample_types[@]}"; do
 		local fractions=(-nodecount=100000 -nodefraction=0 -edgefraction=0)
 		go_pprof_batch -sample_index="$index" "${fractions[@]}" "$name.ours.pb.gz" -- \
 			"top:$name.$index.ours.top" "traces:$name.$index.ours.traces"
@@ -83,8 +81,7 @@ t '--base cpu-1 --normalize cpu-2..6 (one profile against five)'
 compare cpu --base -base "$data/cpu-1.pb.gz" "${cpu_new[@]}"
 check 'the difference adds up to zero, give or take rounding' near_zero "$(totals cpu.ours.pb.gz)"
 # Without --normalize, the five profiles outweigh the one.
-expect_exit 0 pm --base "$data/cpu-1.pb.gz" "${cpu_new[@]}"
-cp "$out" plain.pb.gz
+expect_exit_into plain.pb.gz plain.err 0 pm --base "$data/cpu-1.pb.gz" "${cpu_new[@]}"
 check 'without --normalize it does not' not_near_zero "$(totals plain.pb.gz)"
 
 t '--base of five merged, --normalize one (scaled up)'

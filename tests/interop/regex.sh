@@ -73,8 +73,7 @@ same tagshow "$cpu1" --tagshow '^[[:alpha:]]+r$' -- -tagshow='^[[:alpha:]]+r$'
 same taghide "$synth" --taghide '(?i)\AWORK' -- -taghide='(?i)\AWORK'
 
 t 'UTF-8: one character, several bytes'
-expect_exit 0 "$PPROF_TAG" --set 'host=λ-1' --set 'zone=eu-α' "$cpu1"
-mv "$out" greek.pb.gz
+expect_exit_into greek.pb.gz greek.err 0 "$PPROF_TAG" --set 'host=λ-1' --set 'zone=eu-α' "$cpu1"
 same utf8 greek.pb.gz --tagfocus 'host=^.-\d$' -- -tagfocus='host=^.-\d$'
 same utf8b greek.pb.gz --tagfocus 'zone=\p{Greek}$' -- -tagfocus='zone=\p{Greek}$'
 same utf8c greek.pb.gz --tagignore 'host:\p{Greek}-1' -- -tagignore='host:\p{Greek}-1'
@@ -100,8 +99,13 @@ done
 # ---- --rename-function against Go's ReplaceAllString ---------------------------
 
 # go_rename REGEX REPLACEMENT: stdin's -traces with every function name
-# replaced by Go's regexp ReplaceAllString (REPLACEMENT in Go's $ syntax).
+# replaced by Go's regexp ReplaceAllString (REPLACEMENT in Go's $ syntax), by
+# a program built once (go run linked it again for each call).
 go_rename() {
+	[ -x rename.bin ] || build_rename
+	./rename.bin "$@"
+}
+build_rename() {
 	cat > rename.go <<'GO'
 package main
 
@@ -132,19 +136,20 @@ func main() {
 	}
 }
 GO
-	GO111MODULE=off "$GO" run rename.go "$@"
+	GO111MODULE=off "$GO" build -o rename.bin rename.go
 }
 
 # renamed NAME FILE OURS_RULE GO_REGEX GO_REPLACEMENT: pprof-filter
-# --rename-function OURS_RULE renames the functions of FILE as Go does.
+# --rename-function OURS_RULE renames the functions of FILE as Go does (the
+# reports of FILE itself made once per FILE: three cases rename cpu-1's).
 renamed() {
-	local name=$1 file=$2 rule=$3
+	local name=$1 file=$2 rule=$3 plain
 	shift 3
-	expect_exit 0 pf --rename-function "$rule" "$file"
-	mv "$out" "$name.ours.pb.gz"
+	plain=plain.${file##*/}
+	expect_exit_into "$name.ours.pb.gz" "$name.ours.err" 0 pf --rename-function "$rule" "$file"
 	reports "$name.ours.pb.gz" "$name.ours"
-	reports "$file" "$name.plain"
-	go_rename "$@" < "$name.plain.traces" > "$name.theirs.traces"
+	[ -f "$plain.traces" ] || reports "$file" "$plain"
+	go_rename "$@" < "$plain.traces" > "$name.theirs.traces"
 	check_same "--rename-function '$rule': -traces vs Go's ReplaceAllString" \
 		"$name.theirs.traces" "$name.ours.traces"
 }

@@ -191,21 +191,18 @@ fi
 
 # ---- comparing reports -----------------------------------------------------
 
-# sample_types FILE: the names of the profile's sample types ("samples cpu").
-sample_types() {
-	go_pprof_cached -raw "$1" | sed -n '/^Samples:/{n;s|/[^ ]*||g;p;}'
-}
-
 # compare NAME OURS THEIRS [WITH]: go tool pprof shows the same -traces,
 # -tags (per sample type) and -comments of both files (each loaded with
 # WITH, if given), made in one pprof run per file (go_pprof_batch: the
 # traces report also begins with the header pprof writes to stderr).
 compare() {
-	local name=$1 with=${4:-} index report side cmds
+	local name=$1 with=${4:-} index report side cmds types
 	local -A file=([ours]=$2 [theirs]=$3)
+	go_pprof_sample_types "${file[theirs]}"
+	types=("${sample_types[@]}")
 	for side in ours theirs; do
 		cmds=("traces:$name.$side-traces" "comments:$name.$side-comments")
-		for index in $(sample_types "${file[theirs]}"); do
+		for index in "${types[@]}"; do
 			cmds+=("sample_index=$index" "tags:$name.$side-tags.$index")
 		done
 		# shellcheck disable=SC2086  # $with is a file or nothing
@@ -215,7 +212,7 @@ compare() {
 		check_same "go tool pprof -$report: ours vs pprof's" "$name.theirs-$report" \
 			"$name.ours-$report"
 	done
-	for index in $(sample_types "${file[theirs]}"); do
+	for index in "${types[@]}"; do
 		check_same "go tool pprof -tags -sample_index=$index: ours vs pprof's" \
 			"$name.theirs-tags.$index" "$name.ours-tags.$index"
 	done
@@ -229,8 +226,7 @@ same_edits() {
 	shift 2
 	n_cases=$((n_cases + 1))
 	name=$n_cases.$name
-	expect_exit 0 pt "$@" "$file"
-	cp "$out" "$name.ours.pb.gz"
+	expect_exit_into "$name.ours.pb.gz" "$name.ours.err" 0 pt "$@" "$file"
 	if ! $have_ref; then
 		need_go 1.21 "$name: pprof's library makes edits that look the same"
 		return
@@ -305,10 +301,8 @@ same_edits order4 "$heap" --set-if-missing bytes=none --rename bytes=b --num byt
 same_as_pprof() {
 	local name=$1 file=$2 option=$3
 	shift 3
-	expect_exit 0 pt "$@" "$file"
-	cp "$out" "$name.ours.pb.gz"
-	expect_exit 0 pprof -proto "$option" "$file"
-	cp "$out" "$name.theirs.pb.gz"
+	expect_exit_into "$name.ours.pb.gz" "$name.ours.err" 0 pt "$@" "$file"
+	expect_exit_into "$name.theirs.pb.gz" "$name.theirs.err" 0 pprof -proto "$option" "$file"
 	pprof -proto -tagfocus=no-such-key=x "$file" > "$name.none.pb.gz" 2>/dev/null
 	check "$name.none.pb.gz has no samples" eval \
 		"[ \"\$(pprof -traces $name.none.pb.gz | grep -c '^-----------+')\" = 1 ]"
@@ -336,10 +330,8 @@ traces() {
 }
 
 t 'tagged one by one, then merged'
-expect_exit 0 pt --set host=web-1 --num batch=4096bytes "$cpu1"
-cp "$out" web-1.pb.gz
-expect_exit 0 pt --set host=web-2 --num batch=65536bytes "$cpu2"
-cp "$out" web-2.pb.gz
+expect_exit_into web-1.pb.gz web-1.err 0 pt --set host=web-1 --num batch=4096bytes "$cpu1"
+expect_exit_into web-2.pb.gz web-2.err 0 pt --set host=web-2 --num batch=65536bytes "$cpu2"
 cat web-1.pb.gz web-2.pb.gz | pm > both.pb.gz
 traces "$cpu1" > cpu1.traces
 traces "$cpu2" > cpu2.traces

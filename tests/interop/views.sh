@@ -33,7 +33,7 @@ some=('files false' 'lines true' 'addresses false')
 # compare_views NAME INDEX UNIT FILE...: every view at each setting of
 # configs agrees for the sample type at INDEX (of unit UNIT).
 compare_views() {
-	local name=$1 index=$2 unit=$3 exact c g inl tag cmds=() flags
+	local name=$1 index=$2 unit=$3 exact c g inl tag cmds=() flags cuts exact_file
 	shift 3
 	exact=$(exact_unit "$unit")
 	exact=${exact#-unit=}
@@ -46,21 +46,45 @@ compare_views() {
 		[ -z "$exact" ] || cmds+=("unit=$exact" "traces:$tag.exact.pprof" 'unit=minimum')
 	done
 	go_pprof_batch -sample_index="$index" "${seen[@]}" -- "${cmds[@]}"
+	cuts=()
 	for c in "${configs[@]}"; do
 		read -r g inl <<< "$c"
 		tag=$name.$index.$g.$inl
 		flags=(--sample-type "$index" "--$g")
 		[ "$inl" = false ] || flags+=(--noinlines)
-		[ -n "$exact" ] || cp "$tag.traces.pprof" "$tag.exact.pprof"
-		ps --traces "${flags[@]}" "$@" | sed -n '/^-----------+-/,$p' > "$tag.traces.ours"
-		sed -n '/^-----------+-/,$p' "$tag.traces.pprof" > "$tag.traces.theirs"
+		ps --traces "${flags[@]}" "$@" > "$tag.traces.all"
+		ps --top 0 "${flags[@]}" "$@" > "$tag.top.all"
+		ps --folded "${flags[@]}" "$@" > "$tag.folded.ours"
+		cuts+=("$tag.traces.all" "$tag.traces.pprof" "$tag.top.all" "$tag.top.pprof")
+	done
+	# (one awk for every setting: the traces from the first separator line
+	# on, as sed -n '/^-----------+-/,$p' gives them, and the tables from the
+	# legend on, as legend_and_table does; FILE.all or .pprof to FILE.ours or
+	# .theirs)
+	awk '
+		BEGIN { for (i = 1; i < ARGC; i++) printf "" > output(ARGV[i]) }
+		function output(file) {
+			if (sub(/[.]all$/, ".ours", file)) return file
+			sub(/[.]pprof$/, ".theirs", file); return file
+		}
+		FNR == 1 {
+			out = output(FILENAME); on = 0
+			from = FILENAME ~ /[.]traces[.]/ ? "^-----------[+]-" : "^Showing nodes accounting for"
+		}
+		!on && $0 ~ from { on = 1 }
+		on { print > out }' "${cuts[@]}" || exit 99
+	for c in "${configs[@]}"; do
+		read -r g inl <<< "$c"
+		tag=$name.$index.$g.$inl
+		flags=(--sample-type "$index" "--$g")
+		[ "$inl" = false ] || flags+=(--noinlines)
 		check 'pprof printed traces' test -s "$tag.traces.theirs"
 		check_same "--traces ${flags[*]}: ours vs pprof's" "$tag.traces.theirs" "$tag.traces.ours"
-		ps --top 0 "${flags[@]}" "$@" | legend_and_table > "$tag.top.ours"
-		legend_and_table < "$tag.top.pprof" > "$tag.top.theirs"
 		check_same "--top 0 ${flags[*]}: ours vs pprof's" "$tag.top.theirs" "$tag.top.ours"
-		ps --folded "${flags[@]}" "$@" > "$tag.folded.ours"
-		traces_folded < "$tag.exact.pprof" > "$tag.folded.theirs"
+		# (without an exact unit, the traces as printed are exact)
+		exact_file=$tag.exact.pprof
+		[ -n "$exact" ] || exact_file=$tag.traces.pprof
+		traces_folded < "$exact_file" > "$tag.folded.theirs"
 		check_same "--folded ${flags[*]}: ours vs pprof -traces" "$tag.folded.theirs" \
 			"$tag.folded.ours"
 	done

@@ -62,20 +62,17 @@ legend_and_table() {
 	sed -n '/^Showing nodes accounting for/,$p'
 }
 
-# sample_types FILE...: the names of the sample types of the inputs' merge.
-sample_types() {
-	go_pprof_cached -raw "$@" 2>/dev/null | sed -n '/^Samples:/{n;s|/[^ ]*||g;p;}'
-}
-
 # raw_totals FILE...: "type/unit=total ..." from the sample rows of -raw.
 raw_totals() {
-	go_pprof_cached -raw "$@" 2>/dev/null | awk '
+	go_pprof_entry -raw "$@"
+	awk '
 		/^Samples:/ { getline; n = split($0, type); in_samples = 1; next }
 		/^[A-Z]/ { in_samples = 0 }
 		in_samples && /^ *-?[0-9]+( +-?[0-9]+)*:/ {
 			sub(/:.*/, ""); for (i = 1; i <= NF; i++) sum[i] += $i
 		}
-		END { for (i = 1; i <= n; i++) printf "%s%s=%.0f", (i > 1 ? " " : ""), type[i], sum[i]; print "" }'
+		END { for (i = 1; i <= n; i++) printf "%s%s=%.0f", (i > 1 ? " " : ""), type[i], sum[i]; print "" }' \
+		"$pprof_entry.out"
 }
 
 # raw_by_label INDEX KEY FILE...: "value weight" per value of label KEY and
@@ -87,7 +84,8 @@ raw_totals() {
 raw_by_label() {
 	local index=$1 key=$2
 	shift 2
-	go_pprof_cached -raw "$@" 2>/dev/null | awk -v col="$((index + 1))" -v key="$key" '
+	go_pprof_entry -raw "$@"
+	awk -v col="$((index + 1))" -v key="$key" '
 		function flush() { if (have_sample && !labelled) sum["(none)"] += w; have_sample = 0 }
 		function add(v) { if (!(numeric && v !~ /^-?[0-9]+$/)) sum[v] += w }
 		/^Samples:/ { getline; in_samples = 1; next }
@@ -105,7 +103,7 @@ raw_by_label() {
 		END {
 			flush(); for (v in sum) printf "%s %.0f\n", v, sum[v]
 			if (!("(none)" in sum)) print "(none) 0"
-		}' | LC_ALL=C sort
+		}' "$pprof_entry.out" | LC_ALL=C sort
 }
 
 # tags_block KEY: the rows of KEY's block of `-tags` (stdin) as "pct value",
@@ -164,7 +162,8 @@ exact_unit() {
 raw_folded() {
 	local index=$1
 	shift
-	go_pprof_cached -raw "$@" 2>/dev/null | awk -v col="$((index + 1))" '
+	go_pprof_entry -raw "$@"
+	awk -v col="$((index + 1))" '
 		function name_of(line) {   # the name may have spaces
 			sub(/ s=-?[0-9]+$/, "", line); sub(/ [^ ]*:-?[0-9]+:-?[0-9]+$/, "", line)
 			gsub(/;/, ":", line); return line
@@ -193,7 +192,7 @@ raw_folded() {
 				sum[stack] += value[ids]
 			}
 			for (stack in sum) if (sum[stack] != 0) printf "%s %.0f\n", stack, sum[stack]
-		}' | LC_ALL=C sort
+		}' "$pprof_entry.out" | LC_ALL=C sort
 }
 
 # top_commands NAME TYPE: sets cmds to go_pprof_batch's commands for the six
@@ -302,7 +301,8 @@ compare() {
 	mapfile -t info < "$name.info"
 	n_types=${info[1]}
 	check_eq 'totals: ours vs pprof -raw' "$(raw_totals "$@")" "${info[0]}"
-	for type in $(sample_types "$@"); do
+	go_pprof_sample_types "$@"
+	for type in "${sample_types[@]}"; do
 		pprof_reports "$name" "$type" "$index" "${info[index + 2]}" "$@"
 		compare_tops "$name" "$type" "$@"
 		compare_folded "$name" "$index" "$@"

@@ -24,14 +24,22 @@ head -c "$(($(wc -c < "$b") / 2))" "$b" > half.pb.gz
 command -v mkfifo >/dev/null || skip 'no mkfifo'
 env --default-signal=INT true 2>/dev/null || skip 'env has no --default-signal'
 
-# temp_files DIR: the names of the temporary files beside DIR/out.pb.gz.
+# temp_files DIR: sets the array temps to the names of the temporary files
+# beside DIR/out.pb.gz (in the shell: the checks poll it).
 temp_files() {
-	ls -A "$1" | grep -v '^out\.pb\.gz$' | grep -v '^fifo$'
+	local f
+	temps=()
+	for f in "$1"/* "$1"/.*; do
+		f=${f##*/}
+		case $f in . | .. | out.pb.gz | fifo) continue ;; esac
+		[ -e "$1/$f" ] && temps+=("$f")   # (not a pattern that matched nothing)
+	done
 }
 
 # has_temp: a temporary file exists in dir.
 has_temp() {
-	[ -n "$(temp_files dir)" ]
+	temp_files dir
+	[ ${#temps[@]} -gt 0 ]
 }
 
 # wait_until CMD...: polls CMD until it succeeds, for at most 20 s.
@@ -49,11 +57,12 @@ is_gone() {
 	[ ! -e /proc/"$1"/stat ] || [ "$(cut -d ' ' -f 3 /proc/"$1"/stat 2>/dev/null)" = Z ]
 }
 
-# has_fifo_open PID: process PID has dir/fifo open.
+# has_fifo_open PID: process PID has dir/fifo open (-ef: an fd of /proc
+# leads to the fifo's inode).
 has_fifo_open() {
 	local fd
 	for fd in /proc/"$1"/fd/*; do
-		[ "$(readlink "$fd")" = "$scratch/dir/fifo" ] && return 0
+		[ "$fd" -ef "$scratch/dir/fifo" ] && return 0
 	done
 	return 1
 }
@@ -93,7 +102,8 @@ interrupt() {
 	check_eq "$sig $1: exit status is death by the signal" \
 		$((128 + $(kill -l "$sig"))) "$status"
 	check_same "$sig $1: FILE unchanged" old.copy dir/out.pb.gz
-	check_eq "$sig $1: no temporary file left" '' "$(temp_files dir)"
+	temp_files dir
+	check_eq "$sig $1: no temporary file left" '' "${temps[*]}"
 }
 
 for sig in INT TERM HUP; do

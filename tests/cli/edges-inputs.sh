@@ -60,19 +60,19 @@ run_as() {
 }
 
 # compare_jobs KIND CONTENT ARGS...: runs with -j 1, 2 and 4 and checks that
-# -j 2 and 4 give the bytes, messages and status of -j 1; leaves -j 1's in
-# j1.out, j1.err, $status1.
+# -j 2 and 4 give the bytes, messages and status of -j 1; leaves -j 1's
+# stdout and stderr named by $j1_out and $j1_err (run_as's files, which no
+# later run writes: no copies), its status in $status1.
 compare_jobs() {
 	local kind=$1 content=$2 jobs
 	shift 2
 	run_as "$kind" "$content" -j 1 "$@"
-	cp "$out" j1.out && cp "$err" j1.err || exit 99
-	status1=$status
+	j1_out=$out j1_err=$err status1=$status
 	for jobs in 2 4; do
 		run_as "$kind" "$content" -j "$jobs" "$@"
 		check_eq "$kind $content -j $jobs ${*:1:2}: exit status of -j 1" "$status1" "$status"
-		check_same "$kind $content -j $jobs ${*:1:2}: output of -j 1" j1.out "$out"
-		check_same "$kind $content -j $jobs ${*:1:2}: messages of -j 1" j1.err "$err"
+		check_same "$kind $content -j $jobs ${*:1:2}: output of -j 1" "$j1_out" "$out"
+		check_same "$kind $content -j $jobs ${*:1:2}: messages of -j 1" "$j1_err" "$err"
 	done
 }
 
@@ -89,15 +89,15 @@ for kind in file stdin devstdin devstdin-file fifo procsub; do
 	t "$kind"
 	for keep in -k --no-progress; do
 		compare_jobs "$kind" one.pb.gz "$keep" X "$heap" "${cpus[@]}"
-		[ "$keep" = -k ] && check_same 'X first, heap second: the CPU merge' ref-first.pb.gz j1.out
+		[ "$keep" = -k ] && check_same 'X first, heap second: the CPU merge' ref-first.pb.gz "$j1_out"
 		[ "$keep" = -k ] || check_grep 'without -k the error names the heap profile' \
-			"^pprof-merge: $heap: profile 1: incompatible" j1.err
+			"^pprof-merge: $heap: profile 1: incompatible" "$j1_err"
 		compare_jobs "$kind" one.pb.gz "$keep" "$heap" X "${cpus[@]}"
-		[ "$keep" = -k ] && check_same 'heap first: the heap profile' ref-heap-first.pb.gz j1.out
+		[ "$keep" = -k ] && check_same 'heap first: the heap profile' ref-heap-first.pb.gz "$j1_out"
 		compare_jobs "$kind" broken3.pb.gz "$keep" X "$heap" "${cpus[@]}"
-		[ "$keep" = -k ] && check_same 'two profiles, then a broken one' ref-broken.pb.gz j1.out
+		[ "$keep" = -k ] && check_same 'two profiles, then a broken one' ref-broken.pb.gz "$j1_out"
 		[ "$keep" = -k ] || check_grep 'without -k the error names X, profile 3' \
-			'^pprof-merge: [^:]+: profile 3: ' j1.err
+			'^pprof-merge: [^:]+: profile 3: ' "$j1_err"
 	done
 done
 

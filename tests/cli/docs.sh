@@ -45,9 +45,12 @@ mkdir -p "$bin" "$STORE" "$HOSTS" ex || exit 99
 ln -s "$PPROF_MERGE" "$bin/pprof-merge" && ln -s "$PPROF_FILTER" "$bin/pprof-filter" &&
 	ln -s "$PPROF_STAT" "$bin/pprof-stat" && ln -s "$PPROF_TAG" "$bin/pprof-tag" || exit 99
 if find_go; then
-	export REAL_GO=$GO
+	# The stand-in runs the tools that `go tool pprof` and `go tool preprofile`
+	# run, not the go command, which costs some 20 ms a run and starts its
+	# telemetry; pprof on one thread, as go_pprof runs it.
+	export REAL_GO=$GO REAL_PPROF=$go_pprof_bin
 	need_go 1.23 'go tool preprofile reads the profiles the examples build with' &&
-		export REAL_PREPROFILE=1
+		REAL_PREPROFILE=$("$GO" tool -n preprofile) && export REAL_PREPROFILE
 fi
 export GOFLAGS= PPROF_TMPDIR=$scratch/tmp HOME=$scratch/home
 mkdir -p "$PPROF_TMPDIR" "$HOME" || exit 99
@@ -215,7 +218,7 @@ build)
 	[ -f "$pgo" ] || { echo "go: $pgo: no such file" >&2; exit 1; }
 	pprof-stat --check "$pgo" || exit 1
 	if [ -n "${REAL_PREPROFILE:-}" ]; then
-		"$REAL_GO" tool preprofile -i "$pgo" -o "$PPROF_TMPDIR/preprofile.out" || exit 1
+		"$REAL_PREPROFILE" -i "$pgo" -o "$PPROF_TMPDIR/preprofile.out" || exit 1
 	fi
 	echo "built ${pkgs[0]} with $pgo" >> "$DOCS_LOG"
 	[ -n "$out" ] || out=$(basename "$(cd "${pkgs[0]}" && pwd)")
@@ -226,7 +229,7 @@ tool)
 		shift 2
 		# pprof says what it did on stderr ("Interpreted '4kb:' as range"):
 		# to the log, unless it fails.
-		"$REAL_GO" tool pprof -symbolize=none "$@" 2> "$PPROF_TMPDIR/pprof.err"
+		GOMAXPROCS=1 "$REAL_PPROF" -symbolize=none "$@" 2> "$PPROF_TMPDIR/pprof.err"
 		s=$?
 		cat "$PPROF_TMPDIR/pprof.err" >> "$DOCS_LOG"
 		[ $s -eq 0 ] || cat "$PPROF_TMPDIR/pprof.err" >&2

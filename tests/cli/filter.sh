@@ -301,14 +301,14 @@ fi
 # window WHAT EXPECTED_FILES -- OPTIONS...: the profiles of times.pb.gz the
 # options keep are those of EXPECTED_FILES.
 window() {
-	local what=$1 f
+	local what=$1 f expected=()
 	shift
-	: > window.expected
 	while [ "$1" != -- ]; do
-		cat "$1" >> window.expected
+		expected+=("$1")
 		shift
 	done
 	shift
+	cat "${expected[@]}" > window.expected   # (one cat for them all)
 	expect_exit 0 pf "$@" times.pb.gz
 	same_profile "$what" window.expected "$out"
 }

@@ -657,7 +657,16 @@ usage_error "^pprof-tag: --num '=5': empty key\$" --num =5
 usage_error "^pprof-tag: --num 'pprof::n=5': key 'pprof::n' is reserved" --num pprof::n=5
 for number in '' abc ms 1.5ms 1e3 ' 5' '5 ms' 5ms2 '5_ms' -ms + 0x10 \
 		99999999999999999999 -9223372036854775809; do
-	re=$(printf '%s' "$number" | sed 's/[][\.*^$+?(){}|]/\\&/g')
+	# (each character special in an ERE escaped, as sed 's/[][\.*^$+?(){}|]/\\&/g'
+	# would: in the shell, not a sed a number)
+	re=
+	for ((k = 0; k < ${#number}; k++)); do
+		ch=${number:k:1}
+		case $ch in
+		[]['\.*^$+?(){}|']) re+=\\$ch ;;
+		*) re+=$ch ;;
+		esac
+	done
 	usage_error "^pprof-tag: --num 'n=$re': '$re' is not NUMBER\\[UNIT\\]" --num "n=$number"
 done
 usage_error "^pprof-tag: --num 'n=0': numeric label 'n' of 0 needs a unit" --num n=0

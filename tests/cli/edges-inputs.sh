@@ -8,7 +8,11 @@
 . "$top_srcdir/tests/lib.sh"
 
 : "${PPROF_MERGE:?}"
+# pm: pprof-merge stopped after 120 s: a reader of a pipe or FIFO that waits
+# for more would never end. pm_files: without timeout (some 7 ms of CPU a
+# run here), where every input is a regular file, as in merge.sh.
 pm() { timeout 120 "$PPROF_MERGE" --no-progress "$@"; }
+pm_files() { "$PPROF_MERGE" --no-progress "$@"; }
 
 cp "$data"/cpu-[1-6].pb.gz "$data"/heap-1.pb.gz . || exit 99
 heap=heap-1.pb.gz
@@ -47,7 +51,8 @@ run_as() {
 	echo "$n_run: $kind $content: ${args[*]}" >> "$scratch/runs.log"
 	case $kind in
 	stdin | devstdin) cat "$content" | pm "${args[@]}" > "$out" 2> "$err" ;;
-	devstdin-file) pm "${args[@]}" < "$content" > "$out" 2> "$err" ;;
+	devstdin-file) pm_files "${args[@]}" < "$content" > "$out" 2> "$err" ;;
+	file) pm_files "${args[@]}" > "$out" 2> "$err" ;;
 	*) pm "${args[@]}" > "$out" 2> "$err" ;;
 	esac
 	status=$?
@@ -78,10 +83,10 @@ compare_jobs() {
 
 # What -j 1 gives when X is a regular file: every kind must give these bytes.
 t 'reference'
-pm -j 1 -k one.pb.gz "$heap" "${cpus[@]}" > ref-first.pb.gz
-pm -j 1 -k "$heap" one.pb.gz "${cpus[@]}" > ref-heap-first.pb.gz
-pm -j 1 -k broken3.pb.gz "$heap" "${cpus[@]}" > ref-broken.pb.gz
-pm -j 1 one.pb.gz "${cpus[@]}" > cpus-only.pb.gz
+pm_files -j 1 -k one.pb.gz "$heap" "${cpus[@]}" > ref-first.pb.gz
+pm_files -j 1 -k "$heap" one.pb.gz "${cpus[@]}" > ref-heap-first.pb.gz
+pm_files -j 1 -k broken3.pb.gz "$heap" "${cpus[@]}" > ref-broken.pb.gz
+pm_files -j 1 one.pb.gz "${cpus[@]}" > cpus-only.pb.gz
 check 'the CPU inputs alone merge' test -s cpus-only.pb.gz
 check_same 'with -k, the heap profile after a CPU one is skipped' cpus-only.pb.gz ref-first.pb.gz
 

@@ -57,10 +57,17 @@ mkdir -p "$PPROF_TMPDIR" "$HOME" || exit 99
 
 # ---- stand-ins -----------------------------------------------------------
 
-# standin NAME: writes the script on stdin to $bin/NAME.
+# standin NAME: writes the script on stdin to $bin/NAME (made executable
+# below, with the others in one chmod; read in the shell, not by a cat).
 standin() {
-	{ echo '#!/bin/bash'; cat; } > "$bin/$1" && chmod +x "$bin/$1" || exit 99
+	local line
+	{
+		echo '#!/bin/bash'
+		while IFS= read -r line; do printf '%s\n' "$line"; done
+	} > "$bin/$1" || exit 99
+	standins+=("$bin/$1")
 }
+standins=()
 
 standin curl <<EOF
 # curl stand-in: -s, -S, -f, -L, -o FILE and one http URL.
@@ -261,6 +268,7 @@ fi
 echo "xdg-open $1" >> "$DOCS_LOG"
 EOF
 
+chmod +x "${standins[@]}" || exit 99
 export PATH=$bin:$PATH
 
 # ---- data ------------------------------------------------------------------

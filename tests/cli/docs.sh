@@ -45,19 +45,29 @@ mkdir -p "$bin" "$STORE" "$HOSTS" ex || exit 99
 ln -s "$PPROF_MERGE" "$bin/pprof-merge" && ln -s "$PPROF_FILTER" "$bin/pprof-filter" &&
 	ln -s "$PPROF_STAT" "$bin/pprof-stat" && ln -s "$PPROF_TAG" "$bin/pprof-tag" || exit 99
 if find_go; then
-	export REAL_GO=$GO
+	# The stand-in runs the tools that `go tool pprof` and `go tool preprofile`
+	# run, not the go command, which costs some 20 ms a run and starts its
+	# telemetry; pprof on one thread, as go_pprof runs it.
+	export REAL_GO=$GO REAL_PPROF=$go_pprof_bin
 	need_go 1.23 'go tool preprofile reads the profiles the examples build with' &&
-		export REAL_PREPROFILE=1
+		REAL_PREPROFILE=$("$GO" tool -n preprofile) && export REAL_PREPROFILE
 fi
 export GOFLAGS= PPROF_TMPDIR=$scratch/tmp HOME=$scratch/home
 mkdir -p "$PPROF_TMPDIR" "$HOME" || exit 99
 
 # ---- stand-ins -----------------------------------------------------------
 
-# standin NAME: writes the script on stdin to $bin/NAME.
+# standin NAME: writes the script on stdin to $bin/NAME (made executable
+# below, with the others in one chmod; read in the shell, not by a cat).
 standin() {
-	{ echo '#!/bin/bash'; cat; } > "$bin/$1" && chmod +x "$bin/$1" || exit 99
+	local line
+	{
+		echo '#!/bin/bash'
+		while IFS= read -r line; do printf '%s\n' "$line"; done
+	} > "$bin/$1" || exit 99
+	standins+=("$bin/$1")
 }
+standins=()
 
 standin curl <<EOF
 # curl stand-in: -s, -S, -f, -L, -o FILE and one http URL.
@@ -215,7 +225,7 @@ build)
 	[ -f "$pgo" ] || { echo "go: $pgo: no such file" >&2; exit 1; }
 	pprof-stat --check "$pgo" || exit 1
 	if [ -n "${REAL_PREPROFILE:-}" ]; then
-		"$REAL_GO" tool preprofile -i "$pgo" -o "$PPROF_TMPDIR/preprofile.out" || exit 1
+		"$REAL_PREPROFILE" -i "$pgo" -o "$PPROF_TMPDIR/preprofile.out" || exit 1
 	fi
 	echo "built ${pkgs[0]} with $pgo" >> "$DOCS_LOG"
 	[ -n "$out" ] || out=$(basename "$(cd "${pkgs[0]}" && pwd)")
@@ -226,7 +236,7 @@ tool)
 		shift 2
 		# pprof says what it did on stderr ("Interpreted '4kb:' as range"):
 		# to the log, unless it fails.
-		"$REAL_GO" tool pprof -symbolize=none "$@" 2> "$PPROF_TMPDIR/pprof.err"
+		GOMAXPROCS=1 "$REAL_PPROF" -symbolize=none "$@" 2> "$PPROF_TMPDIR/pprof.err"
 		s=$?
 		cat "$PPROF_TMPDIR/pprof.err" >> "$DOCS_LOG"
 		[ $s -eq 0 ] || cat "$PPROF_TMPDIR/pprof.err" >&2
@@ -258,6 +268,7 @@ fi
 echo "xdg-open $1" >> "$DOCS_LOG"
 EOF
 
+chmod +x "${standins[@]}" || exit 99
 export PATH=$bin:$PATH
 
 # ---- data ------------------------------------------------------------------
@@ -280,8 +291,16 @@ for h in 1 2; do
 	cp "$data/cpu-$((h + 4)).pb.gz" "$HOSTS/web-$h/profiles/web-${h}_20261122T001012.pb.gz"
 done
 
-# setup_work DIR: the files of a document's working directory.
+# setup_work DIR: the files of a document's working directory, copied with
+# their times from a template made once (one cp, not some twenty processes
+# per document).
 setup_work() {
+	[ -d "$scratch/work.template" ] || make_work_template "$scratch/work.template"
+	cp -a "$scratch/work.template" "$1" || exit 99
+}
+
+# make_work_template DIR: the files setup_work copies.
+make_work_template() {
 	mkdir -p "$1" && cd "$1" || exit 99
 	mkdir -p profiles today yesterday cmd/api
 	cp "$data/cpu-1.pb.gz" profiles/web-1_20261122T001007.pb.gz
@@ -343,9 +362,31 @@ man_examples() {
 
 # ---- checks ------------------------------------------------------------------
 
-# total FILE...: the totals of the sample types of the merged FILEs.
+# total FILE...: the totals of the sample types of the merged FILEs, as
+# pprof-stat --json | jq -r '[.sample_types[].total] | join(" ")' gives
+# them. The shell reads them when the sample types are written as
+# pprof-stat writes them, an object a line of the form below; jq, which
+# costs some 25 ms a run (this runs some 40 times), reads anything else.
 total() {
-	"$PPROF_STAT" --json "$@" | jq -r '[.sample_types[].total] | join(" ")'
+	local json line state= totals=() \
+		re='^    \{"type": "([^"\\]|\\.)*", "unit": "([^"\\]|\\.)*", "total": (-?[0-9]+), "default": (true|false)\},?$'
+	json=$("$PPROF_STAT" --json "$@")
+	if [[ $json == '{'*'}' ]]; then
+		while IFS= read -r line; do
+			case $state in
+			'') [ "$line" != '  "sample_types": [' ] || state=in ;;
+			in)
+				if [ "$line" = '  ],' ]; then state=done; break; fi
+				[[ $line =~ $re ]] || break
+				totals+=("${BASH_REMATCH[3]}") ;;
+			esac
+		done <<< "$json"
+	fi
+	if [ "$state" = done ] && [ ${#totals[@]} -gt 0 ]; then
+		printf '%s\n' "${totals[*]}"
+	else
+		jq -r '[.sample_types[].total] | join(" ")' <<< "$json"
+	fi
 }
 
 # check_total WHAT FILE EXPECTED: the totals of FILE.
@@ -356,8 +397,16 @@ check_total() {
 # specific TEXT: the checks of the example whose text is TEXT, in the
 # working directory, with its stdout in $ex_out.
 specific() {
-	local text=$1 recent
-	target=$(grep -oE '(-o|>) [^ ]+\.(pb\.gz|pgo)' <<< "$text" | tail -n 1 | cut -d ' ' -f 2)
+	local text=$1 recent line re='(-o|>) ([^ ]+\.(pb\.gz|pgo))'
+	# target: the last file written with -o or > (as grep -o would list the
+	# matches, line by line, each line left to right; in the shell, no process)
+	target=
+	while IFS= read -r line; do
+		while [[ $line =~ $re ]]; do
+			target=${BASH_REMATCH[2]}
+			line=${line#*"${BASH_REMATCH[0]}"}
+		done
+	done <<< "$text"
 	case $text in
 	*"mc find prod/profiles/api"*)   # every one is about the last day
 		recent=$(total $(find "$STORE"/prod/profiles/api -type f -mmin -1440))
@@ -442,24 +491,51 @@ specific() {
 	esac
 }
 
-# listing: the files of the working directory, with sizes and times.
+# listing: the files of the working directory $work, with sizes and times,
+# as `cd "$work" && find . -type f` names them (in find's order: the new
+# ones are sorted by changed_files).
 listing() {
-	find . -type f -printf '%p %s %T@\n' | sort
+	find "$work" -type f -printf './%P %s %T@\n'
+}
+
+# changed_files BEFORE AFTER: sets the array changed to the names of the
+# files of the listing AFTER whose line is not in BEFORE, sorted (in the
+# shell: comm, sort and sed cost a process each, per example).
+changed_files() {
+	local line i
+	local -A seen=()
+	while IFS= read -r line; do seen[$line]=1; done < "$1"
+	changed=()
+	while IFS= read -r line; do
+		[ -n "${seen[$line]:-}" ] && continue
+		line=${line% * *}   # (the name: the size and time off)
+		for ((i = ${#changed[@]}; i > 0; i--)); do
+			[[ ${changed[i - 1]} > $line ]] || break
+			changed[i]=${changed[i - 1]}
+		done
+		changed[i]=$line
+	done < "$2"
 }
 
 # run_example FILE: runs one example in the working directory $work.
 run_example() {
-	local f=$1 name text changed p status
+	local f=$1 name text p status
 	name=${f#ex/}
-	text=$(cat "$f")
-	t "$name: $(head -n 1 "$f" | cut -c 1-60)"
+	IFS= read -r -d '' text < "$f"
+	text=${text%"${text##*[!$'\n']}"}   # (as $(cat "$f"): no final newlines)
+	p=${text%%$'\n'*}
+	t "$name: ${p:0:60}"
 	ex_out=$scratch/$name.out
 	ex_err=$scratch/$name.err
-	(cd "$work" && listing) > before
+	listing > before
 	: > "$DOCS_LOG"   # what the stand-ins did, for this example only
-	# Shell variables carry over to the next example of the document.
-	(cd "$work" && timeout 300 bash -e -o pipefail -c \
-		'. "$1"; . "$2"; declare -p | grep -E "^declare -- [a-z_][a-z0-9_]*=" > "$1"' \
+	# Shell variables carry over to the next example of the document: the
+	# lines of `declare -p` that set one, picked in the shell (not grep).
+	(cd "$work" && timeout 300 "$BASH" -e -o pipefail -c \
+		'. "$1"; . "$2"; declare -p > "$1.all"
+		while IFS= read -r l; do
+			if [[ $l =~ ^declare\ --\ [a-z_][a-z0-9_]*= ]]; then printf "%s\n" "$l"; fi
+		done < "$1.all" > "$1"' \
 		sh "$scratch/vars-$doc" "$scratch/$f" > "$ex_out" 2> "$ex_err")
 	status=$?
 	if [ $status -ne 0 ]; then
@@ -468,15 +544,22 @@ run_example() {
 	fi
 	pass 'exit status 0'
 	check_empty 'nothing on stderr' "$ex_err"
-	(cd "$work" && listing) > after
-	changed=$(comm -13 before after | sed 's/ [^ ]* [^ ]*$//')
-	if [ -s "$ex_out" ] || [ -n "$changed" ]; then
+	listing > after
+	changed_files before after
+	if [ -s "$ex_out" ] || [ ${#changed[@]} -gt 0 ]; then
 		pass 'writes something'
 	else
 		fail 'writes something' 'stdout is empty and no file changed'
 	fi
-	check_no_grep 'no null from jq' '^null$' "$ex_out"
-	for p in $changed; do
+	# (decided in the shell when stdout is small text, else by grep)
+	if IFS= read -r -d '' -n 65536 p < "$ex_out"; then
+		check_no_grep 'no null from jq' '^null$' "$ex_out"
+	elif [[ $'\n'$p$'\n' == *$'\n'null$'\n'* ]]; then
+		check_no_grep 'no null from jq' '^null$' "$ex_out"
+	else
+		pass 'no null from jq'
+	fi
+	for p in "${changed[@]}"; do
 		case $p in
 		*.pb.gz | *.pgo) check "$p is a valid profile" "$PPROF_STAT" --check "$work/$p" ;;
 		esac
@@ -490,7 +573,7 @@ run_example() {
 
 readme_examples "$top_srcdir/README.md"
 for page in "$top_srcdir"/man/pprof-*.[1-9]; do
-	man_examples "$page" "$(basename "$page")"
+	man_examples "$page" "${page##*/}"
 done
 
 t 'extraction'

@@ -17,32 +17,29 @@
 cpu=$data/cpu-1.pb.gz
 heap=$data/heap-1.pb.gz
 
-# bin PROG: the path of a program.
-bin() {
-	case $1 in
-	pprof-merge) echo "$PPROF_MERGE" ;;
-	pprof-filter) echo "$PPROF_FILTER" ;;
-	pprof-stat) echo "$PPROF_STAT" ;;
-	pprof-tag) echo "$PPROF_TAG" ;;
-	esac
-}
+# bin[PROG]: the path of a program (an array, not a $(function): a
+# subshell costs some 3 ms here, per option).
+declare -A bin=([pprof-merge]=$PPROF_MERGE [pprof-filter]=$PPROF_FILTER
+	[pprof-stat]=$PPROF_STAT [pprof-tag]=$PPROF_TAG)
 
 # long_names PROG: the long options of --help's option lines, and the pprof
 # spellings its "pprof's spellings" paragraph names, without dashes.
 long_names() {
-	"$(bin "$1")" --help > "$1.help"
+	"${bin[$1]}" --help > "$1.help"
 	{
 		grep -E '^ {2,6}-' "$1.help" | sed -E 's/^ +//; s/  .*//' | grep -oE -- '--[a-z][a-z_-]+'
 		sed -n "/^pprof's spellings/,/^\$/p" "$1.help" | grep -oE -- '--[a-z][a-z_-]+'
 	} | sed 's/^--//' | sort -u
 }
 
-# did_you_mean PROG WORD: PROG -WORD is a usage error that suggests --WORD.
+# did_you_mean PROG WORD: PROG -WORD is a usage error that suggests --WORD
+# (a line of stderr is the message: as grep -qxF, in the shell).
 did_you_mean() {
-	local prog=$1 word=$2
-	"$(bin "$prog")" "-$word" "$cpu" < /dev/null > dym.out 2> dym.err
-	[ $? -eq 2 ] && [ ! -s dym.out ] &&
-		grep -qxF -- "$prog: unknown option '-$word'; did you mean --$word?" dym.err
+	local prog=$1 word=$2 msg=
+	"${bin[$prog]}" "-$word" "$cpu" < /dev/null > dym.out 2> dym.err
+	[ $? -eq 2 ] && [ ! -s dym.out ] || return 1
+	IFS= read -r -d '' msg < dym.err
+	[[ $'\n'$msg$'\n' == *$'\n'"$prog: unknown option '-$word'; did you mean --$word?"$'\n'* ]]
 }
 
 # ---- did you mean --X? ---------------------------------------------------------
@@ -80,7 +77,7 @@ check 'no file utput or rce was written' test ! -e utput -a ! -e rce
 # advice PROG WORD ERE: PROG WORD exits 2 with "unknown option 'WORD': "
 # and a message matching ERE.
 advice() {
-	expect_exit 2 "$(bin "$1")" "$2" "$cpu"
+	expect_exit 2 "${bin[$1]}" "$2" "$cpu"
 	check_grep "$1 $2: says what to do instead" "^$1: unknown option '$2': .*$3" "$err"
 }
 

@@ -89,10 +89,13 @@ source_longopts() {
 	} | sed -E 's/^\s*\{ "//; s/",$//; s/^/--/' | sort -u
 }
 
-# rejected PROG OPT: PROG says OPT is unknown.
+# rejected PROG OPT: PROG says OPT is unknown. (Its stderr read with read,
+# not $(< FILE), a subshell: this runs some 340 times.)
 rejected() {
+	local msg=
 	"$1" "$2" < /dev/null > opt.out 2> opt.err
-	[[ $(< opt.err) == *'unknown option'* ]]
+	IFS= read -r -d '' msg < opt.err
+	[[ $msg == *'unknown option'* ]]
 }
 
 
@@ -163,7 +166,7 @@ for prog in pprof-merge pprof-filter pprof-stat pprof-tag; do
 	done < "$prog.source"
 	check_eq 'every long option of the source is in --help' '' "$missing"
 	unknown=
-	for name in $(cat "$prog.help-groups"); do
+	for name in $(< "$prog.help-groups"); do
 		case $name in -0..-9) names='-0 -9' ;; *) names=$name ;; esac
 		for n in $names; do
 			rejected "$bin" "$n" && unknown="$unknown $n"

@@ -17,11 +17,43 @@ command -v jq >/dev/null || skip 'no jq'
 cp "$data"/cpu-[1234].pb.gz "$data"/heap-[12].pb.gz "$data"/goroutine.pb.gz . || exit 99
 a=cpu-1.pb.gz b=cpu-2.pb.gz c=cpu-3.pb.gz d=cpu-4.pb.gz heap=heap-1.pb.gz
 
+# The sizes of the inputs as wc -c counts them, compressed (size_a ...) and
+# inflated by gzip (raw_a ...; a.pb is cpu-1 inflated): one wc for them all.
+for x in a b c d; do
+	gzip -dc "${!x}" > "$x.pb" || exit 99
+done
+wc -c "$a" "$b" "$c" "$d" a.pb b.pb c.pb d.pb > sizes || exit 99
+{
+	read -r size_a _; read -r size_b _; read -r size_c _; read -r size_d _
+	read -r raw_a _; read -r raw_b _; read -r raw_c _; read -r raw_d _
+} < sizes
+
 # jqv FILTER FILE: jq's raw output of FILTER on FILE (empty when jq fails).
 jqv() { jq -r "$1" "$2" 2>/dev/null; }
 
-# rows FILE: the rows of the top table in a text report (after its header).
-rows() { sed -n '/^ *flat  flat%/,/^$/p' "$1" | sed '1d;/^$/d'; }
+# jqset [-s] FILE VAR=FILTER...: sets each VAR to jqv FILTER FILE (jq -s with
+# -s), objects and arrays written compact: one jq run for them all (a run
+# costs some 25 ms here). A FILTER that fails leaves its VAR empty.
+jqset() {
+	local slurp=() prog= a i=0 vals
+	[ "$1" != -s ] || { slurp=(-s); shift; }
+	local file=$1
+	shift
+	for a; do   # (each answer ends with a NUL: jq -j writes no newlines)
+		prog+="(try ([${a#*=}] | map(tostring) | join(\"\\n\")) catch \"\"), \"\\u0000\", "
+	done
+	jq "${slurp[@]}" -j "${prog%, }" "$file" > jqset.out 2>/dev/null
+	mapfile -t -d '' vals < jqset.out
+	for a; do
+		printf -v "${a%%=*}" '%s' "${vals[i++]:-}"
+	done
+}
+
+# rows FILE: the rows of the top table in a text report (after its header);
+# as sed -n '/^ *flat  flat%/,/^$/p' FILE | sed '1d;/^$/d', in one process.
+rows() { awk 'r { if ($0 == "") r = 0; else print; next } /^ *flat  flat%/ { r = 1; if (n++) print }' "$1"; }
+# nrows FILE: the number of those rows.
+nrows() { awk 'r { if ($0 == "") r = 0; else n++; next } /^ *flat  flat%/ { r = 1; if (h++) n++ } END { print n + 0 }' "$1"; }
 
 # ---- a profile with known contents, made here ------------------------------
 # odd.pb: samples/count and alloc/bytes; functions "main", "f;semi" (a ';' in
@@ -62,7 +94,7 @@ pprof_bytes() {
 		s = sprintf("%.2f", b); sub(/\.00$/, "", s); print s u }'
 }
 check_grep 'sizes, in pprof'"'"'s units' \
-	"^Size: +$(pprof_bytes "$(wc -c < "$a")") compressed, $(pprof_bytes "$(gzip -dc "$a" | wc -c)") uncompressed\$" a.txt
+	"^Size: +$(pprof_bytes "$size_a") compressed, $(pprof_bytes "$raw_a") uncompressed\$" a.txt
 check_grep 'totals heading' '^Totals:$' a.txt
 check_grep 'samples total' '^  samples +[0-9]+$' a.txt
 check_grep 'cpu total in seconds' '^  cpu +[0-9.]+s$' a.txt
@@ -71,7 +103,7 @@ check_grep 'label key worker' '^  worker +4 values, on [0-9]+ of [0-9]+ samples$
 check_grep 'top heading' '^Top 10 by flat cpu:$' a.txt
 check_grep 'pprof legend' '^Showing nodes accounting for [0-9.]+m?s, [0-9.]+% of [0-9.]+m?s total$' a.txt
 check_grep 'table header' '^      flat  flat%   sum%        cum   cum%$' a.txt
-check_eq 'ten rows' 10 "$(rows a.txt | wc -l)"
+check_eq 'ten rows' 10 "$(nrows a.txt)"
 check_no_grep 'no escape codes when not a terminal' $'\e' a.txt
 expect_exit 0 ps "$a"
 check_same 'deterministic' a.txt "$out"
@@ -79,35 +111,41 @@ check_same 'deterministic' a.txt "$out"
 t 'the text matches the JSON'
 expect_exit 0 ps --json "$a"
 cp "$out" a.json
-check_grep 'sample count' "^Samples: +$(jqv .samples.count a.json)\$" a.txt
-check_grep 'location count' "^Locations: +$(jqv .locations a.json)\$" a.txt
-check_grep 'function count' "^Functions: +$(jqv .functions a.json)\$" a.txt
-check_grep 'string count' "^Strings: +$(jqv .strings a.json)\$" a.txt
-check_grep 'samples total' "^  samples +$(jqv .samples.total.samples a.json)\$" a.txt
-check_eq 'the same rows, in order' "$(rows a.txt | awk '{print $6}')" \
-	"$(jqv '.top.rows[].name' a.json)"
-check_eq 'compressed size is the file size' "$(wc -c < "$a")" "$(jqv .size.compressed a.json)"
-check_eq 'uncompressed size' "$(zcat "$a" | wc -c)" "$(jqv .size.uncompressed a.json)"
+# (what the checks below take from a.json, in one jq run)
+jqset a.json a_count=.samples.count a_locations=.locations a_functions=.functions \
+	a_strings=.strings a_samples=.samples.total.samples a_cpu=.samples.total.cpu \
+	a_names='.top.rows[].name' a_compressed=.size.compressed a_uncompressed=.size.uncompressed \
+	a_nodes=.top.nodes a_top=.top a_input=.input \
+	a_counts='[.samples.count, .locations, .functions, .strings] | tostring'
+check_grep 'sample count' "^Samples: +$a_count\$" a.txt
+check_grep 'location count' "^Locations: +$a_locations\$" a.txt
+check_grep 'function count' "^Functions: +$a_functions\$" a.txt
+check_grep 'string count' "^Strings: +$a_strings\$" a.txt
+check_grep 'samples total' "^  samples +$a_samples\$" a.txt
+check_eq 'the same rows, in order' "$(rows a.txt | awk '{print $6}')" "$a_names"
+check_eq 'compressed size is the file size' "$size_a" "$a_compressed"
+check_eq 'uncompressed size' "$raw_a" "$a_uncompressed"
 
 t '--top and --cum'
 expect_exit 0 ps --top 3 "$a"
-check_eq '--top 3' 3 "$(rows "$out" | wc -l)"
+check_eq '--top 3' 3 "$(nrows "$out")"
 check_grep 'heading' '^Top 3 by flat cpu:$' "$out"
 check_grep 'legend says 3 of how many' '^Showing top 3 nodes out of [0-9]+$' "$out"
 expect_exit 0 ps --top 0 --json "$a"
-check_eq '--top 0: every node' "$(jqv .top.nodes "$out")" "$(jqv '.top.rows | length' "$out")"
+jqset "$out" nodes=.top.nodes nrows='.top.rows | length'
+check_eq '--top 0: every node' "$nodes" "$nrows"
 expect_exit 0 ps --top 0 "$a"
 check_no_grep '--top 0: no "Showing top" line' '^Showing top' "$out"
-check_eq '--top 0: every row' "$(jqv .top.nodes a.json)" "$(rows "$out" | wc -l)"
+check_eq '--top 0: every row' "$a_nodes" "$(nrows "$out")"
 expect_exit 0 ps --top 1000 "$a"
-check_eq '--top over the number of nodes' "$(jqv .top.nodes a.json)" "$(rows "$out" | wc -l)"
+check_eq '--top over the number of nodes' "$a_nodes" "$(nrows "$out")"
 expect_exit 0 ps --json --top 0 "$a"
 check_eq 'rows sorted by |flat|' true \
 	"$(jqv '[.top.rows[].flat | fabs] | . == (sort | reverse)' "$out")"
 expect_exit 0 ps --json --top 0 --cum "$a"
-check_eq '--cum: rows sorted by |cum|' true \
-	"$(jqv '[.top.rows[].cum | fabs] | . == (sort | reverse)' "$out")"
-check_eq '--cum: sort named' cum "$(jqv .top.sort "$out")"
+jqset "$out" sorted='[.top.rows[].cum | fabs] | . == (sort | reverse)' sort=.top.sort
+check_eq '--cum: rows sorted by |cum|' true "$sorted"
+check_eq '--cum: sort named' cum "$sort"
 expect_exit 0 ps --cum "$a"
 check_grep '--cum heading' '^Top 10 by cum cpu:$' "$out"
 check_grep 'an inlined function is marked' ' main\.mix64 \(inline\)$' a.txt
@@ -131,13 +169,15 @@ check_grep '--each: the profile without it is named' \
 t 'heap profile: four sample types, the last is the default'
 expect_exit 0 ps --json "$heap"
 cp "$out" heap.json
-check_eq 'four sample types' 4 "$(jqv '.sample_types | length' heap.json)"
-check_eq 'default' inuse_space "$(jqv '.sample_types[] | select(.default) | .type' heap.json)"
-check_eq 'top on the default' inuse_space "$(jqv .top.sample_type heap.json)"
-check_eq 'totals object' alloc_objects,alloc_space,inuse_objects,inuse_space \
-	"$(jqv '.samples.total | keys_unsorted | join(",")' heap.json)"
-check_eq 'numeric label key bytes' '0 bytes' \
-	"$(jqv '.labels[] | select(.key == "bytes") | "\(.strings) \(.unit)"' heap.json)"
+jqset heap.json types='.sample_types | length' \
+	default='.sample_types[] | select(.default) | .type' top_type=.top.sample_type \
+	totals='.samples.total | keys_unsorted | join(",")' \
+	bytes='.labels[] | select(.key == "bytes") | "\(.strings) \(.unit)"'
+check_eq 'four sample types' 4 "$types"
+check_eq 'default' inuse_space "$default"
+check_eq 'top on the default' inuse_space "$top_type"
+check_eq 'totals object' alloc_objects,alloc_space,inuse_objects,inuse_space "$totals"
+check_eq 'numeric label key bytes' '0 bytes' "$bytes"
 expect_exit 0 ps "$heap"
 check_grep 'text: sizes in pprof'"'"'s units' '^  alloc_space +[0-9]+(\.[0-9][0-9])?(kB|MB)$' "$out"
 check_grep 'text: counts whole' '^  alloc_objects +[0-9]+$' "$out"
@@ -150,30 +190,31 @@ check_eq 'another one by name' inuse_objects "$(jqv .top.sample_type "$out")"
 t 'merging a stream'
 expect_exit 0 ps --json "$a" "$b" "$c" "$d"
 cp "$out" abcd.json
-check_eq 'profiles merged' 4 "$(jqv .profiles abcd.json)"
-check_eq 'compressed size: the sum of the files' "$(cat "$a" "$b" "$c" "$d" | wc -c)" \
-	"$(jqv .size.compressed abcd.json)"
-check_eq 'uncompressed size: the sum' "$(zcat "$a" "$b" "$c" "$d" | wc -c)" \
-	"$(jqv .size.uncompressed abcd.json)"
+jqset abcd.json abcd_profiles=.profiles abcd_compressed=.size.compressed \
+	abcd_uncompressed=.size.uncompressed abcd_totals='[.sample_types[].total] | tostring' \
+	abcd_counts='[.samples.count, .locations, .functions, .mappings] | tostring' \
+	abcd_top=.top abcd_cpu=.samples.total.cpu
+check_eq 'profiles merged' 4 "$abcd_profiles"
+check_eq 'compressed size: the sum of the files' "$((size_a + size_b + size_c + size_d))" \
+	"$abcd_compressed"
+check_eq 'uncompressed size: the sum' "$((raw_a + raw_b + raw_c + raw_d))" "$abcd_uncompressed"
 expect_exit 0 ps --json --each "$a" "$b" "$c" "$d"
 cp "$out" each.json
 check_eq 'totals of the merge are the sums of the profiles' \
 	"$(jq -s -c '[.[].sample_types[].total] as $t | [([.[].sample_types[0].total] | add), ([.[].sample_types[1].total] | add)]' each.json)" \
-	"$(jqv '[.sample_types[].total] | tostring' abcd.json)"
+	"$abcd_totals"
 pm "$a" "$b" "$c" "$d" > abcd.pb.gz
 expect_exit 0 ps --json abcd.pb.gz
-check_eq 'counts of the merge are those of pprof-merge'"'"'s result' \
-	"$(jqv '[.samples.count, .locations, .functions, .mappings] | tostring' "$out")" \
-	"$(jqv '[.samples.count, .locations, .functions, .mappings] | tostring' abcd.json)"
-check_eq 'and so is the top' "$(jqv .top "$out")" "$(jqv .top abcd.json)"
+jqset "$out" counts='[.samples.count, .locations, .functions, .mappings] | tostring' top=.top
+check_eq 'counts of the merge are those of pprof-merge'"'"'s result' "$counts" "$abcd_counts"
+check_eq 'and so is the top' "$top" "$abcd_top"
 expect_exit 0 ps "$a" "$b" "$c" "$d"
 check_grep 'text: profiles' '^Profiles: +4 \(merged\)$' "$out"
 
 t 'one profile is reported as it is'
 expect_exit 0 ps --json --each "$a"
 check_eq 'the same counts as --each' \
-	"$(jqv '[.samples.count, .locations, .functions, .strings] | tostring' "$out")" \
-	"$(jqv '[.samples.count, .locations, .functions, .strings] | tostring' a.json)"
+	"$(jqv '[.samples.count, .locations, .functions, .strings] | tostring' "$out")" "$a_counts"
 
 t 'stdin, "-" and gzip members'
 expect_exit 0 ps --json < "$a"
@@ -184,11 +225,10 @@ cat "$a" "$b" "$c" "$d" | expect_exit 0 ps --json
 check_same 'a stream of members on stdin' abcd.json "$out"
 cat "$c" "$d" | expect_exit 0 ps --json "$a" "$b" -
 check_same 'files and stdin' abcd.json "$out"
-zcat "$a" > a.pb
-expect_exit 0 ps --json a.pb
-check_eq 'uncompressed input: sizes equal' "$(wc -c < a.pb) $(wc -c < a.pb)" \
-	"$(jqv '"\(.size.compressed) \(.size.uncompressed)"' "$out")"
-check_eq 'uncompressed input: the same top' "$(jqv .top a.json)" "$(jqv .top "$out")"
+expect_exit 0 ps --json a.pb   # (a.pb: cpu-1 inflated, at the top)
+jqset "$out" sizes='"\(.size.compressed) \(.size.uncompressed)"' top=.top
+check_eq 'uncompressed input: sizes equal' "$raw_a $raw_a" "$sizes"
+check_eq 'uncompressed input: the same top' "$a_top" "$top"
 
 t '--each'
 cat "$a" "$b" > ab.pb.gz
@@ -200,44 +240,47 @@ check_eq 'one heading per profile' \
 check 'reports separated by a blank line' \
 	awk '/^==>/ && NR > 1 && prev != "" { bad = 1 } { prev = $0 } END { exit bad }' each.txt
 expect_exit 0 ps --each --json ab.pb.gz "$heap"
-check_eq 'one JSON document per profile' 3 "$(jq -s length "$out")"
-check_eq 'input and position' 'ab.pb.gz 1,ab.pb.gz 2,heap-1.pb.gz 1' \
-	"$(jq -r '"\(.input) \(.profile)"' "$out" | paste -sd, -)"
-check_eq 'members add up to the input size' "$(wc -c < ab.pb.gz)" \
-	"$(jq -s '[.[:2][].size.compressed] | add' "$out")"
-check_eq 'each member inflates to its own size' "$(zcat "$a" | wc -c) $(zcat "$b" | wc -c)" \
-	"$(jq -s -r '[.[:2][].size.uncompressed] | map(tostring) | join(" ")' "$out")"
-check_eq 'no "input" without --each' null "$(jqv .input a.json)"
+jqset -s "$out" docs=length inputs='[.[] | "\(.input) \(.profile)"] | join(",")' \
+	members='[.[:2][].size.compressed] | add' \
+	inflated='[.[:2][].size.uncompressed] | map(tostring) | join(" ")'
+check_eq 'one JSON document per profile' 3 "$docs"
+check_eq 'input and position' 'ab.pb.gz 1,ab.pb.gz 2,heap-1.pb.gz 1' "$inputs"
+check_eq 'members add up to the input size' "$(wc -c < ab.pb.gz)" "$members"
+check_eq 'each member inflates to its own size' "$raw_a $raw_b" "$inflated"
+check_eq 'no "input" without --each' null "$a_input"
 
 # ---- --by ------------------------------------------------------------------
 
 t '--by a string label'
 expect_exit 0 ps --json --by endpoint "$a"
 cp "$out" by.json
-check_eq 'no top with --by' null "$(jqv .top by.json)"
-check_eq 'four values' 4 "$(jqv '.by.values | length' by.json)"
-check_eq 'the weights add up to the total' "$(jqv .by.total by.json)" \
-	"$(jqv '[.by.values[].weight] | add' by.json)"
-check_eq 'labelled + unlabelled = the sample type total' "$(jqv .samples.total.cpu by.json)" \
-	"$(jqv '.by.total + .by.unlabelled' by.json)"
-check_eq 'sorted by weight' true "$(jqv '[.by.values[].weight] | . == (sort | reverse)' by.json)"
+jqset by.json by_top=.top by_n='.by.values | length' by_total=.by.total \
+	by_sum='[.by.values[].weight] | add' by_cpu=.samples.total.cpu \
+	by_all='.by.total + .by.unlabelled' by_sorted='[.by.values[].weight] | . == (sort | reverse)' \
+	by_values='.by.values[].value' by_by=.by
+check_eq 'no top with --by' null "$by_top"
+check_eq 'four values' 4 "$by_n"
+check_eq 'the weights add up to the total' "$by_total" "$by_sum"
+check_eq 'labelled + unlabelled = the sample type total' "$by_cpu" "$by_all"
+check_eq 'sorted by weight' true "$by_sorted"
 check_eq 'the values are those of the label key' \
-	"$(jqv '.by.values[].value' by.json | sort | paste -sd, -)" \
+	"$(sort <<< "$by_values" | paste -sd, -)" \
 	'/api/checkout,/api/login,/api/report,/api/search'
 expect_exit 0 ps --by endpoint "$a"
 check_grep 'heading' '^cpu by endpoint: [0-9.]+m?s in 4 values; [0-9.]+m?s in [0-9]+ samples without endpoint$' "$out"
 check_grep 'table header' '^       cpu      %  endpoint$' "$out"
-check_eq 'text rows in the JSON order' "$(jqv '.by.values[].value' by.json)" \
+check_eq 'text rows in the JSON order' "$by_values" \
 	"$(sed -n '/%  endpoint$/,$p' "$out" | sed 1d | awk '{print $3}')"
 expect_exit 0 ps --json --by worker --sample-type samples "$a"
-check_eq '--sample-type applies' samples "$(jqv .by.sample_type "$out")"
-check_eq 'samples weigh their count' "$(jqv .samples.total.samples "$out")" \
-	"$(jqv '.by.total + .by.unlabelled' "$out")"
+jqset "$out" type=.by.sample_type samples=.samples.total.samples all='.by.total + .by.unlabelled'
+check_eq '--sample-type applies' samples "$type"
+check_eq 'samples weigh their count' "$samples" "$all"
 
 t '--by a numeric label'
 expect_exit 0 ps --json --by bytes --sample-type alloc_space "$heap"
-check 'values are numbers' test "$(jqv '[.by.values[].value | type] | unique | join(",")' "$out")" = number
-check_eq 'their unit' bytes "$(jqv .by.value_unit "$out")"
+jqset "$out" types='[.by.values[].value | type] | unique | join(",")' unit=.by.value_unit
+check 'values are numbers' test "$types" = number
+check_eq 'their unit' bytes "$unit"
 expect_exit 0 ps --by bytes --sample-type alloc_space "$heap"
 check_grep 'shown in pprof units' '  (1MB|512kB)$' "$out"
 
@@ -254,9 +297,9 @@ check_eq 'the first table is --by endpoint' "$(sed -n '/^cpu by endpoint/,/^$/p'
 	"$(sed -n '/^cpu by endpoint/,/^$/p' by2.txt)"
 check_grep 'then one for worker' '^cpu by worker: ' by2.txt
 expect_exit 0 ps --json --by endpoint,nosuchkey "$a"
-check_eq 'JSON: an array of the keys, in order' 'endpoint nosuchkey' \
-	"$(jqv '[.by[].key] | join(" ")' "$out")"
-check_eq 'each as with one key' "$(jqv .by by.json)" "$(jqv '.by[0]' "$out")"
+jqset "$out" keys='[.by[].key] | join(" ")' by0='.by[0]'
+check_eq 'JSON: an array of the keys, in order' 'endpoint nosuchkey' "$keys"
+check_eq 'each as with one key' "$by_by" "$by0"
 check_grep 'the missing key warns' "^pprof-stat: warning: no sample has label key 'nosuchkey'\$" "$err"
 
 t '--tags'
@@ -265,10 +308,11 @@ check_grep 'a key and its total, as pprof' '^ endpoint: Total [0-9.]+m?s$' "$out
 check_grep 'a value, as pprof' '^ +[0-9.]+m?s \( ?[0-9.]+%\): /api/search$' "$out"
 check 'no summary' test "$(grep -c 'Samples:' "$out")" = 0
 expect_exit 0 ps --tags --json --sample-type alloc_space "$heap"
-check_eq 'JSON: tags instead of top' 'null alloc_space' "$(jqv '"\(.top) \(.tags.sample_type)"' "$out")"
-check_eq 'JSON: numbers as pprof shows them' '1MB' "$(jqv '.tags.keys[0].values[0].value' "$out")"
-check_eq 'JSON: a total is its values summed' "$(jqv '.tags.keys[0].total' "$out")" \
-	"$(jqv '[.tags.keys[0].values[].weight] | add' "$out")"
+jqset "$out" tags='"\(.top) \(.tags.sample_type)"' value='.tags.keys[0].values[0].value' \
+	total='.tags.keys[0].total' sum='[.tags.keys[0].values[].weight] | add'
+check_eq 'JSON: tags instead of top' 'null alloc_space' "$tags"
+check_eq 'JSON: numbers as pprof shows them' '1MB' "$value"
+check_eq 'JSON: a total is its values summed' "$total" "$sum"
 expect_exit 0 ps --tags --each "$a" "$heap"
 check_grep 'each profile under its name' "^==> .*heap-1.pb.gz: profile 1 <==\$" "$out"
 
@@ -290,30 +334,32 @@ if $have_perl; then
 	t 'odd profile: top table'
 	expect_exit 0 ps --json --top 0 --sample-type samples odd.pb
 	cp "$out" odd.json
+	jqset odd.json rows='.top.rows | map("\(.name) \(.flat) \(.cum)") | join(",")' \
+		inline='.top.rows[] | select(.name == "g") | .inline' total=.top.total shown=.top.shown \
+		who='.labels[] | select(.key == "who") | "\(.strings) \(.samples)"' \
+		n='.labels[] | select(.key == "n") | "\(.numbers) \(.unit)"'
 	check_eq 'names, flat and cum' \
-		'<unknown> 5 5,f;semi 5 5,g 4 5,[libc.so.6] 1 1,<unknown> 0 5,main 0 15' \
-		"$(jqv '.top.rows | map("\(.name) \(.flat) \(.cum)") | join(",")' odd.json)"
-	check_eq 'g is inlined' inline "$(jqv '.top.rows[] | select(.name == "g") | .inline' odd.json)"
-	check_eq 'total includes the stackless sample' 24 "$(jqv .top.total odd.json)"
-	check_eq 'shown' 15 "$(jqv .top.shown odd.json)"
+		'<unknown> 5 5,f;semi 5 5,g 4 5,[libc.so.6] 1 1,<unknown> 0 5,main 0 15' "$rows"
+	check_eq 'g is inlined' inline "$inline"
+	check_eq 'total includes the stackless sample' 24 "$total"
+	check_eq 'shown' 15 "$shown"
 
 	t 'odd profile: JSON escaping'
-	check_eq 'label key who: 4 distinct strings on 4 samples' '4 4' \
-		"$(jqv '.labels[] | select(.key == "who") | "\(.strings) \(.samples)"' odd.json)"
-	check_eq 'n: 2 numbers, unit from the label that has one' '2 bytes' \
-		"$(jqv '.labels[] | select(.key == "n") | "\(.numbers) \(.unit)"' odd.json)"
+	check_eq 'label key who: 4 distinct strings on 4 samples' '4 4' "$who"
+	check_eq 'n: 2 numbers, unit from the label that has one' '2 bytes' "$n"
 	expect_exit 0 ps --json --by who --sample-type samples odd.pb
 	cp "$out" who.json
 	check 'jq parses it' eval 'jq -e . who.json > /dev/null'
-	check_eq 'quote, backslash, newline, tab, control character' true \
-		"$(jqv 'any(.by.values[].value; . == "a\"b\\c\nd\t\u0001")' who.json)"
-	check_eq 'invalid UTF-8 becomes U+FFFD' true \
-		"$(jqv 'any(.by.values[].value; . == "\ufffd")' who.json)"
-	check_eq 'a label repeated on a sample weighs twice' 8 \
-		"$(jqv '.by.values[] | select(.value == "x") | .weight' who.json)"
-	check_eq '... but the sample counts once' 1 \
-		"$(jqv '.by.values[] | select(.value == "x") | .samples' who.json)"
-	check_eq 'unlabelled' '10 2' "$(jqv '"\(.by.unlabelled) \(.by.unlabelled_samples)"' who.json)"
+	jqset who.json escaped='any(.by.values[].value; . == "a\"b\\c\nd\t\u0001")' \
+		fffd='any(.by.values[].value; . == "\ufffd")' \
+		weight='.by.values[] | select(.value == "x") | .weight' \
+		samples='.by.values[] | select(.value == "x") | .samples' \
+		unlabelled='"\(.by.unlabelled) \(.by.unlabelled_samples)"'
+	check_eq 'quote, backslash, newline, tab, control character' true "$escaped"
+	check_eq 'invalid UTF-8 becomes U+FFFD' true "$fffd"
+	check_eq 'a label repeated on a sample weighs twice' 8 "$weight"
+	check_eq '... but the sample counts once' 1 "$samples"
+	check_eq 'unlabelled' '10 2' "$unlabelled"
 	expect_exit 0 ps --json --by n --sample-type samples odd.pb
 	check_eq 'numeric values' '5:3,7:1' \
 		"$(jqv '.by.values | map("\(.value):\(.weight)") | sort | join(",")' "$out")"
@@ -328,18 +374,20 @@ check_empty 'stderr' "$err"
 check_eq 'every line is "frames VALUE"' 0 "$(grep -Ecv '^[^ ].* -?[0-9]+$' a.folded)"
 check 'sorted in byte order' env LC_ALL=C sort -c a.folded
 check_eq 'one line per stack' "$(wc -l < a.folded)" "$(sed 's/ [^ ]*$//' a.folded | sort -u | wc -l)"
-check_eq 'values add up to the cpu total' "$(jqv .samples.total.cpu a.json)" \
+check_eq 'values add up to the cpu total' "$a_cpu" \
 	"$(awk '{ s += $NF } END { printf "%.0f", s }' a.folded)"
 check_grep 'inlined frames expanded, root first' ';main\.checksum;main\.score;main\.mix64 [0-9]+$' a.folded
 check_no_grep 'no ";" kept inside a name' 'struct \{[^}]*;' a.folded
 expect_exit 0 ps --folded --sample-type samples "$a"
-check_eq '--sample-type samples: values add up to its total' "$(jqv .samples.total.samples a.json)" \
+check_eq '--sample-type samples: values add up to its total' "$a_samples" \
 	"$(awk '{ s += $NF } END { printf "%.0f", s }' "$out")"
 expect_exit 0 ps --folded "$a" "$b" "$c" "$d"
-check_eq 'a stream is merged' "$(jqv .samples.total.cpu abcd.json)" \
+check_eq 'a stream is merged' "$abcd_cpu" \
 	"$(awk '{ s += $NF } END { printf "%.0f", s }' "$out")"
-expect_exit 0 ps --folded "$data/synth-100k.pb.gz"
-check_eq 'a large profile: values add up' "$(ps --json "$data/synth-100k.pb.gz" | jq .samples.total.cpu)" \
+# (synth-25k: stacks up to 200 deep, 46 MB of folded stacks, as large as
+# synth-100k in kind at a third of its cost, some 0.6 s a run here)
+expect_exit 0 ps --folded "$data/synth-25k.pb.gz"
+check_eq 'a large profile: values add up' "$(ps --json "$data/synth-25k.pb.gz" | jq .samples.total.cpu)" \
 	"$(awk '{ s += $NF } END { printf "%.0f", s }' "$out")"
 check 'a large profile: sorted' env LC_ALL=C sort -c "$out"
 
@@ -347,7 +395,7 @@ check 'a large profile: sorted' env LC_ALL=C sort -c "$out"
 
 echo 'this is not a profile' > junk
 echo 'this is not a profile' | gzip > junk.pb.gz
-head -c "$(($(wc -c < "$a") / 2))" "$a" > trunc.pb.gz
+head -c "$((size_a / 2))" "$a" > trunc.pb.gz
 cat "$a" "$b" junk.pb.gz > junk3.pb.gz
 : > empty
 
@@ -459,9 +507,12 @@ fi
 t 'write errors'
 expect_exit 1 eval 'ps "$a" > /dev/full'
 check_grep 'a message' '^pprof-stat: .*(write|space)' "$err"
-expect_exit 1 eval 'ps --folded "$data/synth-100k.pb.gz" > /dev/full'
+# (synth-small-1: 235 kB of folded stacks, more than stdio's buffer and the
+# pipe's 64 kB, so that the writes fail in the middle of the report; what
+# synth-100k's 85 MB did for 1.7 s of CPU)
+expect_exit 1 eval 'ps --folded "$data/synth-small-1.pb.gz" > /dev/full'
 check_grep 'a message (--folded)' '^pprof-stat: .*(write|space)' "$err"
-ps --folded "$data/synth-100k.pb.gz" 2> pipe.err | head -c 1 > /dev/null
+ps --folded "$data/synth-small-1.pb.gz" 2> pipe.err | head -c 1 > /dev/null
 status=("${PIPESTATUS[@]}")
 # A reader that stops reading a report is normal (edges-messages.sh).
 check_eq 'exit status when the reader of the pipe goes away' 0 "${status[0]}"

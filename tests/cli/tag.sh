@@ -71,12 +71,36 @@ EOF
 # dump FILE: each profile of FILE (a stream of gzip members, or one raw
 # profile) as text: "profile N", its comments, then per sample its stack
 # (function names, leaf first), its labels in the order stored ("k=v",
-# "k=N", "k=N:unit") and its values.
+# "k=N", "k=N:unit") and its values. One perl serves every dump of the
+# suite (dump.pl --serve, below): perl with IO::Uncompress::Gunzip takes
+# some 50 ms to start here, and the suite dumps some 45 profiles.
 cat > dump.pl <<'EOF'
 use strict; use warnings;
 use IO::Uncompress::Gunzip qw($GunzipError);
+if (@ARGV && $ARGV[0] eq '--serve') {
+	# Lines "FILE<TAB>OUT" on stdin: dump FILE to OUT, then answer "done".
+	$| = 1;
+	while (my $line = <STDIN>) {
+		chomp $line;
+		my ($in, $out) = split /\t/, $line, 2;
+		open my $o, '>', $out or die "dump.pl: $out: $!\n";
+		my $old = select $o;
+		eval {
+			open my $i, '<', $in or die "$in: $!\n";
+			local $/;
+			dump_data(scalar <$i>);
+			1;
+		} or print STDERR "dump.pl: $@";
+		select $old;
+		close $o;
+		print "done\n";
+	}
+	exit 0;
+}
 local $/;
-my $data = <STDIN>;
+dump_data(scalar <STDIN>);
+sub dump_data {
+my $data = shift;
 my @profiles;
 if (substr($data, 0, 2) eq "\x1f\x8b") {
 	my $z = IO::Uncompress::Gunzip->new(\$data, MultiStream => 0, Transparent => 0)
@@ -85,6 +109,8 @@ if (substr($data, 0, 2) eq "\x1f\x8b") {
 		while $z->nextStream() > 0;
 } else {
 	@profiles = ($data);
+}
+print_profiles(@profiles);
 }
 sub varint { my ($s, $pos) = @_; my ($v, $shift) = (0, 0);
 	while (1) { my $b = ord substr($$s, $$pos++, 1); $v |= ($b & 127) << $shift;
@@ -101,6 +127,8 @@ sub ints { my $f = shift; return ($f->[2]) if $f->[1] == 0;
 	my ($s, $pos, @v) = ($f->[2], 0); push @v, varint(\$s, \$pos) while $pos < length $s; @v }
 sub signed { unpack 'q', pack 'Q', shift }
 sub map_of { my %m = map { $_->[0] => $_->[2] } fields(shift); \%m }
+sub print_profiles {
+my @profiles = @_;
 for my $i (0 .. $#profiles) {
 	my (@strs, @samples, %loc, %fn, @comments);
 	for my $f (fields($profiles[$i])) {
@@ -137,14 +165,22 @@ for my $i (0 .. $#profiles) {
 			' = ', join(',', @vals), "\n";
 	}
 }
+}
 EOF
 mk() { perl mk.pl; }
-dump() { perl dump.pl < "$1"; }
+coproc DUMP { exec perl dump.pl --serve; }
+# dump FILE OUT: the dump of FILE into the file OUT, by the perl serving
+# them. Not in a subshell ($(...), a pipeline): it has no DUMP to talk to.
+dump() {
+	local done=
+	printf '%s\t%s\n' "$1" "$2" >&"${DUMP[1]}" && read -r done <&"${DUMP[0]}" &&
+		[ "$done" = done ] || { echo "dump: no answer from dump.pl for $1" >&2; exit 99; }
+}
 
 # check_dump WHAT FILE: dump FILE is stdin (the expected text).
 check_dump() {
 	cat > "expected.$n_runs"
-	dump "$2" > "dumped.$n_runs"
+	dump "$2" "dumped.$n_runs"
 	check_same "$1" "expected.$n_runs" "dumped.$n_runs"
 }
 
@@ -173,7 +209,7 @@ sample work;main host=a host=c = 5 50
 EOF
 gzip -c small.pb > small.pb.gz
 check 'gzip -t small.pb.gz' gzip -t small.pb.gz
-dump small.pb > small.dump
+dump small.pb small.dump
 check_dump 'the reader reads the writer' small.pb <<'EOF'
 profile 1
 comments: made by tests/cli/tag.sh
@@ -405,7 +441,7 @@ gzip -c other.pb > other.pb.gz
 cat small.pb.gz other.pb.gz small.pb.gz > three.pb.gz
 expect_exit 0 pt --set host=h three.pb.gz
 cp "$out" three-tagged.pb.gz
-dump three-tagged.pb.gz > three.dump
+dump three-tagged.pb.gz three.dump
 check_eq 'three profiles' 3 "$(grep -c '^profile ' three.dump)"
 check_eq 'three gzip members' 3 "$(perl -MIO::Uncompress::Gunzip -e '
 	my $z = IO::Uncompress::Gunzip->new($ARGV[0], MultiStream => 0) or die; my $n = 0;
@@ -440,45 +476,49 @@ check_same 'tag then merge = merge then tag' tag-merge.pb.gz merge-tag.pb.gz
 
 # ---- real profiles -------------------------------------------------------------
 
-# totals FILE: per profile, the number of samples and the sums of the values.
+# totals DUMP: per profile, the number of samples and the sums of the values,
+# from a dump (dump FILE DUMP first).
 totals() {
-	dump "$1" | awk '/^profile/ { if (n) print n, s1, s2; n = s1 = s2 = 0; next }
+	awk '/^profile/ { if (n) print n, s1, s2; n = s1 = s2 = 0; next }
 		/ = / { n++; split($NF, v, ","); s1 += v[1]; s2 += v[2] }
-		END { print n, s1, s2 }'
+		END { print n, s1, s2 }' "$1"
 }
 
 # Real profiles may hold samples with equal stacks and labels, which every
 # merge (pprof's too) makes one: pprof-merge of each input alone says how
 # many samples an edit that merges nothing more leaves.
-for f in "$a" "$b" "$heap"; do pm "$f" > "$f.merged"; done
+for f in "$a" "$b" "$heap"; do pm "$f" > "$f.merged" && dump "$f.merged" "$f.merged.dump"; done
+dump "$a" a.dump
 # Labels in a dump: function names may hold " {" too ("struct { Key ...").
 label_re=' \{[A-Za-z_:]+='
 
 t 'real CPU profiles'
 expect_exit 0 pt --set host=web-1 "$a" "$b"
-dump "$out" > ab.dump
+dump "$out" ab.dump
 check_eq 'every sample has host=web-1' 0 "$(grep ' = ' ab.dump | grep -vc 'host=web-1')"
-check_eq 'samples and totals' "$(totals "$a.merged"; totals "$b.merged")" "$(totals "$out")"
+check_eq 'samples and totals' "$(totals "$a.merged.dump"; totals "$b.merged.dump")" "$(totals ab.dump)"
 expect_exit 0 pt --delete worker --delete endpoint "$a"
-check_eq 'no labels left' 0 "$(dump "$out" | grep -Ec "$label_re")"
-check_eq 'totals unchanged' "$(totals "$a" | cut -d' ' -f2-)" "$(totals "$out" | cut -d' ' -f2-)"
-check 'the input has labels' grep -Eq "$label_re" <(dump "$a")
+dump "$out" out.dump
+check_eq 'no labels left' 0 "$(grep -Ec "$label_re" out.dump)"
+check_eq 'totals unchanged' "$(totals a.dump | cut -d' ' -f2-)" "$(totals out.dump | cut -d' ' -f2-)"
+check 'the input has labels' grep -Eq "$label_re" a.dump
 expect_exit 0 pt --keep endpoint "$a"
-check_eq '--keep endpoint' 0 "$(dump "$out" | grep -c 'worker=')"
-# by_endpoint FILE: the sum of the first value per endpoint.
+dump "$out" out.dump
+check_eq '--keep endpoint' 0 "$(grep -c 'worker=' out.dump)"
+# by_endpoint DUMP: the sum of the first value per endpoint, from a dump.
 by_endpoint() {
-	dump "$1" | sed -n 's/.*[{,]endpoint=\([^,}]*\).* = \([0-9-]*\),.*/\1 \2/p' |
+	sed -n 's/.*[{,]endpoint=\([^,}]*\).* = \([0-9-]*\),.*/\1 \2/p' "$1" |
 		awk '{ s[$1] += $2 } END { for (k in s) print k, s[k] }' | sort
 }
-check_eq '--keep endpoint: the same weight per endpoint' "$(by_endpoint "$a")" "$(by_endpoint "$out")"
+check_eq '--keep endpoint: the same weight per endpoint' "$(by_endpoint a.dump)" "$(by_endpoint out.dump)"
 
 t 'real heap profile: numeric labels'
 expect_exit 0 pt --rename bytes=size "$heap"
-dump "$out" > heap.dump
+dump "$out" heap.dump
 check_eq 'no bytes left' 0 "$(grep -c 'bytes=' heap.dump)"
 check_eq 'as many size labels as there were bytes labels' \
-	"$(dump "$heap.merged" | grep -c '{bytes=')" "$(grep -c '{size=' heap.dump)"
-check_eq 'samples and totals' "$(totals "$heap.merged")" "$(totals "$out")"
+	"$(grep -c '{bytes=' "$heap.merged.dump")" "$(grep -c '{size=' heap.dump)"
+check_eq 'samples and totals' "$(totals "$heap.merged.dump")" "$(totals heap.dump)"
 
 # ---- output options --------------------------------------------------------
 
@@ -617,7 +657,16 @@ usage_error "^pprof-tag: --num '=5': empty key\$" --num =5
 usage_error "^pprof-tag: --num 'pprof::n=5': key 'pprof::n' is reserved" --num pprof::n=5
 for number in '' abc ms 1.5ms 1e3 ' 5' '5 ms' 5ms2 '5_ms' -ms + 0x10 \
 		99999999999999999999 -9223372036854775809; do
-	re=$(printf '%s' "$number" | sed 's/[][\.*^$+?(){}|]/\\&/g')
+	# (each character special in an ERE escaped, as sed 's/[][\.*^$+?(){}|]/\\&/g'
+	# would: in the shell, not a sed a number)
+	re=
+	for ((k = 0; k < ${#number}; k++)); do
+		ch=${number:k:1}
+		case $ch in
+		[]['\.*^$+?(){}|']) re+=\\$ch ;;
+		*) re+=$ch ;;
+		esac
+	done
 	usage_error "^pprof-tag: --num 'n=$re': '$re' is not NUMBER\\[UNIT\\]" --num "n=$number"
 done
 usage_error "^pprof-tag: --num 'n=0': numeric label 'n' of 0 needs a unit" --num n=0

@@ -44,14 +44,23 @@ gen() {
 			print $head, sample([1 .. $n], [3]), sample([$n / 2 .. $n], [4]), frames($n),
 				strings(@base, map { "f$_" } 1 .. $n);
 		} elsif ($kind eq "strings") {    # [1] = i, request=r<i>; f1 is long
+			# (written inline, the varints too, for values under 2^21: calls of
+			# v and ld took most of the time)
+			die "gen strings: too many\n" if $n + 4 >= 1 << 21;
+			my $names = "";
 			print $head, frames(1);
 			for my $i (1 .. $n) {   # sample([1], [$i], ld(3, vi(1, 3) . vi(2, $i + 4))), faster
-				my ($value, $label) = (v($i), "\x08\x03\x10" . v($i + 4));
+				my ($value, $label) = map {
+					$_ < 128 ? chr($_) : $_ < 16384 ? pack("CC", $_ & 127 | 128, $_ >> 7)
+						: pack("CCC", $_ & 127 | 128, $_ >> 7 & 127 | 128, $_ >> 14)
+				} $i, $i + 4;
+				$label = "\x08\x03\x10" . $label;
 				my $body = "\x0a\x01\x01\x12" . chr(length $value) . $value
 					. "\x1a" . chr(length $label) . $label;
 				print "\x12", chr(length $body), $body;
+				$names .= "\x32" . chr(1 + length $i) . "r$i";   # ld(6, "r$i")
 			}
-			print strings(@base, "f" x $ARGV[2]), map { ld(6, "r$_") } 1 .. $n;
+			print strings(@base, "f" x $ARGV[2]), $names;
 		} elsif ($kind eq "many") {       # sample k: [k % 1000 + 1] = 1
 			my $block = join "", map { sample([$_], [1]) } 1 .. 1000;
 			print $head, $block x ($n / 1000), frames(1000), strings(@base, map { "f$_" } 1 .. 1000);
@@ -75,7 +84,7 @@ stat_json() {
 	local file=$1 filters
 	shift
 	[ "$file.json" -nt "$file" ] || "$PPROF_STAT" --json --top 1 "$file" > "$file.json" || return
-	printf -v filters '%s, ' "$@"
+	printf -v filters '(%s), ' "$@"
 	jq -r "${filters%, }" "$file.json" > "$file.jq" || return
 	mapfile -t json < "$file.jq"
 }

@@ -234,6 +234,28 @@ expect_exit_into() {
 	fi
 }
 
+# jqv FILTER FILE: jq's raw output of FILTER on FILE (empty when jq fails).
+jqv() { jq -r "$1" "$2" 2>/dev/null; }
+
+# jqset [-s] FILE VAR=FILTER...: sets each VAR to jqv FILTER FILE (jq -s with
+# -s), the values a FILTER gives one a line, objects and arrays written
+# compact: one jq run for them all (a run costs some 25 ms here, as it
+# compiles its builtins). A FILTER that fails leaves its VAR empty.
+jqset() {
+	local slurp=() prog= a i=0 vals
+	[ "$1" != -s ] || { slurp=(-s); shift; }
+	local file=$1
+	shift
+	for a; do   # (each answer ends with a NUL: jq -j writes no newlines)
+		prog+="(try ([${a#*=}] | map(tostring) | join(\"\\n\")) catch \"\"), \"\\u0000\", "
+	done
+	jq "${slurp[@]}" -j "${prog%, }" "$file" > jqset.out 2>/dev/null
+	mapfile -t -d '' vals < jqset.out
+	for a; do
+		printf -v "${a%%=*}" '%s' "${vals[i++]:-}"
+	done
+}
+
 # skip REASON: skips the whole script (Automake's 77).
 skip() {
 	echo "1..0 # SKIP $suite: $1"

@@ -21,8 +21,6 @@ command -v perl >/dev/null || skip 'no perl'
 
 perl "$data/make-report-edges.pl" names > names.pb || exit 99
 
-# jqv FILTER FILE: jq's raw output of FILTER on FILE (empty when jq fails).
-jqv() { jq -r "$1" "$2" 2>/dev/null; }
 
 # check_printable WHAT FILE: FILE has no raw control character (C0 but
 # for line ends, DEL, C1 as UTF-8 or as a lone byte) and only valid UTF-8.

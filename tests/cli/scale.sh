@@ -76,17 +76,14 @@ folded_frames() {
 	"$PPROF_STAT" --folded "$1" | awk '{ sub(/ [-0-9]+$/, ""); print split($0, f, ";") }'
 }
 
-# stat_json FILE FILTER...: sets the array json to what each jq FILTER gives
-# of pprof-stat --json --top 1 FILE, one line each (the report, which takes
-# seconds here, made once per FILE in FILE.json; one jq run for the FILTERs,
-# each of which must give one value: jq reads a 16 MB report in 0.3 s).
+# stat_json FILE VAR=FILTER...: jqset of pprof-stat --json --top 1 FILE (the
+# report, which takes seconds here, made once per FILE in FILE.json; jq
+# reads a 16 MB one in 0.3 s).
 stat_json() {
-	local file=$1 filters
+	local file=$1
 	shift
 	[ "$file.json" -nt "$file" ] || "$PPROF_STAT" --json --top 1 "$file" > "$file.json" || return
-	printf -v filters '(%s), ' "$@"
-	jq -r "${filters%, }" "$file.json" > "$file.jq" || return
-	mapfile -t json < "$file.jq"
+	jqset "$file.json" "$@"
 }
 
 # ---- a stack of 10,000 frames ---------------------------------------------
@@ -96,10 +93,10 @@ gen deep "$deep" > deep.pb
 expect_exit 0 pm deep.pb deep.pb
 cp "$out" deep2.pb.gz
 check_eq 'frames of the two samples' "$((deep / 2 + 1)) $deep" "$(folded_frames deep2.pb.gz | sort -n | tr '\n' ' ' | sed 's/ $//')"
-stat_json deep2.pb.gz .locations .functions .samples.total.samples
-check_eq 'locations' "$deep" "${json[0]}"
-check_eq 'functions' "$deep" "${json[1]}"
-check_eq 'total: both samples, twice' $((2 * (3 + 4))) "${json[2]}"
+stat_json deep2.pb.gz locations=.locations functions=.functions total=.samples.total.samples
+check_eq 'locations' "$deep" "$locations"
+check_eq 'functions' "$deep" "$functions"
+check_eq 'total: both samples, twice' $((2 * (3 + 4))) "$total"
 check_eq "f1's cum is the first sample's, f$deep's both" "6 14" \
 	"$("$PPROF_STAT" --json --top 100000 deep2.pb.gz |
 		jq -r --arg n "f$deep" '[.top.rows[] | select(.name == "f1" or .name == $n) | .cum] | sort | join(" ")')"
@@ -138,31 +135,31 @@ t "$n_strings distinct label values and a $long_name-byte name"
 gen strings "$n_strings" "$long_name" > strings.pb
 expect_exit 0 pm strings.pb strings.pb
 cp "$out" strings2.pb.gz
-stat_json strings2.pb.gz .samples.count '.labels[0].strings' .strings .samples.total.samples \
-	'.top.rows[0].name | length'
-check_eq 'samples: one per label value' "$n_strings" "${json[0]}"
-check_eq 'label values' "$n_strings" "${json[1]}"
-check 'strings: at least the label values and the name' test "${json[2]}" -gt "$n_strings"
-check_eq 'total: twice 1 + ... + N' $((n_strings * (n_strings + 1))) "${json[3]}"
+stat_json strings2.pb.gz count=.samples.count values='.labels[0].strings' strings=.strings \
+	total=.samples.total.samples name_length='.top.rows[0].name | length'
+check_eq 'samples: one per label value' "$n_strings" "$count"
+check_eq 'label values' "$n_strings" "$values"
+check 'strings: at least the label values and the name' test "$strings" -gt "$n_strings"
+check_eq 'total: twice 1 + ... + N' $((n_strings * (n_strings + 1))) "$total"
 # (the one function's name, as the table prints it: jq counts its characters)
-check_eq 'the long name is whole' "$long_name" "${json[4]}"
+check_eq 'the long name is whole' "$long_name" "$name_length"
 expect_exit 0 "$PPROF_FILTER" --tagfocus 'request=^r(1|2)[0-9]*$' strings2.pb.gz
-stat_json "$out" .samples.count
-check_eq '--tagfocus on the values' "$(seq "$n_strings" | grep -c '^[12]')" "${json[0]}"
+stat_json "$out" count=.samples.count
+check_eq '--tagfocus on the values' "$(seq "$n_strings" | grep -c '^[12]')" "$count"
 
 # ---- millions of samples ---------------------------------------------------
 
 t "$n_samples samples in one profile"
 gen many "$n_samples" > many.pb
 expect_exit 0 pm many.pb many.pb
-stat_json "$out" .samples.count .samples.total.samples
-check_eq 'samples after merging' "$n_stacks" "${json[0]}"
-check_eq 'total: every sample, twice' $((2 * n_samples)) "${json[1]}"
-stat_json many.pb .samples.total.samples
-check_eq 'pprof-stat of the input: its total' "$n_samples" "${json[0]}"
+stat_json "$out" count=.samples.count total=.samples.total.samples
+check_eq 'samples after merging' "$n_stacks" "$count"
+check_eq 'total: every sample, twice' $((2 * n_samples)) "$total"
+stat_json many.pb total=.samples.total.samples
+check_eq 'pprof-stat of the input: its total' "$n_samples" "$total"
 expect_exit 0 "$PPROF_FILTER" --focus '^f7$' many.pb
-stat_json "$out" .samples.total.samples
-check_eq '--focus: the samples of one stack' $((n_samples / n_stacks)) "${json[0]}"
+stat_json "$out" total=.samples.total.samples
+check_eq '--focus: the samples of one stack' $((n_samples / n_stacks)) "$total"
 rm -f many.pb
 
 # ---- int64 overflow ---------------------------------------------------------

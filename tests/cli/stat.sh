@@ -28,27 +28,6 @@ wc -c "$a" "$b" "$c" "$d" a.pb b.pb c.pb d.pb > sizes || exit 99
 	read -r raw_a _; read -r raw_b _; read -r raw_c _; read -r raw_d _
 } < sizes
 
-# jqv FILTER FILE: jq's raw output of FILTER on FILE (empty when jq fails).
-jqv() { jq -r "$1" "$2" 2>/dev/null; }
-
-# jqset [-s] FILE VAR=FILTER...: sets each VAR to jqv FILTER FILE (jq -s with
-# -s), objects and arrays written compact: one jq run for them all (a run
-# costs some 25 ms here). A FILTER that fails leaves its VAR empty.
-jqset() {
-	local slurp=() prog= a i=0 vals
-	[ "$1" != -s ] || { slurp=(-s); shift; }
-	local file=$1
-	shift
-	for a; do   # (each answer ends with a NUL: jq -j writes no newlines)
-		prog+="(try ([${a#*=}] | map(tostring) | join(\"\\n\")) catch \"\"), \"\\u0000\", "
-	done
-	jq "${slurp[@]}" -j "${prog%, }" "$file" > jqset.out 2>/dev/null
-	mapfile -t -d '' vals < jqset.out
-	for a; do
-		printf -v "${a%%=*}" '%s' "${vals[i++]:-}"
-	done
-}
-
 # rows FILE: the rows of the top table in a text report (after its header);
 # as sed -n '/^ *flat  flat%/,/^$/p' FILE | sed '1d;/^$/d', in one process.
 rows() { awk 'r { if ($0 == "") r = 0; else print; next } /^ *flat  flat%/ { r = 1; if (n++) print }' "$1"; }

@@ -289,25 +289,22 @@ compare_by() {
 
 # compare NAME FILE...: everything, for every sample type of the inputs.
 compare() {
-	local name=$1 index=0 type info n_types label
+	local name=$1 index=0 type totals units labels label
 	shift
 	expect_exit 0 ps --json "$@"
 	cp "$out" "$name.json"
-	# What the checks read of --json, from one jq: the totals line, the
-	# number of sample types and their units, "KEY NUMBERS STRINGS" per label.
-	jq -r '([.sample_types[] | "\(.type)/\(.unit)=\(.total)"] | join(" ")),
-	       (.sample_types | length), .sample_types[].unit,
-	       (.labels[] | "\(.key) \(.numbers) \(.strings)")' "$name.json" > "$name.info"
-	mapfile -t info < "$name.info"
-	n_types=${info[1]}
-	check_eq 'totals: ours vs pprof -raw' "$(raw_totals "$@")" "${info[0]}"
+	jqset "$name.json" totals='[.sample_types[] | "\(.type)/\(.unit)=\(.total)"] | join(" ")' \
+		units='.sample_types[].unit' labels='.labels[] | "\(.key) \(.numbers) \(.strings)"'
+	mapfile -t units <<< "$units"
+	mapfile -t labels <<< "$labels"
+	check_eq 'totals: ours vs pprof -raw' "$(raw_totals "$@")" "$totals"
 	go_pprof_sample_types "$@"
 	for type in "${sample_types[@]}"; do
-		pprof_reports "$name" "$type" "$index" "${info[index + 2]}" "$@"
+		pprof_reports "$name" "$type" "$index" "${units[index]}" "$@"
 		compare_tops "$name" "$type" "$@"
 		compare_folded "$name" "$index" "$@"
-		for label in "${info[@]:n_types + 2}"; do
-			compare_by "$name" "$index" $label "$@"   # (split: KEY NUMBERS STRINGS)
+		for label in "${labels[@]}"; do
+			[ -z "$label" ] || compare_by "$name" "$index" $label "$@"   # (KEY NUMBERS STRINGS)
 		done
 		index=$((index + 1))
 	done

@@ -100,17 +100,17 @@ if (@ARGV && $ARGV[0] eq '--serve') {
 local $/;
 dump_data(scalar <STDIN>);
 sub dump_data {
-my $data = shift;
-my @profiles;
-if (substr($data, 0, 2) eq "\x1f\x8b") {
-	my $z = IO::Uncompress::Gunzip->new(\$data, MultiStream => 0, Transparent => 0)
-		or die $GunzipError;
-	do { my ($p, $buf) = (''); $p .= $buf while $z->read($buf) > 0; push @profiles, $p }
-		while $z->nextStream() > 0;
-} else {
-	@profiles = ($data);
-}
-print_profiles(@profiles);
+	my $data = shift;
+	my @profiles;
+	if (substr($data, 0, 2) eq "\x1f\x8b") {
+		my $z = IO::Uncompress::Gunzip->new(\$data, MultiStream => 0, Transparent => 0)
+			or die $GunzipError;
+		do { my ($p, $buf) = (''); $p .= $buf while $z->read($buf) > 0; push @profiles, $p }
+			while $z->nextStream() > 0;
+	} else {
+		@profiles = ($data);
+	}
+	print_profiles(@profiles);
 }
 sub varint { my ($s, $pos) = @_; my ($v, $shift) = (0, 0);
 	while (1) { my $b = ord substr($$s, $$pos++, 1); $v |= ($b & 127) << $shift;
@@ -128,43 +128,43 @@ sub ints { my $f = shift; return ($f->[2]) if $f->[1] == 0;
 sub signed { unpack 'q', pack 'Q', shift }
 sub map_of { my %m = map { $_->[0] => $_->[2] } fields(shift); \%m }
 sub print_profiles {
-my @profiles = @_;
-for my $i (0 .. $#profiles) {
-	my (@strs, @samples, %loc, %fn, @comments);
-	for my $f (fields($profiles[$i])) {
-		my ($n, $v) = ($f->[0], $f->[2]);
-		if ($n == 6) { push @strs, $v }
-		elsif ($n == 2) { push @samples, $v }
-		elsif ($n == 5) { my $m = map_of($v); $fn{$m->{1}} = $m->{2} // 0 }
-		elsif ($n == 13) { push @comments, ints($f) }
-		elsif ($n == 4) {
-			my ($id, @lines) = (0);
-			for my $g (fields($v)) {
-				$id = $g->[2] if $g->[0] == 1;
-				push @lines, map_of($g->[2])->{1} // 0 if $g->[0] == 4;
-			}
-			$loc{$id} = \@lines;
-		}
-	}
-	print "profile ", $i + 1, "\n";
-	print "comments: ", join('|', map { $strs[$_] } @comments), "\n" if @comments;
-	for my $s (@samples) {
-		my (@locs, @vals, @labels);
-		for my $g (fields($s)) {
-			if ($g->[0] == 1) { push @locs, ints($g) }
-			elsif ($g->[0] == 2) { push @vals, map { signed($_) } ints($g) }
-			elsif ($g->[0] == 3) {
-				my $l = map_of($g->[2]);
-				my $v = $l->{2} ? $strs[$l->{2}]
-				      : signed($l->{3} // 0) . ($l->{4} ? ":$strs[$l->{4}]" : '');
-				push @labels, $strs[$l->{1} // 0] . "=$v";
+	my @profiles = @_;
+	for my $i (0 .. $#profiles) {
+		my (@strs, @samples, %loc, %fn, @comments);
+		for my $f (fields($profiles[$i])) {
+			my ($n, $v) = ($f->[0], $f->[2]);
+			if ($n == 6) { push @strs, $v }
+			elsif ($n == 2) { push @samples, $v }
+			elsif ($n == 5) { my $m = map_of($v); $fn{$m->{1}} = $m->{2} // 0 }
+			elsif ($n == 13) { push @comments, ints($f) }
+			elsif ($n == 4) {
+				my ($id, @lines) = (0);
+				for my $g (fields($v)) {
+					$id = $g->[2] if $g->[0] == 1;
+					push @lines, map_of($g->[2])->{1} // 0 if $g->[0] == 4;
+				}
+				$loc{$id} = \@lines;
 			}
 		}
-		my @frames = map { map { $strs[$fn{$_}] } @{$loc{$_}} } @locs;
-		print join(';', @frames), (@labels ? ' {' . join(',', @labels) . '}' : ''),
-			' = ', join(',', @vals), "\n";
+		print "profile ", $i + 1, "\n";
+		print "comments: ", join('|', map { $strs[$_] } @comments), "\n" if @comments;
+		for my $s (@samples) {
+			my (@locs, @vals, @labels);
+			for my $g (fields($s)) {
+				if ($g->[0] == 1) { push @locs, ints($g) }
+				elsif ($g->[0] == 2) { push @vals, map { signed($_) } ints($g) }
+				elsif ($g->[0] == 3) {
+					my $l = map_of($g->[2]);
+					my $v = $l->{2} ? $strs[$l->{2}]
+					      : signed($l->{3} // 0) . ($l->{4} ? ":$strs[$l->{4}]" : '');
+					push @labels, $strs[$l->{1} // 0] . "=$v";
+				}
+			}
+			my @frames = map { map { $strs[$fn{$_}] } @{$loc{$_}} } @locs;
+			print join(';', @frames), (@labels ? ' {' . join(',', @labels) . '}' : ''),
+				' = ', join(',', @vals), "\n";
+		}
 	}
-}
 }
 EOF
 mk() { perl mk.pl; }

@@ -137,16 +137,22 @@ check_eq() {
 	fi
 }
 
+# small_text FILE MAX: sets small_text to the bytes of FILE and returns 0
+# when it is a file of less than MAX bytes without a NUL byte, for the
+# helpers that decide such files in the shell (a process costs some 4 ms
+# here, as much as a small report); 1 otherwise, when a program must read it.
+small_text() {
+	# (read ends with 1 at the end of the file; 0 at a NUL or after MAX bytes)
+	[ -f "$1" ] && ! IFS= read -r -d '' -n "$2" small_text < "$1"
+}
+
 # same_small_files A B: 0 when the files hold the same bytes, decided in the
-# shell for files of at most 64 KiB without a NUL byte (the reports most
-# checks compare: a process costs some 4 ms here, as much as the report);
-# 1 otherwise, when cmp must tell.
+# shell for files of less than 64 KiB without a NUL byte (the reports most
+# checks compare); 1 otherwise, when cmp must tell.
 same_small_files() {
-	local a b
-	[ -f "$1" ] && [ -f "$2" ] || return 1
-	# (read ends with 1 at the end of the file; 0 at a NUL or after 64 KiB)
-	! IFS= read -r -d '' -n 65536 a < "$1" && ! IFS= read -r -d '' -n 65536 b < "$2" &&
-		[[ "$a" == "$b" ]]
+	local a
+	small_text "$1" 65536 && a=$small_text && small_text "$2" 65536 &&
+		[[ "$a" == "$small_text" ]]
 }
 
 # check_same WHAT EXPECTED_FILE ACTUAL_FILE: the files are equal byte for byte.
@@ -180,19 +186,18 @@ check_no_grep() {
 }
 
 # grep_lines ERE FILE: `grep -Eq -- ERE FILE`, decided in the shell for a
-# file of at most 4 KiB without a NUL byte and an ERE on one line (most are
-# a message or two on stderr, and a grep costs some 4 ms here): bash's =~ is
-# the same GNU ERE (regcomp), tried on each line as grep does. Exit status 0
-# when a line matches, 1 when none does, 2 when the ERE is invalid (found
-# on a line: an empty file gives 1).
+# small_text of less than 4 KiB and an ERE on one line (most are a message
+# or two on stderr): bash's =~ is the same GNU ERE (regcomp), tried on each
+# line as grep does. Exit status 0 when a line matches, 1 when none does, 2
+# when the ERE is invalid (found on a line: an empty file gives 1).
 grep_lines() {
-	local text line
-	if [[ $1 != *$'\n'* ]] && [ -f "$2" ] && ! IFS= read -r -d '' -n 4096 text < "$2"; then
-		[ -n "$text" ] || return 1   # (no line at all)
+	local line
+	if [[ $1 != *$'\n'* ]] && small_text "$2" 4096; then
+		[ -n "$small_text" ] || return 1   # (no line at all)
 		while IFS= read -r line; do
 			[[ $line =~ $1 ]]
 			case $? in 0) return 0 ;; 2) return 2 ;; esac
-		done <<< "${text%$'\n'}"   # (the last line, ended or not)
+		done <<< "${small_text%$'\n'}"   # (the last line, ended or not)
 		return 1
 	fi
 	grep -Eq -- "$1" "$2"
@@ -289,27 +294,15 @@ go_pprof() {
 	GOMAXPROCS=1 "$go_pprof_bin" -symbolize=none "$@" || return 1
 }
 
-# go_pprof_cached ARGS...: go_pprof, made once per ARGS while the files they
+# go_pprof_entry ARGS...: go_pprof, made once per ARGS while the files they
 # name stay as they were: for the reports a suite asks for again and again
-# (-raw of the same inputs), or that cost seconds. Stdout, stderr and the
-# status are kept in $scratch/pprof.cache under a name made of ARGS (an
-# md5sum of them when that name would be too long), and made again when a
-# file among ARGS is newer than the entry. The name is made in the shell:
-# a process costs some 4 ms here, as much as a small report.
-go_pprof_cached() {
-	local status
-	go_pprof_entry "$@"
-	print_file "$pprof_entry.err" >&2
-	print_file "$pprof_entry.out"
-	read -r status < "$pprof_entry.status"
-	return "$status"
-}
-
-# go_pprof_entry ARGS...: go_pprof_cached without the printing: sets
-# pprof_entry to the name of the cache entry of ARGS, made when needed, whose
-# files $pprof_entry.out, .err and .status hold pprof's stdout, stderr and
-# exit status, for a caller to read as they are (an awk over several, say)
-# without a process to print them.
+# (-raw of the same inputs), or that cost seconds. Sets pprof_entry to the
+# name of the cache entry, whose files $pprof_entry.out, .err and .status
+# hold pprof's stdout, stderr and exit status, for the caller to read as
+# they are (an awk over several, say: no process to print them). Entries are
+# kept in $scratch/pprof.cache under a name made of ARGS (an md5sum of them
+# when that name would be too long), and made again when a file among ARGS
+# is newer than the entry. The name is made in the shell.
 go_pprof_entry() {
 	local key arg
 	printf -v key '%q ' "$@"
@@ -337,7 +330,7 @@ go_pprof_entry() {
 
 # go_pprof_sample_types FILE...: sets the array sample_types to the names of
 # the sample types of FILE (of the FILEs' merge) ("samples cpu"), the line
-# after "Samples:" in go_pprof_cached -raw FILE... without the units; read in
+# after "Samples:" in go_pprof_entry -raw FILE... without the units; read in
 # the shell (-raw's head is enough), where a pipe into sed cost five
 # processes a call.
 go_pprof_sample_types() {
@@ -351,17 +344,6 @@ go_pprof_sample_types() {
 		sample_types=("${sample_types[@]%%/*}")
 		break
 	done < "$pprof_entry.out"
-}
-
-# print_file FILE: writes FILE to stdout, in the shell when it is small (at
-# most 64 KiB without a NUL byte: see same_small_files), else with cat.
-print_file() {
-	local text
-	if ! IFS= read -r -d '' -n 65536 text < "$1"; then
-		printf '%s' "$text"
-	else
-		cat "$1"
-	fi
 }
 
 # go_pprof_batch ARGS... -- COMMAND...: several reports of one pprof run, for

@@ -57,11 +57,6 @@ pprof_sees() {
 	for f; do seen+=("${pprof_copy[$f]:-$f}"); done
 }
 
-# legend_and_table: the lines from pprof's legend on (stdin to stdout).
-legend_and_table() {
-	sed -n '/^Showing nodes accounting for/,$p'
-}
-
 # raw_totals FILE...: "type/unit=total ..." from the sample rows of -raw.
 raw_totals() {
 	go_pprof_entry -raw "$@"

@@ -30,6 +30,16 @@ all=('functions false' 'filefunctions false' 'files false' 'lines false'
 	'addresses false' 'functions true' 'lines true' 'addresses true')
 some=('files false' 'lines true' 'addresses false')
 
+# setting NAME INDEX CONFIG: sets g and inl to the granularity and the
+# noinlines of a setting of configs ("GRANULARITY NOINLINES"), tag to the
+# name its files begin with and flags to pprof-stat's options for it.
+setting() {
+	read -r g inl <<< "$3"
+	tag=$1.$2.$g.$inl
+	flags=(--sample-type "$2" "--$g")
+	[ "$inl" = false ] || flags+=(--noinlines)
+}
+
 # compare_views NAME INDEX UNIT FILE...: every view at each setting of
 # configs agrees for the sample type at INDEX (of unit UNIT).
 compare_views() {
@@ -39,8 +49,7 @@ compare_views() {
 	exact=${exact#-unit=}
 	pprof_sees "$@"
 	for c in "${configs[@]}"; do
-		read -r g inl <<< "$c"
-		tag=$name.$index.$g.$inl
+		setting "$name" "$index" "$c"
 		cmds+=("granularity=$g" "noinlines=$inl" "traces:$tag.traces.pprof"
 			"top1000000000:$tag.top.pprof")
 		[ -z "$exact" ] || cmds+=("unit=$exact" "traces:$tag.exact.pprof" 'unit=minimum')
@@ -48,10 +57,7 @@ compare_views() {
 	go_pprof_batch -sample_index="$index" "${seen[@]}" -- "${cmds[@]}"
 	cuts=()
 	for c in "${configs[@]}"; do
-		read -r g inl <<< "$c"
-		tag=$name.$index.$g.$inl
-		flags=(--sample-type "$index" "--$g")
-		[ "$inl" = false ] || flags+=(--noinlines)
+		setting "$name" "$index" "$c"
 		ps --traces "${flags[@]}" "$@" > "$tag.traces.all"
 		ps --top 0 "${flags[@]}" "$@" > "$tag.top.all"
 		ps --folded "${flags[@]}" "$@" > "$tag.folded.ours"
@@ -59,7 +65,7 @@ compare_views() {
 	done
 	# (one awk for every setting: the traces from the first separator line
 	# on, as sed -n '/^-----------+-/,$p' gives them, and the tables from the
-	# legend on, as legend_and_table does; FILE.all or .pprof to FILE.ours or
+	# legend on ("Showing nodes accounting for"); FILE.all or .pprof to FILE.ours or
 	# .theirs)
 	awk '
 		BEGIN { for (i = 1; i < ARGC; i++) printf "" > output(ARGV[i]) }
@@ -74,10 +80,7 @@ compare_views() {
 		!on && $0 ~ from { on = 1 }
 		on { print > out }' "${cuts[@]}" || exit 99
 	for c in "${configs[@]}"; do
-		read -r g inl <<< "$c"
-		tag=$name.$index.$g.$inl
-		flags=(--sample-type "$index" "--$g")
-		[ "$inl" = false ] || flags+=(--noinlines)
+		setting "$name" "$index" "$c"
 		check 'pprof printed traces' test -s "$tag.traces.theirs"
 		check_same "--traces ${flags[*]}: ours vs pprof's" "$tag.traces.theirs" "$tag.traces.ours"
 		check_same "--top 0 ${flags[*]}: ours vs pprof's" "$tag.top.theirs" "$tag.top.ours"

@@ -239,6 +239,22 @@ expect_exit_into() {
 	fi
 }
 
+# sort_array NAME: sorts the array NAME in place, in the byte order of
+# LC_ALL=C sort: in the shell, for the few items a check sorts (a sort is a
+# process, some 4 ms here).
+sort_array() {
+	local -n sort_items=$1
+	local i j item
+	for ((i = 1; i < ${#sort_items[@]}; i++)); do
+		item=${sort_items[i]}
+		for ((j = i; j > 0; j--)); do
+			[[ ${sort_items[j - 1]} > $item ]] || break
+			sort_items[j]=${sort_items[j - 1]}
+		done
+		sort_items[j]=$item
+	done
+}
+
 # jqv FILTER FILE: jq's raw output of FILTER on FILE (empty when jq fails).
 jqv() { jq -r "$1" "$2" 2>/dev/null; }
 

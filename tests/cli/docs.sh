@@ -502,19 +502,14 @@ listing() {
 # files of the listing AFTER whose line is not in BEFORE, sorted (in the
 # shell: comm, sort and sed cost a process each, per example).
 changed_files() {
-	local line i
+	local line
 	local -A seen=()
 	while IFS= read -r line; do seen[$line]=1; done < "$1"
 	changed=()
 	while IFS= read -r line; do
-		[ -n "${seen[$line]:-}" ] && continue
-		line=${line% * *}   # (the name: the size and time off)
-		for ((i = ${#changed[@]}; i > 0; i--)); do
-			[[ ${changed[i - 1]} > $line ]] || break
-			changed[i]=${changed[i - 1]}
-		done
-		changed[i]=$line
+		[ -n "${seen[$line]:-}" ] || changed+=("${line% * *}")   # (the name: size, time off)
 	done < "$2"
+	sort_array changed
 }
 
 # run_example FILE: runs one example in the working directory $work.

@@ -81,7 +81,7 @@ compare_reports() {
 # "ShowFrom", "TagFocus"...) for ours too. (In the shell: stderr is a line
 # or two, and an awk in a $(...) cost two processes.)
 warned() {
-	local line i j x found=()
+	local line x found=()
 	local -A name=([--focus]=Focus [--ignore]=Ignore [--hide]=Hide [--show]=Show
 		[--show-from]=ShowFrom [--tagfocus]=TagFocus [--tagignore]=TagIgnore
 		[--tagshow]=TagShow [--taghide]=TagHide)
@@ -93,14 +93,7 @@ warned() {
 			found+=("${name[${BASH_REMATCH[1]}]}")
 		fi
 	done < "$1"
-	for ((i = 1; i < ${#found[@]}; i++)); do
-		x=${found[i]}
-		for ((j = i; j > 0; j--)); do
-			[[ ${found[j - 1]} > $x ]] || break
-			found[j]=${found[j - 1]}
-		done
-		found[j]=$x
-	done
+	sort_array found
 	warnings=
 	for x in "${found[@]}"; do
 		warnings+="$x "

@@ -28,11 +28,18 @@ wc -c "$a" "$b" "$c" "$d" a.pb b.pb c.pb d.pb > sizes || exit 99
 	read -r raw_a _; read -r raw_b _; read -r raw_c _; read -r raw_d _
 } < sizes
 
-# rows FILE: the rows of the top table in a text report (after its header);
-# as sed -n '/^ *flat  flat%/,/^$/p' FILE | sed '1d;/^$/d', in one process.
-rows() { awk 'r { if ($0 == "") r = 0; else print; next } /^ *flat  flat%/ { r = 1; if (n++) print }' "$1"; }
+# rows FILE [count]: the rows of the top table in a text report (after its
+# header), as sed -n '/^ *flat  flat%/,/^$/p' FILE | sed '1d;/^$/d' in one
+# process; with "count", the number of them.
+rows() {
+	awk -v count="${2:-}" '
+		function row() { if (count) n++; else print }
+		r { if ($0 == "") r = 0; else row(); next }
+		/^ *flat  flat%/ { r = 1; if (h++) row() }
+		END { if (count) print n + 0 }' "$1"
+}
 # nrows FILE: the number of those rows.
-nrows() { awk 'r { if ($0 == "") r = 0; else n++; next } /^ *flat  flat%/ { r = 1; if (h++) n++ } END { print n + 0 }' "$1"; }
+nrows() { rows "$1" count; }
 
 # ---- a profile with known contents, made here ------------------------------
 # odd.pb: samples/count and alloc/bytes; functions "main", "f;semi" (a ';' in

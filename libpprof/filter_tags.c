@@ -31,17 +31,12 @@ void pf_find_label_units(fctx *c)
 	}
 }
 
-/* The unit of a key's numeric labels; pprof guesses one when none is
- * given: bytes for "alignment" and "request", else the key itself. */
+/* The unit of a key's numeric labels, or the one pprof guesses. */
 static const char *label_unit(const fctx *c, int64_t key)
 {
-	const char *name = pp_profile_cstr(c->p, key);
-
 	if (c->key_unit[key] >= 0)
 		return pp_profile_cstr(c->p, c->key_unit[key]);
-	if (strcmp(name, "alignment") == 0 || strcmp(name, "request") == 0)
-		return "bytes";
-	return name;
+	return pp_guessed_label_unit(pp_profile_cstr(c->p, key));
 }
 
 /* Whether a number in unit is in the range of t. */

@@ -5,6 +5,8 @@
 #ifndef PPROF_MODEL_H
 #define PPROF_MODEL_H
 
+#include <string.h>
+
 #include "base.h"
 #include "libpprof/profile.pb-c.h"
 
@@ -106,6 +108,14 @@ static inline unsigned pp_label_kind(const pb_label *l)
 	if (l->str)
 		return PP_LABEL_STR;
 	return l->num || l->num_unit ? PP_LABEL_NUM : PP_LABEL_NONE;
+}
+
+/* The unit pprof gives the numbers of a label key when no label of the key
+ * gives one (identifyNumLabelUnits): bytes for "alignment" and "request",
+ * else the key itself. */
+static inline const char *pp_guessed_label_unit(const char *key)
+{
+	return strcmp(key, "alignment") == 0 || strcmp(key, "request") == 0 ? "bytes" : key;
 }
 
 /* ---- sampletype.c: sample types ------------------------------------------ */

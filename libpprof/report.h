@@ -134,11 +134,6 @@ static inline const key3 *rp_key3_at(const rp_set *s, uint32_t i)
 
 int rp_compare_abs_desc(int64_t x, int64_t y);
 
-/* ---- report_labels.c --------------------------------------------- */
-
-/* pprof's unit for the numbers of a label key that no label gives one. */
-const char *rp_guess_unit(const char *key);
-
 /* ---- report_tags.c ----------------------------------------------- */
 
 /* Frees pprof_report_tags's results (NULL: nothing). */

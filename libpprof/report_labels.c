@@ -11,11 +11,6 @@
 
 /* ---- label keys ------------------------------------------------------- */
 
-const char *rp_guess_unit(const char *key)
-{
-	return strcmp(key, "alignment") == 0 || strcmp(key, "request") == 0 ? "bytes" : key;
-}
-
 /* Per key while counting: the last sample that had it (1-based), and its
  * unit (string index + 1; 0 for none yet). */
 typedef struct {
@@ -101,7 +96,7 @@ static void set_units(pprof_report *r, const key_state *state)
 		else if (state[i].unit)
 			k->unit = pp_profile_cstr(r->p, state[i].unit - 1);
 		else
-			k->unit = rp_guess_unit(k->key);
+			k->unit = pp_guessed_label_unit(k->key);
 	}
 }
 
@@ -242,7 +237,7 @@ int pprof_report_by_label(pprof_report *r, const char *key, size_t sample_type,
 		return rp_nomem(r);
 	for (i = 0; i < r->values.n && !*b->unit; i++) /* numbers without a unit */
 		if (!r->values.v[i].str)
-			b->unit = rp_guess_unit(key);
+			b->unit = pp_guessed_label_unit(key);
 	if (r->values.n)
 		qsort(r->values.v, r->values.n, sizeof(*r->values.v), compare_values);
 	b->n_values = r->values.n;

@@ -90,7 +90,8 @@ static const char *slot_unit(const tagger *g, uint32_t slot)
 
 	if (unit != NONE)
 		return pp_profile_cstr(g->r->p, unit);
-	return rp_guess_unit(pp_profile_cstr(g->r->p, (int64_t)rp_key3_at(&g->keys, slot)->a));
+	return pp_guessed_label_unit(
+		pp_profile_cstr(g->r->p, (int64_t)rp_key3_at(&g->keys, slot)->a));
 }
 
 /* Adds weight w to the value of label l. */

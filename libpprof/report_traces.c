@@ -23,13 +23,6 @@ typedef struct {
 	VEC(pprof_label_value) values;
 } tracer;
 
-/* pprof's unit for a numeric label key that no label gives a unit
- * (identifyNumLabelUnits). */
-static const char *guessed_unit(const char *key)
-{
-	return strcmp(key, "alignment") == 0 || strcmp(key, "request") == 0 ? "bytes" : key;
-}
-
 /* Each numeric key's unit as pprof's Profile.NumLabelUnits takes it: the
  * first non-empty unit of a label with the key, in sample and label order. */
 static bool find_units(tracer *t)
@@ -56,7 +49,7 @@ static const char *key_unit(const tracer *t, uint32_t key)
 {
 	if (t->units[key])
 		return pp_profile_cstr(t->r->p, t->units[key] - 1);
-	return guessed_unit(pp_profile_cstr(t->r->p, key));
+	return pp_guessed_label_unit(pp_profile_cstr(t->r->p, key));
 }
 
 /* Fills t->frames with the frames of sample s, leaf first. */
